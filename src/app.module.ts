@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source';
+import { FeaturesModule } from './features/features.module';
+import { ODataModule } from './odata/odata.module';
+
+/** Wires configuration, the database, the OData core and the feature modules. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { poolSize: config.dbPoolSize, statementTimeoutMs: config.statementTimeoutMs })),
+        ODataModule.forRoot({
+          namespace: 'Tasks',
+          limits: {
+            maxPageSize: config.odata.maxPageSize,
+            maxTop: config.odata.maxTop,
+            maxExpandDepth: config.odata.maxExpandDepth,
+            maxFilterNodes: config.odata.maxFilterNodes,
+            maxInList: config.odata.maxInList,
+          },
+        }),
+        FeaturesModule,
+      ],
+    };
+  }
+}

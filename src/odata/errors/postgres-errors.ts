@@ -1,0 +1,64 @@
+import { ErrorCode, ODataError } from './odata-error';
+
+/** A PostgreSQL error as node-postgres reports it. */
+interface PgError {
+  code?: string;
+  message?: string;
+  detail?: string;
+  constraint?: string;
+  column?: string;
+}
+
+/** Constraint name -> OData property, for messages that name what the client sent. */
+export type ConstraintTargets = (constraint: string) => string | undefined;
+
+/**
+ * SQLSTATE -> ODataError. Anything not listed is not the client's fault and stays a 500
+ * (logged by the exception filter).
+ */
+export function fromPostgresError(err: unknown, targetOf?: ConstraintTargets): ODataError | undefined {
+  const e = err as PgError;
+  const state = e?.code;
+  if (typeof state !== 'string' || state.length !== 5) return undefined;
+  const target = e.constraint ? targetOf?.(e.constraint) : undefined;
+  switch (state) {
+    case '23505':
+      return new ODataError(409, ErrorCode.Conflict, `An entity with the same key already exists${e.detail ? ': ' + e.detail : ''}`, target);
+    case '23503':
+      // Insert/update pointing at a missing row is the client's bad reference (400);
+      // deleting a row that others still reference is a conflict (409).
+      if (/is still referenced/.test(e.detail ?? '')) {
+        return new ODataError(409, ErrorCode.Conflict, `The entity is still referenced: ${e.detail}`, target);
+      }
+      return new ODataError(400, ErrorCode.BadForeignKey, `${target ?? 'A reference'} does not point at an existing entity${e.detail ? ': ' + e.detail : ''}`, target);
+    case '23502':
+      return new ODataError(400, ErrorCode.MissingProperty, `${e.column ?? 'A property'} must not be null`, e.column);
+    case '23514':
+      return new ODataError(400, ErrorCode.BadType, `A value is not allowed${e.constraint ? ` (${e.constraint})` : ''}`, target);
+    case '22P02':
+    case '22007':
+    case '22008':
+    case '22003':
+    case '22023':
+    case '2201B':
+    case '22025':
+      return new ODataError(400, ErrorCode.BadLiteral, `Invalid value: ${e.message}`);
+    case '22012':
+      return new ODataError(400, ErrorCode.BadLiteral, 'Division by zero');
+    case '57014':
+      return new ODataError(503, ErrorCode.Timeout, 'The query took longer than the statement timeout and was cancelled', undefined, undefined, { 'Retry-After': '5' });
+    case '40001':
+    case '40P01':
+      return new ODataError(409, ErrorCode.Conflict, 'The change conflicted with a concurrent change; retry it');
+    case '53300':
+    case '57P01':
+    case '57P02':
+    case '57P03':
+    case '08000':
+    case '08003':
+    case '08006':
+      return new ODataError(503, ErrorCode.ServiceUnavailable, 'The database is not available right now', undefined, undefined, { 'Retry-After': '5' });
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,53 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import { ErrorCode, ODataError } from '../errors/odata-error';
+import type { ODataRequestHandler } from './odata-request-handler';
+
+/**
+ * Mounts the OData service root on Fastify. The protocol core parses its own paths (keys,
+ * navigation, operations), so one wildcard route hands every request under the root to it.
+ * Bodies arrive as text: the core reports malformed JSON as an OData error, and $batch needs
+ * the raw multipart text.
+ */
+export function mountODataRoutes(fastify: FastifyInstance, handler: ODataRequestHandler, opts: { prefix: string; bodyLimit: number }): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: opts.bodyLimit }, (_req, body, done) => done(null, body));
+
+  const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+    const url = request.raw.url ?? '/';
+    const q = url.indexOf('?');
+    const fullPath = q < 0 ? url : url.slice(0, q);
+    const search = q < 0 ? '' : url.slice(q + 1);
+    const host = request.headers.host ?? 'localhost';
+    const response = await handler.handle({
+      method: request.method,
+      path: fullPath.slice(opts.prefix.length),
+      search,
+      headers: request.headers as Record<string, string | undefined>,
+      body: typeof request.body === 'string' ? request.body : undefined,
+      serviceRoot: `${request.protocol}://${host}${opts.prefix}`,
+    });
+    reply.code(response.status);
+    for (const [k, v] of Object.entries(response.headers)) reply.header(k, v);
+    if (request.method === 'HEAD' || response.body === undefined) return reply.send();
+    return reply.send(response.body instanceof Readable ? response.body : response.body);
+  };
+
+  const methods = ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'MERGE'] as any;
+  fastify.route({ method: methods, url: opts.prefix, handler: serve });
+  fastify.route({ method: methods, url: `${opts.prefix}/*`, handler: serve });
+
+  fastify.setErrorHandler((error: any, request, reply) => {
+    // Errors raised before the core runs (body too large, bad content length) and bugs.
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const odata = error instanceof ODataError ? error
+      : status === 413 ? new ODataError(413, ErrorCode.PayloadTooLarge, `The request body exceeds ${opts.bodyLimit} bytes`)
+      : status < 500 ? new ODataError(status, ErrorCode.BadRequest, error.message)
+      : new ODataError(500, ErrorCode.Internal, 'An internal error occurred; it has been logged');
+    if (odata.status >= 500) request.log.error({ err: error }, 'request failed');
+    reply.code(odata.status).header('Content-Type', 'application/json;charset=utf-8').header('OData-Version', '4.0').send(JSON.stringify(odata.toJSON()));
+  });
+  fastify.setNotFoundHandler((request, reply) => {
+    reply.code(404).header('Content-Type', 'application/json;charset=utf-8').send(JSON.stringify(new ODataError(404, ErrorCode.UnknownResource, `No resource at ${request.url}`).toJSON()));
+  });
+}

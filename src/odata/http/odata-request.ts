@@ -1,0 +1,20 @@
+import type { Readable } from 'node:stream';
+
+/** A request as the protocol core sees it: the same shape for HTTP and for $batch parts. */
+export interface ODataRequest {
+  method: string;
+  /** Path below the service root, e.g. `/Task(…)/Notes`. */
+  path: string;
+  /** Raw query string without `?`. */
+  search: string;
+  headers: Record<string, string | undefined>;
+  body?: string;
+  /** Absolute service root, e.g. http://localhost:3000/odata */
+  serviceRoot: string;
+}
+
+export interface ODataResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: string | Buffer | Readable;
+}

@@ -1,0 +1,42 @@
+import { EdmModel, qualified } from './edm-model';
+
+/** Vocabularies referenced by $metadata. */
+export const CORE_VOCABULARY = [
+  { uri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml', namespace: 'Org.OData.Core.V1', alias: 'Core' },
+  { uri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.xml', namespace: 'Org.OData.Capabilities.V1', alias: 'Capabilities' },
+];
+
+/** One annotation in a shape both CSDL writers understand: primitives, arrays, records. */
+export interface ModelAnnotation {
+  term: string;
+  value: unknown;
+}
+
+/**
+ * Annotations that target model elements from outside (Annotations Target="..."): what the
+ * service supports, so clients such as Excel and Power BI know what they can push down.
+ */
+export function annotationsOf(model: EdmModel): Map<string, ModelAnnotation[]> {
+  const result = new Map<string, ModelAnnotation[]>();
+  const container = qualified(model, model.containerName);
+  result.set(container, [
+    { term: 'Capabilities.BatchSupported', value: false },
+  ]);
+  for (const t of model.entityTypes) {
+    const list: ModelAnnotation[] = [
+      { term: 'Capabilities.CountRestrictions', value: { Countable: true } },
+      { term: 'Capabilities.TopSupported', value: true },
+      { term: 'Capabilities.SkipSupported', value: true },
+      { term: 'Capabilities.SearchRestrictions', value: { Searchable: t.searchable.length > 0 } },
+    ];
+    if (t.readOnly) {
+      list.push(
+        { term: 'Capabilities.InsertRestrictions', value: { Insertable: false } },
+        { term: 'Capabilities.UpdateRestrictions', value: { Updatable: false } },
+        { term: 'Capabilities.DeleteRestrictions', value: { Deletable: false } },
+      );
+    }
+    result.set(`${container}/${t.setName}`, list);
+  }
+  return result;
+}

@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { buildEdmModel } from './model/build-edm-model';
+import type { EdmModel } from './model/edm-model';
+import { ODataLimits, ODataRequestHandler } from './http/odata-request-handler';
+
+export const EDM_MODEL = Symbol('EDM_MODEL');
+export const ODATA_LIMITS = Symbol('ODATA_LIMITS');
+
+export interface ODataModuleOptions {
+  namespace: string;
+  limits: ODataLimits;
+}
+
+/**
+ * The protocol core as a Nest module. It discovers the entity sets from TypeORM's metadata
+ * (entities carrying @EntitySet) once at boot; feature modules never register with it by hand.
+ */
+@Module({})
+export class ODataModule {
+  static forRoot(options: ODataModuleOptions): DynamicModule {
+    return {
+      module: ODataModule,
+      global: true,
+      providers: [
+        { provide: ODATA_LIMITS, useValue: options.limits },
+        {
+          provide: EDM_MODEL,
+          inject: [getDataSourceToken()],
+          useFactory: (dataSource: DataSource): EdmModel => buildEdmModel(dataSource, { namespace: options.namespace }),
+        },
+        {
+          provide: ODataRequestHandler,
+          inject: [getDataSourceToken(), EDM_MODEL],
+          useFactory: (dataSource: DataSource, model: EdmModel) => new ODataRequestHandler(dataSource, model, options.limits),
+        },
+      ],
+      exports: [EDM_MODEL, ODataRequestHandler],
+    };
+  }
+}

@@ -1,0 +1,142 @@
+import type { DataSource } from 'typeorm';
+import { ErrorCode, ODataError } from '../errors/odata-error';
+import type { EdmEntityType, EdmModel } from '../model/edm-model';
+import type { ODataQuery } from '../query/odata-query';
+import { AliasGenerator, TranslateContext, condition, translate } from './filter-to-sql';
+import { SortKey, decodeSkipToken, keysetCondition, orderTerm } from './paging';
+import { PG_TYPE } from './pg-types';
+import { MetadataLevel, rowJsonSql } from './select-list';
+import { searchCondition } from './search-to-sql';
+import { SqlParams, ident } from './sql-params';
+
+/** Restricts the rows of a set, e.g. to the targets of a navigation from one parent entity. */
+export type RowScope = (alias: string, params: SqlParams, aliases: AliasGenerator) => string;
+
+export interface SelectPlan {
+  sql: string;
+  parameters: unknown[];
+  /** Rows asked of the database: pageSize + 1 when paging, to know whether a next page exists. */
+  pageSize: number;
+  /** Number of sort key columns returned as k0..kn (for the next $skiptoken). */
+  sortKeys: number;
+  /** Rows of the client's $top served before this page. */
+  served: number;
+  /** Rows the client still wants (from $top), if it asked. */
+  remaining?: number;
+}
+
+export interface SelectInput {
+  model: EdmModel;
+  type: EdmEntityType;
+  query: ODataQuery;
+  metadata: MetadataLevel;
+  scopes: RowScope[];
+  /** Server page size for this request. */
+  pageSize: number;
+  /** A single entity: no paging, no ordering. */
+  single?: boolean;
+  limits: { maxTop: number; maxExpandDepth: number; maxInList: number; maxFilterNodes: number };
+}
+
+export function countNodes(x: unknown): number {
+  if (!x || typeof x !== 'object') return 0;
+  let n = (x as any).kind ? 1 : 0;
+  for (const v of Object.values(x)) n += countNodes(v);
+  return n;
+}
+
+/**
+ * ODataQuery -> one SQL statement, built with TypeORM's query builder. Order of application
+ * as the standard writes it: $filter/$search, $orderby, $skip (or $skiptoken), $top.
+ *
+ *   SELECT CAST((SELECT row_to_json(x) FROM (SELECT ...) x) AS text) AS j, k0, k1, [count]
+ *   FROM (SELECT e0.*, <sort keys> FROM table e0 WHERE ... ORDER BY ... LIMIT n OFFSET s) e0
+ *   ORDER BY k0, k1
+ *
+ * The page is cut first and JSON is built only for its rows.
+ */
+export function buildSelect(dataSource: DataSource, input: SelectInput): SelectPlan {
+  const { model, type, query } = input;
+  if (countNodes(query.filter) > input.limits.maxFilterNodes) {
+    throw new ODataError(400, ErrorCode.LimitExceeded, `$filter has more than ${input.limits.maxFilterNodes} nodes`, '$filter');
+  }
+  const params = new SqlParams();
+  const aliases = new AliasGenerator();
+  const root = 'e0';
+  const tctx: TranslateContext = { model, params, aliases, root: { kind: 'entity', type, alias: root }, maxInList: input.limits.maxInList };
+
+  const where: string[] = input.scopes.map((s) => s(root, params, aliases));
+  if (query.filter) where.push(condition(query.filter, tctx));
+  if (query.search) where.push(searchCondition(type, root, query.search, params));
+  const filterWhere = [...where];
+
+  const keys: SortKey[] = [];
+  if (!input.single) {
+    for (const o of query.orderby) {
+      const t = translate(o.expr, tctx);
+      if (t.type === 'null') continue;
+      keys.push({ sql: t.sql, pgType: PG_TYPE[t.type], desc: o.desc, nullable: true });
+    }
+    for (const k of type.keys) keys.push({ sql: `${root}.${ident(k.column)}`, pgType: PG_TYPE[k.type], desc: false, nullable: false });
+  }
+
+  let served = 0;
+  let offset = query.skip ?? 0;
+  if (query.skiptoken && !input.single) {
+    const token = decodeSkipToken(query.skiptoken, keys.length);
+    where.push(keysetCondition(keys, token.after, (v, t) => params.typed(v, t)));
+    served = token.served;
+    offset = 0;
+  }
+  if (query.top !== undefined && query.top > input.limits.maxTop) {
+    throw new ODataError(400, ErrorCode.LimitExceeded, `$top=${query.top} exceeds the maximum of ${input.limits.maxTop}`, '$top');
+  }
+  const remaining = query.top !== undefined ? Math.max(query.top - served, 0) : undefined;
+  const pageSize = input.single ? 1 : Math.min(input.pageSize, remaining ?? Infinity);
+
+  const inner = dataSource.createQueryBuilder().select(`${root}.*`).from(type.table, root);
+  keys.forEach((k, i) => inner.addSelect(`CAST(${k.sql} AS text)`, `__k${i}`));
+  if (where.length) inner.where(where.join(' AND '));
+  if (keys.length) inner.orderBy(keys.map(orderTerm).join(', '));
+  // one row more than the page: tells whether a next page exists
+  inner.limit(input.single ? 2 : pageSize + 1);
+  if (offset) inner.offset(offset);
+
+  const sctx = { model, params, aliases, metadata: input.metadata, maxExpandDepth: input.limits.maxExpandDepth, maxInList: input.limits.maxInList };
+  const outer = dataSource
+    .createQueryBuilder()
+    .select(`CAST(${rowJsonSql(type, root, query, sctx)} AS text)`, 'j')
+    .from((qb) => {
+      void qb;
+      return inner;
+    }, root);
+  keys.forEach((_, i) => outer.addSelect(`${root}.${ident('__k' + i)}`, `k${i}`));
+  if (type.etagColumn) outer.addSelect(`CAST(${root}.${ident(type.etagColumn)} AS text)`, 'etag');
+  if (query.count && !input.single) {
+    // An uncorrelated subquery: PostgreSQL runs it once (InitPlan), still one statement.
+    outer.addSelect(`(SELECT count(*) FROM ${ident(type.table)} ${root} ${filterWhere.length ? 'WHERE ' + filterWhere.join(' AND ') : ''})`, 'count');
+  }
+  // The outer order restates the inner one; PostgreSQL keeps the subquery's order anyway.
+  if (keys.length) {
+    keys.forEach((k, i) => outer.addOrderBy(`${root}.${ident('__k' + i)}`, k.desc ? 'DESC' : 'ASC', k.desc ? 'NULLS LAST' : 'NULLS FIRST'));
+  }
+  outer.setParameters(params.values);
+  const [sql, parameters] = outer.getQueryAndParameters();
+  return { sql, parameters, pageSize, sortKeys: keys.length, served, remaining };
+}
+
+/** `SELECT count(*)` for `/$count` (same filter, search and scopes, nothing else). */
+export function buildCount(dataSource: DataSource, input: Omit<SelectInput, 'pageSize' | 'metadata'>): { sql: string; parameters: unknown[] } {
+  const params = new SqlParams();
+  const aliases = new AliasGenerator();
+  const root = 'e0';
+  const tctx: TranslateContext = { model: input.model, params, aliases, root: { kind: 'entity', type: input.type, alias: root }, maxInList: input.limits.maxInList };
+  const where = input.scopes.map((s) => s(root, params, aliases));
+  if (input.query.filter) where.push(condition(input.query.filter, tctx));
+  if (input.query.search) where.push(searchCondition(input.type, root, input.query.search, params));
+  const qb = dataSource.createQueryBuilder().select('count(*)', 'count').from(input.type.table, root);
+  if (where.length) qb.where(where.join(' AND '));
+  qb.setParameters(params.values);
+  const [sql, parameters] = qb.getQueryAndParameters();
+  return { sql, parameters };
+}

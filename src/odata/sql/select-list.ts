@@ -1,0 +1,134 @@
+import { ErrorCode, ODataError } from '../errors/odata-error';
+import type { EdmEntityType, EdmModel } from '../model/edm-model';
+import type { ExpandItem, QueryOptions } from '../query/odata-query';
+import { AliasGenerator, TranslateContext, condition, navigationJoin, translate } from './filter-to-sql';
+import { SqlParams, ident } from './sql-params';
+
+export type MetadataLevel = 'minimal' | 'full' | 'none';
+
+export interface SelectContext {
+  model: EdmModel;
+  params: SqlParams;
+  aliases: AliasGenerator;
+  metadata: MetadataLevel;
+  maxExpandDepth: number;
+  maxInList?: number;
+}
+
+function quoteText(s: string): string {
+  // Only for names that come from the model: never client text.
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** SQL producing the entity-id text `Task(<key>)` of a row. */
+export function entityIdSql(type: EdmEntityType, alias: string): string {
+  if (type.keys.length === 1) return `(${quoteText(type.setName + '(')} || ${alias}.${ident(type.keys[0].column)} || ')')`;
+  const parts = type.keys.map((k) => `${quoteText(k.name + '=')} || ${alias}.${ident(k.column)}`).join(` || ',' || `);
+  return `(${quoteText(type.setName + '(')} || ${parts} || ')')`;
+}
+
+/**
+ * The column list of one entity row as SQL, for `row_to_json` to turn into the OData JSON
+ * object: annotations first, then the selected properties, then expanded navigations as
+ * nested json subqueries (no query per row).
+ */
+export function rowColumns(type: EdmEntityType, alias: string, options: QueryOptions, ctx: SelectContext, depth: number): string[] {
+  const cols: string[] = [];
+  if (ctx.metadata === 'full') {
+    cols.push(`${quoteText('#' + ctx.model.namespace + '.' + type.name)} AS "@odata.type"`);
+    cols.push(`${entityIdSql(type, alias)} AS "@odata.id"`);
+  }
+  if (ctx.metadata !== 'none' && type.etagColumn) {
+    cols.push(`('W/"' || ${alias}.${ident(type.etagColumn)} || '"') AS "@odata.etag"`);
+  }
+  if (ctx.metadata === 'full') cols.push(`${entityIdSql(type, alias)} AS "@odata.editLink"`);
+
+  for (const p of selectedProperties(type, options.select)) {
+    cols.push(`${alias}.${ident(p)} AS ${ident(type.property.get(p)!.name)}`);
+  }
+  for (const item of expandItems(type, options.expand)) {
+    cols.push(...expandColumns(type, alias, item, ctx, depth + 1));
+  }
+  return cols;
+}
+
+/** Column names of the selected structural properties (keys always included). */
+function selectedProperties(type: EdmEntityType, select: string[] | undefined): string[] {
+  if (!select || select.includes('*')) return type.properties.map((p) => p.column);
+  const names = new Set<string>(type.keys.map((k) => k.name));
+  for (const s of select) {
+    if (s.includes('/')) throw ODataError.notImplemented(`Selecting paths ('${s}') is not supported`);
+    if (s.endsWith('.*')) continue; // all operations: nothing to select
+    if (type.property.has(s)) names.add(s);
+    else if (type.navigation.has(s)) continue; // a navigation in $select only affects links
+    else if (!(type.openType && s.startsWith('CF_'))) {
+      throw ODataError.badRequest(`Property '${s}' in $select does not exist on ${type.name}`, '$select', ErrorCode.UnknownProperty);
+    }
+  }
+  return type.properties.filter((p) => names.has(p.name)).map((p) => p.column);
+}
+
+function expandItems(type: EdmEntityType, expand: ExpandItem[]): ExpandItem[] {
+  const out: ExpandItem[] = [];
+  for (const item of expand) {
+    if (item.path.length === 1 && item.path[0] === '*') {
+      for (const nav of type.navigation.keys()) out.push({ ...item, path: [nav] });
+      continue;
+    }
+    if (item.path.length !== 1) throw ODataError.notImplemented(`Expanding paths through complex properties ('${item.path.join('/')}') is not supported`);
+    if (!type.navigation.has(item.path[0])) {
+      throw ODataError.badRequest(`Navigation property '${item.path[0]}' in $expand does not exist on ${type.name}`, '$expand', ErrorCode.UnknownProperty);
+    }
+    out.push(item);
+  }
+  return out;
+}
+
+function expandColumns(type: EdmEntityType, alias: string, item: ExpandItem, ctx: SelectContext, depth: number): string[] {
+  if (depth > ctx.maxExpandDepth) {
+    throw new ODataError(400, ErrorCode.LimitExceeded, `$expand is nested ${depth} levels deep; at most ${ctx.maxExpandDepth} are allowed`, '$expand');
+  }
+  if (item.options.levels !== undefined && item.options.levels !== 1) {
+    throw ODataError.notImplemented('$levels other than 1 is not supported');
+  }
+  const nav = type.navigation.get(item.path[0])!;
+  const target = ctx.model.types.get(nav.target)!;
+  const e = ctx.aliases.next('e');
+  const tctx: TranslateContext = { model: ctx.model, params: ctx.params, aliases: ctx.aliases, root: { kind: 'entity', type: target, alias: e }, maxInList: ctx.maxInList };
+  const where = [navigationJoin(nav, alias, e, ctx.aliases)];
+  if (item.options.filter) where.push(condition(item.options.filter, tctx));
+  if (item.options.search) throw ODataError.notImplemented('$search inside $expand is not supported');
+
+  const inner = item.ref
+    ? [`${entityIdSql(target, e)} AS "@odata.id"`]
+    : rowColumns(target, e, item.options, ctx, depth);
+  const from = `FROM ${ident(target.table)} ${e} WHERE ${where.join(' AND ')}`;
+  const name = ident(nav.name);
+
+  if (!nav.collection) {
+    return [`(SELECT row_to_json(x) FROM (SELECT ${inner.join(', ')} ${from} LIMIT 1) x) AS ${name}`];
+  }
+  const order = [
+    ...item.options.orderby.map((o) => `${translate(o.expr, tctx).sql} ${o.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`),
+    ...target.keys.map((k) => `${e}.${ident(k.column)}`),
+  ];
+  const limit = item.options.top !== undefined ? ` LIMIT ${ctx.params.typed(item.options.top, 'bigint')}` : '';
+  const offset = item.options.skip ? ` OFFSET ${ctx.params.typed(item.options.skip, 'bigint')}` : '';
+  const cols = [
+    `(SELECT COALESCE(json_agg(row_to_json(x)), '[]') FROM (SELECT ${inner.join(', ')} ${from} ORDER BY ${order.join(', ')}${limit}${offset}) x) AS ${name}`,
+  ];
+  if (item.options.count) {
+    cols.unshift(`(SELECT count(*) ${from}) AS ${ident(nav.name + '@odata.count')}`);
+  }
+  return cols;
+}
+
+/** `(SELECT row_to_json(x) FROM (SELECT ...) x)`: one entity as JSON, built by PostgreSQL. */
+export function rowJsonSql(type: EdmEntityType, alias: string, options: QueryOptions, ctx: SelectContext): string {
+  const cols = rowColumns(type, alias, options, ctx, 0);
+  if (type.openType && type.dynamicColumn) {
+    // Dynamic properties of an open type: the jsonb column's keys, prefixed CF_.
+    return `(SELECT to_jsonb(x) || COALESCE((SELECT jsonb_object_agg('CF_' || f.key, f.value) FROM jsonb_each(${alias}.${ident(type.dynamicColumn)}) f), '{}'::jsonb) FROM (SELECT ${cols.join(', ')}) x)`;
+  }
+  return `(SELECT row_to_json(x) FROM (SELECT ${cols.join(', ')}) x)`;
+}

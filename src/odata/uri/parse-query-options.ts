@@ -1,0 +1,202 @@
+import { ErrorCode, ODataError } from '../errors/odata-error';
+import { Expr, ExpandItem, ODataQuery, OrderByItem, QueryOptions, SearchExpr, emptyOptions } from '../query/odata-query';
+import { parseBoolExpr, parseCommonExpr } from './parser-extensions/bool-expr';
+import { normalizeKeywords } from './parser-extensions/normalize-keywords';
+import { splitHeadAndParens, splitTopLevel } from './parser-extensions/split';
+import { parseSearch } from './parser-extensions/search';
+import { IrContext, toExpr } from './to-query-ir';
+
+const SYSTEM_OPTIONS = new Set([
+  'filter', 'orderby', 'top', 'skip', 'count', 'select', 'expand', 'search', 'skiptoken', 'format',
+  'levels', 'apply', 'compute', 'id', 'deltatoken', 'schemaversion', 'index',
+]);
+const UNSUPPORTED: Record<string, string> = {
+  apply: '$apply is not supported yet',
+  compute: '$compute is not supported yet',
+  deltatoken: 'Delta links are not supported',
+  index: '$index is not supported',
+  id: '$id is only valid on $ref requests',
+};
+
+export interface RawOptions {
+  system: Map<string, string>;
+  aliases: Map<string, string>;
+  custom: Map<string, string>;
+}
+
+/**
+ * Splits the URL's query string into system options (names case-insensitive, `$` optional as
+ * in OData 4.01), parameter aliases (`@name`) and custom options. Values are percent-decoded.
+ */
+export function splitQueryString(search: string): RawOptions {
+  const system = new Map<string, string>();
+  const aliases = new Map<string, string>();
+  const custom = new Map<string, string>();
+  for (const part of search.replace(/^\?/, '').split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const rawName = eq < 0 ? part : part.slice(0, eq);
+    const rawValue = eq < 0 ? '' : part.slice(eq + 1);
+    let name: string;
+    let value: string;
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+      value = decodeURIComponent(rawValue.replace(/\+/g, '%2B'));
+    } catch {
+      throw ODataError.badRequest(`Malformed percent-encoding in query option '${rawName}'`, rawName, ErrorCode.BadQueryOption);
+    }
+    if (name.startsWith('@')) {
+      aliases.set(name.slice(1), value);
+      continue;
+    }
+    const bare = name.replace(/^\$/, '').toLowerCase();
+    if (SYSTEM_OPTIONS.has(bare) && (name.startsWith('$') || !custom.has(name))) {
+      if (system.has(bare)) throw ODataError.badRequest(`Query option $${bare} is given more than once`, `$${bare}`, ErrorCode.BadQueryOption);
+      system.set(bare, value);
+    } else if (name.startsWith('$')) {
+      throw ODataError.badRequest(`Unknown system query option '${name}'`, name, ErrorCode.BadQueryOption);
+    } else custom.set(name, value);
+  }
+  return { system, aliases, custom };
+}
+
+function syntaxError(option: string, text: string, e: unknown): ODataError {
+  const detail = e instanceof Error ? e.message.replace(/^Fail at/, 'cannot parse from position').replace(/^Unexpected character at/, 'unexpected character at position') : '';
+  return ODataError.badRequest(`Invalid ${option} '${text}': ${detail}`, option, ErrorCode.BadQueryOption);
+}
+
+export function aliasContext(aliases: Map<string, string>): IrContext {
+  const ctx: IrContext = {
+    alias: (name) => {
+      const text = aliases.get(name);
+      if (text === undefined) throw ODataError.badRequest(`Parameter alias @${name} has no value`, `@${name}`, ErrorCode.BadQueryOption);
+      try {
+        return toExpr(parseCommonExpr(normalizeKeywords(text)), ctx);
+      } catch (e) {
+        if (e instanceof ODataError) throw e;
+        throw syntaxError(`@${name}`, text, e);
+      }
+    },
+  };
+  return ctx;
+}
+
+export function parseFilter(text: string, ctx: IrContext): Expr {
+  let token;
+  try {
+    token = parseBoolExpr(normalizeKeywords(text));
+  } catch (e) {
+    throw syntaxError('$filter', text, e);
+  }
+  return toExpr(token, ctx);
+}
+
+export function parseOrderBy(text: string, ctx: IrContext): OrderByItem[] {
+  return splitTopLevel(text, ',').map((item) => {
+    const m = item.match(/^(.*?)(?:\s+(asc|desc))?$/i)!;
+    let token;
+    try {
+      token = parseCommonExpr(normalizeKeywords(m[1].trim()));
+    } catch (e) {
+      throw syntaxError('$orderby', text, e);
+    }
+    return { expr: toExpr(token, ctx), desc: (m[2] ?? '').toLowerCase() === 'desc' };
+  });
+}
+
+function parseNonNegativeInt(option: string, text: string): number {
+  if (!/^\d+$/.test(text.trim())) {
+    throw ODataError.badRequest(`${option} '${text}' is invalid. Should be a non-negative integer`, option, ErrorCode.BadQueryOption);
+  }
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw ODataError.badRequest(`${option} '${text}' is too large`, option, ErrorCode.BadQueryOption);
+  return n;
+}
+
+function parseBoolean(option: string, text: string): boolean {
+  const t = text.trim().toLowerCase();
+  if (t !== 'true' && t !== 'false') throw ODataError.badRequest(`${option} '${text}' is invalid. Should be true or false`, option, ErrorCode.BadQueryOption);
+  return t === 'true';
+}
+
+function parseSelect(text: string): string[] {
+  return splitTopLevel(text, ',').map((item) => {
+    const { head, inner } = splitHeadAndParens(item);
+    if (inner !== undefined) throw ODataError.notImplemented(`Nested options in $select ('${item}') are not supported`);
+    if (!/^(\*|[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*|[A-Za-z_][A-Za-z0-9_.]*\.\*)$/.test(head)) {
+      throw ODataError.badRequest(`Invalid $select item '${item}'`, '$select', ErrorCode.BadQueryOption);
+    }
+    return head;
+  });
+}
+
+/** $expand=Notes($filter=...;$top=2),Status,Contributors/$ref */
+function parseExpand(text: string, ctx: IrContext, depth: number): ExpandItem[] {
+  return splitTopLevel(text, ',').map((item) => {
+    const { head, inner } = splitHeadAndParens(item);
+    const segments = head.split('/');
+    let ref = false;
+    if (segments[segments.length - 1] === '$ref') {
+      ref = true;
+      segments.pop();
+    }
+    if (segments.length === 0 || segments.some((s) => !/^(\*|[A-Za-z_][A-Za-z0-9_.]*)$/.test(s))) {
+      throw ODataError.badRequest(`Invalid $expand item '${item}'`, '$expand', ErrorCode.BadQueryOption);
+    }
+    const options = emptyOptions();
+    if (inner !== undefined) {
+      const nested = new Map<string, string>();
+      for (const opt of splitTopLevel(inner, ';')) {
+        const eq = opt.indexOf('=');
+        if (eq < 0) throw ODataError.badRequest(`Invalid nested option '${opt}' in $expand`, '$expand', ErrorCode.BadQueryOption);
+        nested.set(opt.slice(0, eq).trim().replace(/^\$/, '').toLowerCase(), opt.slice(eq + 1));
+      }
+      Object.assign(options, parseOptions(nested, ctx, depth + 1));
+    }
+    return { path: segments, ref, options };
+  });
+}
+
+/** Parses the system options that may appear both at top level and nested in $expand. */
+export function parseOptions(system: Map<string, string>, ctx: IrContext, depth = 0): QueryOptions {
+  const options = emptyOptions();
+  for (const [name, text] of system) {
+    if (UNSUPPORTED[name]) throw ODataError.notImplemented(UNSUPPORTED[name]);
+    switch (name) {
+      case 'filter': options.filter = parseFilter(text, ctx); break;
+      case 'orderby': options.orderby = parseOrderBy(text, ctx); break;
+      case 'top': options.top = parseNonNegativeInt('$top', text); break;
+      case 'skip': options.skip = parseNonNegativeInt('$skip', text); break;
+      case 'count': options.count = parseBoolean('$count', text); break;
+      case 'select': options.select = parseSelect(text); break;
+      case 'expand': options.expand = parseExpand(text, ctx, depth); break;
+      case 'search': options.search = parseSearchOption(text); break;
+      case 'levels': options.levels = text.trim().toLowerCase() === 'max' ? 'max' : parseNonNegativeInt('$levels', text); break;
+      case 'skiptoken':
+      case 'format':
+      case 'schemaversion':
+        break;
+      default:
+        throw ODataError.badRequest(`Unknown query option '$${name}'`, `$${name}`, ErrorCode.BadQueryOption);
+    }
+  }
+  return options;
+}
+
+function parseSearchOption(text: string): SearchExpr {
+  try {
+    return parseSearch(text);
+  } catch (e) {
+    if (e instanceof ODataError) throw e;
+    throw syntaxError('$search', text, e);
+  }
+}
+
+export function parseQuery(search: string): ODataQuery {
+  const raw = splitQueryString(search);
+  const ctx = aliasContext(raw.aliases);
+  const query: ODataQuery = parseOptions(raw.system, ctx);
+  query.skiptoken = raw.system.get('skiptoken');
+  query.format = raw.system.get('format');
+  return query;
+}

@@ -1,0 +1,65 @@
+import { ErrorCode, ODataError } from '../errors/odata-error';
+import type { Expr } from '../query/odata-query';
+import { parseCommonExpr } from './parser-extensions/bool-expr';
+import { normalizeKeywords } from './parser-extensions/normalize-keywords';
+import { splitTopLevel } from './parser-extensions/split';
+import { toExpr } from './to-query-ir';
+
+/**
+ * A resource path split into named segments:
+ *   /Task(0b1c...)/Notes/$count -> [{name:'Task', args:[...]}, {name:'Notes'}, {name:'$count'}]
+ * Key predicates and function parameters are parsed with odata-v4-parser (as literals).
+ */
+export interface PathSegment {
+  name: string;
+  /** Positional key values: Task(<guid>), Task('<guid>'). */
+  keys?: Expr[];
+  /** Named values: Task(TaskItemId=<guid>), DeleteNote(noteRelationId=<guid>). */
+  named?: Record<string, Expr | { alias: string }>;
+  /** The segment had parentheses, even empty: GetStopwatch(). */
+  call?: boolean;
+}
+
+function parseValue(text: string, where: string): Expr {
+  try {
+    return toExpr(parseCommonExpr(normalizeKeywords(text)), { alias: (n) => { throw ODataError.badRequest(`Alias @${n} is not allowed here`, where, ErrorCode.BadKey); } });
+  } catch (e) {
+    if (e instanceof ODataError) throw e;
+    throw ODataError.badRequest(`Invalid value '${text}' in ${where}`, where, ErrorCode.BadKey);
+  }
+}
+
+export function parseResourcePath(path: string): PathSegment[] {
+  const segments: PathSegment[] = [];
+  for (const raw of path.split('/').filter((s) => s.length > 0)) {
+    let text: string;
+    try {
+      text = decodeURIComponent(raw);
+    } catch {
+      throw ODataError.badRequest(`Malformed percent-encoding in path segment '${raw}'`, raw, ErrorCode.BadRequest);
+    }
+    const open = text.indexOf('(');
+    if (open < 0) {
+      segments.push({ name: text });
+      continue;
+    }
+    if (!text.endsWith(')')) throw ODataError.badRequest(`Malformed path segment '${text}'`, text, ErrorCode.BadKey);
+    const name = text.slice(0, open);
+    const inner = text.slice(open + 1, -1).trim();
+    const segment: PathSegment = { name, call: true };
+    if (inner.length) {
+      for (const part of splitTopLevel(inner, ',')) {
+        const eq = part.match(/^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/s);
+        if (eq) {
+          segment.named ??= {};
+          segment.named[eq[1]] = eq[2].startsWith('@') ? { alias: eq[2].slice(1) } : parseValue(eq[2], name);
+        } else {
+          segment.keys ??= [];
+          segment.keys.push(parseValue(part, name));
+        }
+      }
+    }
+    segments.push(segment);
+  }
+  return segments;
+}

@@ -1,0 +1,220 @@
+import { ErrorCode, ODataError } from '../errors/odata-error';
+import type { ArithmeticOp, BinaryOp, Expr, LiteralType } from '../query/odata-query';
+import type { Token } from './parser-extensions/bool-expr';
+
+/**
+ * odata-v4-parser tokens -> the typed Expr of query/odata-query.ts. The only file that reads
+ * the parser's token shapes.
+ *
+ *   Name eq 'Sam'  ->  { kind: 'binary', op: 'eq', left: { kind: 'member', path: ['Name'] },
+ *                        right: { kind: 'literal', type: 'string', value: 'Sam' } }
+ */
+
+const BINARY: Record<string, BinaryOp> = {
+  EqualsExpression: 'eq', NotEqualsExpression: 'ne', LesserThanExpression: 'lt', LesserOrEqualsExpression: 'le',
+  GreaterThanExpression: 'gt', GreaterOrEqualsExpression: 'ge', HasExpression: 'has',
+  AndExpression: 'and', OrExpression: 'or',
+  AddExpression: 'add', SubExpression: 'sub', MulExpression: 'mul', DivExpression: 'div', ModExpression: 'mod',
+};
+
+const ARITHMETIC_PRECEDENCE: Record<ArithmeticOp, number> = { add: 1, sub: 1, mul: 2, div: 2, divby: 2, mod: 2 };
+
+export interface IrContext {
+  /** Parameter aliases of the request (`@n` -> its value text, already parsed to Expr). */
+  alias: (name: string) => Expr;
+}
+
+export function toExpr(t: Token, ctx: IrContext): Expr {
+  switch (t.type) {
+    case 'CommonExpression':
+    case 'BoolParenExpression':
+    case 'ParenExpression':
+    case 'LambdaPredicateExpression':
+      return paren(toExpr(t.value, ctx), t.type);
+    case 'NotExpression':
+      return { kind: 'not', operand: toExpr(t.value, ctx) };
+    case 'NegateExpression': {
+      const operand = toExpr(t.value, ctx);
+      if (operand.kind === 'literal' && typeof operand.value === 'number') return { ...operand, value: -operand.value };
+      return { kind: 'negate', operand };
+    }
+    case 'InExpression':
+      return { kind: 'in', left: toExpr(t.value.left, ctx), list: (t.value.right.value as Token[]).map((i) => toExpr(i, ctx)) };
+    case 'Literal':
+      return literal(t);
+    case 'ParameterAlias':
+      return ctx.alias(t.value.name);
+    case 'MethodCallExpression':
+      return { kind: 'call', name: String(t.value.method).toLowerCase(), args: (t.value.parameters ?? []).map((p: Token) => toExpr(p, ctx)) };
+    case 'IsOfExpression':
+      return { kind: 'isof', operand: t.value.target ? toExpr(t.value.target, ctx) : { kind: 'member', path: [], scope: '$it' }, type: typeName(t.value.typename) };
+    case 'CastExpression':
+      return { kind: 'cast', operand: toExpr(t.value.target, ctx), type: typeof t.value.typename === 'string' ? t.value.typename : typeName(t.value.typename) };
+    case 'FirstMemberExpression':
+    case 'MemberExpression':
+    case 'PropertyPathExpression':
+    case 'ImplicitVariableExpression':
+    case 'LambdaVariableExpression':
+    case 'RootExpression':
+      return member(t, ctx);
+    default: {
+      const op = BINARY[t.type];
+      if (op) return reassociate({ kind: 'binary', op, left: toExpr(t.value.left, ctx), right: toExpr(t.value.right, ctx) });
+      throw ODataError.badRequest(`Unsupported expression '${t.raw}'`, undefined, ErrorCode.BadQueryOption);
+    }
+  }
+}
+
+/** Parenthesised subtrees are marked so re-association never crosses them. */
+const PARENS = new WeakSet<object>();
+function paren(e: Expr, type: string): Expr {
+  if (type === 'BoolParenExpression' || type === 'ParenExpression') PARENS.add(e);
+  return e;
+}
+
+/**
+ * odata-v4-parser nests arithmetic to the right (`a sub b add c` becomes a sub (b add c)) and
+ * ignores mul-over-add precedence. Flatten a run of arithmetic operators that was not
+ * parenthesised and rebuild it left-associatively with OData's precedence.
+ */
+function reassociate(e: Expr): Expr {
+  if (e.kind !== 'binary' || !(e.op in ARITHMETIC_PRECEDENCE)) return e;
+  const operands: Expr[] = [];
+  const ops: ArithmeticOp[] = [];
+  const flatten = (x: Expr, top: boolean) => {
+    if (x.kind === 'binary' && x.op in ARITHMETIC_PRECEDENCE && (top || !PARENS.has(x))) {
+      flatten(x.left, false);
+      ops.push(x.op as ArithmeticOp);
+      flatten(x.right, false);
+    } else operands.push(x);
+  };
+  flatten(e, true);
+  // Shunting-yard over the flat run.
+  const out: Expr[] = [operands[0]];
+  const stack: ArithmeticOp[] = [];
+  const reduce = () => {
+    const right = out.pop()!;
+    const left = out.pop()!;
+    out.push({ kind: 'binary', op: stack.pop()!, left, right });
+  };
+  ops.forEach((op, i) => {
+    while (stack.length && ARITHMETIC_PRECEDENCE[stack[stack.length - 1]] >= ARITHMETIC_PRECEDENCE[op]) reduce();
+    stack.push(op);
+    out.push(operands[i + 1]);
+  });
+  while (stack.length) reduce();
+  return out[0];
+}
+
+function typeName(t: any): string {
+  if (typeof t === 'string') return t;
+  const inner = t?.value?.value ?? t?.value;
+  if (inner?.namespace) return `${inner.namespace}.${inner.name}`;
+  return String(t?.raw ?? '');
+}
+
+/** Walks the parser's member shapes into one path, ending in a lambda or $count if present. */
+function member(t: Token, ctx: IrContext): Expr {
+  const path: string[] = [];
+  let scope: string | undefined;
+  let tail: Expr | undefined;
+
+  const walk = (x: any): void => {
+    if (!x) return;
+    if (Array.isArray(x)) { x.forEach(walk); return; }
+    switch (x.type) {
+      case 'FirstMemberExpression':
+      case 'MemberExpression':
+      case 'SingleNavigationExpression':
+      case 'CollectionNavigationExpression':
+      case 'SinglePathExpression':
+      case 'ComplexPathExpression':
+        walk(x.value);
+        return;
+      case 'ImplicitVariableExpression':
+        scope = '$it';
+        return;
+      case 'RootExpression':
+        scope = '$root';
+        walk(x.value);
+        return;
+      case 'LambdaVariableExpression':
+        scope = x.value.name;
+        return;
+      case 'ODataIdentifier':
+        path.push(x.value.name);
+        return;
+      case 'PropertyPathExpression':
+        if (x.value?.current) {
+          walk(x.value.current);
+          walk(x.value.next);
+        } else walk(x.value);
+        return;
+      case 'CollectionPathExpression':
+        walk(x.value);
+        return;
+      case 'AnyExpression':
+      case 'AllExpression': {
+        const variable = x.value?.variable?.value?.name;
+        const predicate = x.value?.predicate ? toExpr(x.value.predicate, ctx) : undefined;
+        tail = { kind: 'lambda', op: x.type === 'AnyExpression' ? 'any' : 'all', path: [], variable, predicate };
+        return;
+      }
+      case 'CountExpression':
+        tail = { kind: 'count', path: [] };
+        return;
+      default:
+        if (x.value?.name && typeof x.value.name === 'string') { path.push(x.value.name); return; }
+        throw ODataError.badRequest(`Unsupported path expression '${x.raw ?? t.raw}'`, undefined, ErrorCode.BadQueryOption);
+    }
+  };
+  walk(t);
+  if (tail?.kind === 'lambda') return { ...tail, path, scope };
+  if (tail?.kind === 'count') return { ...tail, path, scope };
+  return { kind: 'member', path, ...(scope ? { scope } : {}) };
+}
+
+const LITERAL_TYPES: Record<string, LiteralType> = {
+  'Edm.String': 'string', 'Edm.Boolean': 'boolean', 'Edm.Guid': 'guid',
+  'Edm.SByte': 'int', 'Edm.Byte': 'int', 'Edm.Int16': 'int', 'Edm.Int32': 'int', 'Edm.Int64': 'int',
+  'Edm.Decimal': 'decimal', 'Edm.Double': 'double', 'Edm.Single': 'double',
+  'Edm.DateTimeOffset': 'datetimeoffset', 'Edm.Date': 'date', 'Edm.TimeOfDay': 'timeofday', 'Edm.Duration': 'duration',
+};
+
+export function literal(t: Token): Expr {
+  const raw = t.raw;
+  if (t.value === 'null') return { kind: 'literal', type: 'null', value: null };
+  const type = LITERAL_TYPES[t.value];
+  if (!type) throw ODataError.badRequest(`Unsupported literal ${raw}`, undefined, ErrorCode.BadLiteral);
+  switch (type) {
+    case 'string':
+      return { kind: 'literal', type, value: decodeLiteralString(raw) };
+    case 'boolean':
+      return { kind: 'literal', type, value: raw.toLowerCase() === 'true' };
+    case 'int': {
+      const n = Number(raw);
+      if (!Number.isSafeInteger(n)) return { kind: 'literal', type: 'decimal', value: raw };
+      return { kind: 'literal', type, value: n };
+    }
+    case 'decimal':
+    case 'double': {
+      const n = Number(raw.replace(/[mMdDfF]$/, ''));
+      if (!Number.isFinite(n)) return { kind: 'literal', type: 'double', value: raw };
+      return { kind: 'literal', type, value: n };
+    }
+    case 'duration':
+      return { kind: 'literal', type, value: raw.replace(/^duration'|'$/g, '') };
+    default:
+      return { kind: 'literal', type, value: raw };
+  }
+}
+
+/** 'it''s' -> it's */
+export function decodeLiteralString(raw: string): string {
+  const body = raw.slice(1, -1).replace(/''/g, "'");
+  try {
+    return decodeURIComponent(body);
+  } catch {
+    throw ODataError.badRequest(`Malformed percent-encoding in literal ${raw}`, undefined, ErrorCode.BadLiteral);
+  }
+}
