@@ -1,12 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { buildEdmModel } from './model/build-edm-model';
 import type { EdmModel } from './model/edm-model';
 import { ODataLimits, ODataRequestHandler } from './http/odata-request-handler';
 
-export const EDM_MODEL = Symbol('EDM_MODEL');
-export const ODATA_LIMITS = Symbol('ODATA_LIMITS');
+import { EDM_MODEL, ODATA_LIMITS } from './model/tokens';
+import { OperationRegistry } from './operations/operation-registry';
+
+export { EDM_MODEL, ODATA_LIMITS };
 
 export interface ODataModuleOptions {
   namespace: string;
@@ -23,6 +26,7 @@ export class ODataModule {
     return {
       module: ODataModule,
       global: true,
+      imports: [DiscoveryModule],
       providers: [
         { provide: ODATA_LIMITS, useValue: options.limits },
         {
@@ -35,6 +39,7 @@ export class ODataModule {
           inject: [getDataSourceToken(), EDM_MODEL],
           useFactory: (dataSource: DataSource, model: EdmModel) => new ODataRequestHandler(dataSource, model, options.limits),
         },
+        OperationRegistry,
       ],
       exports: [EDM_MODEL, ODataRequestHandler],
     };

@@ -43,6 +43,15 @@ export function fromPostgresError(err: unknown, targetOf?: ConstraintTargets): O
     case '2201B':
     case '22025':
       return new ODataError(400, ErrorCode.BadLiteral, `Invalid value: ${e.message}`);
+    // The expression's operand types do not fit each other (e.g. a function on the wrong type).
+    case '42883':
+    case '42804':
+    case '42846':
+    case '42725':
+      return new ODataError(400, ErrorCode.BadType, 'The types in the expression do not fit together');
+    case '2201X':
+    case '2201W':
+      return new ODataError(400, ErrorCode.BadLiteral, 'Invalid $top or $skip value');
     case '22012':
       return new ODataError(400, ErrorCode.BadLiteral, 'Division by zero');
     case '57014':

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { ErrorCode, ODataError } from '../errors/odata-error';
@@ -9,7 +10,11 @@ import type { ODataRequestHandler } from './odata-request-handler';
  * Bodies arrive as text: the core reports malformed JSON as an OData error, and $batch needs
  * the raw multipart text.
  */
-export function mountODataRoutes(fastify: FastifyInstance, handler: ODataRequestHandler, opts: { prefix: string; bodyLimit: number }): void {
+const logger = new Logger('OData');
+
+export function mountODataRoutes(root: FastifyInstance, handler: ODataRequestHandler, opts: { prefix: string; bodyLimit: number }): void {
+  // An encapsulated plugin: its body parsers and error handler apply to the OData root only.
+  root.register(async (fastify) => {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: opts.bodyLimit }, (_req, body, done) => done(null, body));
 
@@ -33,7 +38,7 @@ export function mountODataRoutes(fastify: FastifyInstance, handler: ODataRequest
     return reply.send(response.body instanceof Readable ? response.body : response.body);
   };
 
-  const methods = ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'MERGE'] as any;
+  const methods = ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'] as any;
   fastify.route({ method: methods, url: opts.prefix, handler: serve });
   fastify.route({ method: methods, url: `${opts.prefix}/*`, handler: serve });
 
@@ -44,10 +49,8 @@ export function mountODataRoutes(fastify: FastifyInstance, handler: ODataRequest
       : status === 413 ? new ODataError(413, ErrorCode.PayloadTooLarge, `The request body exceeds ${opts.bodyLimit} bytes`)
       : status < 500 ? new ODataError(status, ErrorCode.BadRequest, error.message)
       : new ODataError(500, ErrorCode.Internal, 'An internal error occurred; it has been logged');
-    if (odata.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (odata.status >= 500) logger.error(`${request.method} ${request.url} failed: ${error?.stack ?? error}`);
     reply.code(odata.status).header('Content-Type', 'application/json;charset=utf-8').header('OData-Version', '4.0').send(JSON.stringify(odata.toJSON()));
   });
-  fastify.setNotFoundHandler((request, reply) => {
-    reply.code(404).header('Content-Type', 'application/json;charset=utf-8').send(JSON.stringify(new ODataError(404, ErrorCode.UnknownResource, `No resource at ${request.url}`).toJSON()));
   });
 }

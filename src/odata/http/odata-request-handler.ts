@@ -1,7 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode, ODataError } from '../errors/odata-error';
 import { fromPostgresError } from '../errors/postgres-errors';
-import type { EdmEntityType, EdmModel } from '../model/edm-model';
+import { EdmEntityType, EdmModel, EdmOperation, qualified } from '../model/edm-model';
+import type { OperationResult } from '../operations/operation-context';
+import { PG_TYPE } from '../sql/pg-types';
 import { toCsdlJson } from '../model/csdl-json';
 import { toCsdlXml } from '../model/csdl-xml';
 import type { ODataQuery } from '../query/odata-query';
@@ -13,6 +15,7 @@ import { JSON_CONTENT_TYPE, collectionContext, entityContext, withLeadingAnnotat
 import { parseQuery } from '../uri/parse-query-options';
 import { parseResourcePath } from '../uri/parse-resource-path';
 import { parseJsonBody, validateBody } from '../write/validate-body';
+import { insertRows } from '../write/entity-writer';
 import { Negotiated, negotiate } from './negotiation';
 import type { ODataRequest, ODataResponse } from './odata-request';
 import { EntityTarget, Target, keyScope, resolveTarget } from './resolve-target';
@@ -151,6 +154,52 @@ export class ODataRequestHandler {
 
   private limitsFor() {
     return { maxTop: this.limits.maxTop, maxExpandDepth: this.limits.maxExpandDepth, maxInList: this.limits.maxInList, maxFilterNodes: this.limits.maxFilterNodes };
+  }
+
+  /** Serialises what an operation returned, with the context URL of its return type. */
+  async operationResponse(inv: OperationInvocation, op: EdmOperation, result: OperationResult): Promise<ODataResponse> {
+    const { request: req, negotiated: n, manager } = inv;
+    const json = (body: string, status = 200): ODataResponse => ({ status, headers: { 'Content-Type': JSON_CONTENT_TYPE(n) }, body });
+    switch (result.kind) {
+      case 'none':
+        return { status: 204, headers: {} };
+      case 'response':
+        return result.response;
+      case 'entity': {
+        const type = this.model.sets.get(result.entitySet)!;
+        const key = Object.fromEntries(type.keys.map((k) => [k.column, result.key[k.name]]));
+        const row = await this.readBack(req, manager, type, key, n);
+        if (!row) throw ODataError.notFound(`${type.setName} not found`);
+        return this.entityResponse(req, type, row, { orderby: [], count: false, expand: [] }, n, 200);
+      }
+      case 'entities': {
+        const type = this.model.sets.get(result.entitySet)!;
+        const k = type.keys[0];
+        const ids = result.keys.map((key) => key[k.name]);
+        const plan = buildSelect(manager.connection, {
+          model: this.model, type, query: { orderby: [], count: false, expand: [] }, metadata: n.metadata,
+          scopes: [(alias, params) => `${alias}.${ident(k.column)} = ANY(${params.typed(ids, PG_TYPE[k.type] + '[]')})`],
+          pageSize: Math.max(ids.length, 1), limits: { ...this.limitsFor(), maxTop: Number.MAX_SAFE_INTEGER },
+        });
+        const rows: Row[] = await manager.query(plan.sql, plan.parameters);
+        // Keep the order the operation returned (e.g. BatchInsert: the order of the items).
+        const position = new Map(ids.map((id, i) => [String(id), i]));
+        const keyIndex = plan.sortKeys - 1;
+        rows.sort((a, b) => position.get(String(a[`k${keyIndex}`]))! - position.get(String(b[`k${keyIndex}`]))!);
+        const context = n.metadata === 'none' ? '' : `"@odata.context":${JSON.stringify(`${req.serviceRoot}/$metadata#${type.setName}`)},`;
+        return json(`{${context}"value":[${rows.map((r) => r.j).join(',')}]}`);
+      }
+      case 'value': {
+        const ret = op.returnType;
+        const typeName = ret ? qualified(this.model, ret.type) : 'Edm.Untyped';
+        const context = `${req.serviceRoot}/$metadata#${ret?.collection ? `Collection(${typeName})` : typeName}`;
+        const isComplex = ret && !ret.type.startsWith('Edm.') && !ret.collection;
+        if (isComplex && result.value && typeof result.value === 'object') {
+          return json(JSON.stringify(n.metadata === 'none' ? result.value : { '@odata.context': context, ...(result.value as object) }));
+        }
+        return json(JSON.stringify(n.metadata === 'none' ? { value: result.value } : { '@odata.context': context, value: result.value }));
+      }
+    }
   }
 
   private async ensureExists(manager: EntityManager, target: EntityTarget): Promise<void> {
@@ -342,8 +391,7 @@ export class ODataRequestHandler {
   }
 
   private async insert(manager: EntityManager, type: EdmEntityType, values: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const result = await manager.createQueryBuilder().insert().into(type.table, Object.keys(values)).values(values).returning(type.keys.map((k) => ident(k.column)).join(', ')).execute();
-    return result.raw[0];
+    return (await insertRows(manager, type, [values]))[0];
   }
 
   /** Locks the row and checks If-Match; returns false when it does not exist. */

@@ -11,6 +11,8 @@ export interface ODataRequest {
   body?: string;
   /** Absolute service root, e.g. http://localhost:3000/odata */
   serviceRoot: string;
+  /** Who is calling, once authenticated. */
+  caller?: { contactId: string; isAdmin: boolean };
 }
 
 export interface ODataResponse {

@@ -88,6 +88,9 @@ export function buildEdmModel(
         maxLength: c.length ? Number(c.length) : undefined,
       });
     }
+    // Keys first, then the entity's own properties, then inherited bookkeeping (CreatedDateTime ...).
+    const inherited = new Set(m.columns.filter((c) => c.target !== m.target).map((c) => c.propertyName));
+    properties.sort((a, b) => Number(b.isKey) - Number(a.isKey) || Number(inherited.has(a.name)) - Number(inherited.has(b.name)));
     const name = typeNameOf.get(m)!;
     return {
       name,

@@ -58,7 +58,8 @@ export const ETagSource = (): PropertyDecorator => flag({ etag: true, ignored: t
 /** Settable on create only (CSDL Core.Immutable). */
 export const Immutable = (): PropertyDecorator => flag({ immutable: true });
 
-export function entitySetOf(target: Function): EntitySetDeclaration | undefined {
+export function entitySetOf(target: Function | string): EntitySetDeclaration | undefined {
+  if (typeof target !== 'function') return undefined; // junction tables have a name, not a class
   return Reflect.getMetadata(ENTITY_SET, target);
 }
 

@@ -3,7 +3,7 @@ import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { EdmEntityType, EdmModel } from '../model/edm-model';
 import type { ODataQuery } from '../query/odata-query';
 import { AliasGenerator, TranslateContext, condition, translate } from './filter-to-sql';
-import { SortKey, decodeSkipToken, keysetCondition, orderTerm } from './paging';
+import { SortKey, decodeSkipToken, keysetCondition } from './paging';
 import { PG_TYPE } from './pg-types';
 import { MetadataLevel, rowJsonSql } from './select-list';
 import { searchCondition } from './search-to-sql';
@@ -94,32 +94,29 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
   const remaining = query.top !== undefined ? Math.max(query.top - served, 0) : undefined;
   const pageSize = input.single ? 1 : Math.min(input.pageSize, remaining ?? Infinity);
 
-  const inner = dataSource.createQueryBuilder().select(`${root}.*`).from(type.table, root);
-  keys.forEach((k, i) => inner.addSelect(`CAST(${k.sql} AS text)`, `__k${i}`));
-  if (where.length) inner.where(where.join(' AND '));
-  if (keys.length) inner.orderBy(keys.map(orderTerm).join(', '));
-  // one row more than the page: tells whether a next page exists
-  inner.limit(input.single ? 2 : pageSize + 1);
-  if (offset) inner.offset(offset);
-
   const sctx = { model, params, aliases, metadata: input.metadata, maxExpandDepth: input.limits.maxExpandDepth, maxInList: input.limits.maxInList };
   const outer = dataSource
     .createQueryBuilder()
     .select(`CAST(${rowJsonSql(type, root, query, sctx)} AS text)`, 'j')
-    .from((qb) => {
-      void qb;
+    .from((inner) => {
+      inner.select(`${root}.*`).from(type.table, root);
+      keys.forEach((k, i) => inner.addSelect(k.sql, `__o${i}`));
+      if (where.length) inner.where(where.join(' AND '));
+      for (const k of keys) inner.addOrderBy(k.sql, k.desc ? 'DESC' : 'ASC', k.nullable ? (k.desc ? 'NULLS LAST' : 'NULLS FIRST') : undefined);
+      // one row more than the page: tells whether a next page exists
+      inner.limit(input.single ? 2 : pageSize + 1);
+      if (offset) inner.offset(offset);
       return inner;
     }, root);
-  keys.forEach((_, i) => outer.addSelect(`${root}.${ident('__k' + i)}`, `k${i}`));
+  // Sort key values as text, for the next $skiptoken.
+  keys.forEach((_, i) => outer.addSelect(`CAST(${root}.${ident('__o' + i)} AS text)`, `k${i}`));
   if (type.etagColumn) outer.addSelect(`CAST(${root}.${ident(type.etagColumn)} AS text)`, 'etag');
   if (query.count && !input.single) {
     // An uncorrelated subquery: PostgreSQL runs it once (InitPlan), still one statement.
     outer.addSelect(`(SELECT count(*) FROM ${ident(type.table)} ${root} ${filterWhere.length ? 'WHERE ' + filterWhere.join(' AND ') : ''})`, 'count');
   }
   // The outer order restates the inner one; PostgreSQL keeps the subquery's order anyway.
-  if (keys.length) {
-    keys.forEach((k, i) => outer.addOrderBy(`${root}.${ident('__k' + i)}`, k.desc ? 'DESC' : 'ASC', k.desc ? 'NULLS LAST' : 'NULLS FIRST'));
-  }
+  keys.forEach((k, i) => outer.addOrderBy(`${root}.${ident('__o' + i)}`, k.desc ? 'DESC' : 'ASC', k.desc ? 'NULLS LAST' : 'NULLS FIRST'));
   outer.setParameters(params.values);
   const [sql, parameters] = outer.getQueryAndParameters();
   return { sql, parameters, pageSize, sortKeys: keys.length, served, remaining };

@@ -20,6 +20,26 @@ const part = (name: string): Template => ([a]) => int(`CAST(EXTRACT(${name} FROM
  * translated in filter-to-sql.ts instead when their pattern is a literal, so that the LIKE
  * pattern is escaped and index-backed (trigram).
  */
+type ArgKind = 'string' | 'temporal' | 'number' | 'any';
+const KINDS: Record<ArgKind, (t: string) => boolean> = {
+  string: (t) => t === 'Edm.String',
+  temporal: (t) => ['Edm.DateTimeOffset', 'Edm.Date', 'Edm.TimeOfDay', 'Edm.Duration'].includes(t),
+  number: (t) => ['Edm.Byte', 'Edm.SByte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64', 'Edm.Double', 'Edm.Single', 'Edm.Decimal'].includes(t),
+  any: () => true,
+};
+const STRING_FNS = new Set(['contains', 'startswith', 'endswith', 'length', 'indexof', 'tolower', 'toupper', 'trim', 'matchespattern']);
+const TEMPORAL_FNS = new Set(['year', 'month', 'day', 'hour', 'minute', 'second', 'fractionalseconds', 'totalseconds', 'date', 'time', 'totaloffsetminutes']);
+const NUMBER_FNS = new Set(['round', 'floor', 'ceiling']);
+
+/** The kind each argument of a function must have (null literals pass). */
+function argKind(name: string, index: number): ArgKind {
+  if (STRING_FNS.has(name)) return 'string';
+  if (name === 'substring') return index === 0 ? 'string' : 'number';
+  if (TEMPORAL_FNS.has(name)) return 'temporal';
+  if (NUMBER_FNS.has(name)) return 'number';
+  return 'any';
+}
+
 export const CANONICAL_FUNCTIONS: Record<string, { arity: [number, number]; sql: Template }> = {
   contains: { arity: [2, 2], sql: ([a, b]) => bool(`(strpos(${a.sql}, ${b.sql}) > 0)`) },
   startswith: { arity: [2, 2], sql: ([a, b]) => bool(`starts_with(${a.sql}, ${b.sql})`) },
@@ -70,5 +90,11 @@ export function canonicalFunction(name: string, args: Typed[]): Typed {
   if (args.length < min || args.length > max) {
     throw ODataError.badRequest(`${name} takes ${min === max ? min : `${min} to ${max}`} arguments, got ${args.length}`, name, ErrorCode.BadQueryOption);
   }
+  args.forEach((a, i) => {
+    const kind = argKind(name, i);
+    if (a.type !== 'null' && !KINDS[kind](a.type)) {
+      throw ODataError.badRequest(`Argument ${i + 1} of ${name} must be a ${kind} value, but is ${a.type}`, name, ErrorCode.BadType);
+    }
+  });
   return fn.sql(args);
 }

@@ -37,12 +37,6 @@ export interface SortKey {
   nullable: boolean;
 }
 
-/** ORDER BY term with OData's null ordering: nulls first ascending, last descending. */
-export function orderTerm(k: SortKey): string {
-  if (!k.nullable) return `${k.sql} ${k.desc ? 'DESC' : 'ASC'}`;
-  return `${k.sql} ${k.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`;
-}
-
 /**
  * The condition "row comes after `after` in this order", expanded so that it is right for
  * mixed directions and nulls:  (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...

@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
+import { ODataAction } from '../../odata/operations/operation.decorator';
+import type { OperationContext, OperationResult } from '../../odata/operations/operation-context';
+import { rows } from '../shared/sql';
+
+export const CARD_POSITION_TYPES = [
+  {
+    name: 'CardPosition',
+    properties: [
+      { name: 'TaskItemId', type: 'Edm.Guid', collection: false, nullable: false },
+      { name: 'TaskItemStatusId', type: 'Edm.Guid', collection: false, nullable: false },
+      { name: 'CardPositionNumber', type: 'Edm.Int32', collection: false, nullable: false },
+    ],
+  },
+  {
+    name: 'MoveTaskItemResult',
+    properties: [
+      { name: 'TaskItemId', type: 'Edm.Guid', collection: false, nullable: false },
+      { name: 'TaskItemStatusId', type: 'Edm.Guid', collection: false, nullable: false },
+      { name: 'CardPositionNumber', type: 'Edm.Int32', collection: false, nullable: false },
+      /** Every card whose position changed, the moved one included. */
+      { name: 'Positions', type: 'CardPosition', collection: true, nullable: false },
+      /** The target column holds more cards than its soft work-in-progress limit. */
+      { name: 'WipLimitExceeded', type: 'Edm.Boolean', collection: false, nullable: false },
+    ],
+  },
+];
+
+/**
+ * Kanban moves. CardPositionNumber is a strict order 1..n within a column. A move locks the
+ * columns involved (in key order, so two moves never deadlock), so concurrent moves in one
+ * column are serialised by PostgreSQL and each sees the order the previous one left.
+ */
+@Injectable()
+export class KanbanOperations {
+  @ODataAction({
+    name: 'MoveTaskItem',
+    bindTo: { entitySet: 'Task' },
+    parameters: { taskItemStatusId: 'Edm.Guid', afterTaskItemId: 'Edm.Guid?' },
+    returns: 'MoveTaskItemResult',
+    complexTypes: CARD_POSITION_TYPES,
+  })
+  async moveTaskItem(ctx: OperationContext): Promise<OperationResult> {
+    const m = ctx.manager;
+    const taskId = ctx.key!.TaskItemId as string;
+    const targetStatus: string = ctx.params.taskItemStatusId;
+    const after: string | null = ctx.params.afterTaskItemId;
+    if (after === taskId) throw ODataError.badRequest('A card cannot be placed after itself', 'afterTaskItemId', ErrorCode.BadRequest);
+
+    // Lock the columns involved (in key order, so two moves never deadlock), then the card.
+    // A concurrent move of the same card may change its column in between: then retry.
+    let task: { TaskItemStatusId: string | null; ProjectId: string | null } | undefined;
+    let locked: Array<{ TaskItemStatusId: string; ProjectId: string; WipLimit: number | null; IsWipLimitHard: boolean }> = [];
+    for (let attempt = 0; attempt < 5 && !task; attempt++) {
+      const [before] = await rows(m, `SELECT "TaskItemStatusId" FROM task WHERE "TaskItemId" = $1`, [taskId]);
+      const columns = [...new Set([targetStatus, before.TaskItemStatusId].filter(Boolean))].sort();
+      locked = await rows(m,
+        `SELECT "TaskItemStatusId", "ProjectId", "WipLimit", "IsWipLimitHard" FROM task_status WHERE "TaskItemStatusId" = ANY($1::uuid[]) ORDER BY "TaskItemStatusId" FOR UPDATE`,
+        [columns],
+      );
+      const [now] = await rows(m, `SELECT "TaskItemStatusId", "ProjectId" FROM task WHERE "TaskItemId" = $1 FOR UPDATE`, [taskId]);
+      if (now.TaskItemStatusId === before.TaskItemStatusId) task = now;
+    }
+    if (!task) throw new ODataError(409, ErrorCode.Conflict, 'The card is being moved by someone else; retry');
+    const target = locked.find((s) => s.TaskItemStatusId === targetStatus);
+    if (!target) throw ODataError.badRequest(`TaskStatus ${targetStatus} does not exist`, 'taskItemStatusId', ErrorCode.BadForeignKey);
+    if (task.ProjectId && target.ProjectId !== task.ProjectId) {
+      throw ODataError.badRequest('The target column belongs to another project', 'taskItemStatusId', ErrorCode.BadRequest);
+    }
+
+    const cards: Array<{ TaskItemId: string }> = await rows(m, 
+      `SELECT "TaskItemId" FROM task WHERE "TaskItemStatusId" = $1 AND "TaskItemId" <> $2 ORDER BY "CardPositionNumber", "TaskItemId"`,
+      [targetStatus, taskId],
+    );
+    let wipLimitExceeded = false;
+    if (target.WipLimit !== null && task.TaskItemStatusId !== targetStatus && cards.length >= target.WipLimit) {
+      if (target.IsWipLimitHard) {
+        throw new ODataError(409, ErrorCode.Conflict, `The column is full: its work-in-progress limit is ${target.WipLimit}`, 'taskItemStatusId');
+      }
+      wipLimitExceeded = true;
+    }
+    const order = cards.map((c) => c.TaskItemId);
+    let index = 0;
+    if (after) {
+      const i = order.indexOf(after);
+      if (i < 0) throw ODataError.badRequest(`Task ${after} is not in the target column`, 'afterTaskItemId', ErrorCode.BadRequest);
+      index = i + 1;
+    }
+    order.splice(index, 0, taskId);
+
+    // Renumber the target column 1..n; only rows whose position or column changes are written.
+    const changed = await rows<{ TaskItemId: string; TaskItemStatusId: string; CardPositionNumber: number }>(m, 
+      `UPDATE task t SET "CardPositionNumber" = v.pos, "TaskItemStatusId" = $2
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS v(id, pos)
+        WHERE t."TaskItemId" = v.id AND (t."CardPositionNumber" IS DISTINCT FROM v.pos OR t."TaskItemStatusId" IS DISTINCT FROM $2)
+        RETURNING t."TaskItemId", t."TaskItemStatusId", t."CardPositionNumber"`,
+      [order, targetStatus],
+    );
+    // Close the gap in the column the card left.
+    if (task.TaskItemStatusId && task.TaskItemStatusId !== targetStatus) {
+      const left = await rows(m, 
+        `UPDATE task t SET "CardPositionNumber" = v.pos
+           FROM (SELECT "TaskItemId" AS id, row_number() OVER (ORDER BY "CardPositionNumber", "TaskItemId") AS pos FROM task WHERE "TaskItemStatusId" = $1) v
+          WHERE t."TaskItemId" = v.id AND t."CardPositionNumber" IS DISTINCT FROM v.pos
+          RETURNING t."TaskItemId", t."TaskItemStatusId", t."CardPositionNumber"`,
+        [task.TaskItemStatusId],
+      );
+      changed.push(...left);
+    }
+    const moved = changed.find((c) => c.TaskItemId === taskId) ?? { TaskItemId: taskId, TaskItemStatusId: targetStatus, CardPositionNumber: index + 1 };
+    return {
+      kind: 'value',
+      value: { ...moved, Positions: changed, WipLimitExceeded: wipLimitExceeded },
+    };
+  }
+}

@@ -1,0 +1,159 @@
+import { Injectable, OnModuleInit, Inject } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { ErrorCode, ODataError } from '../errors/odata-error';
+import type { EdmModel, EdmOperation } from '../model/edm-model';
+import { EDM_MODEL } from '../model/tokens';
+import { OperationInvocation, OperationRouter, ODataRequestHandler } from '../http/odata-request-handler';
+import type { ODataResponse } from '../http/odata-request';
+import type { Expr } from '../query/odata-query';
+import { aliasContext, splitQueryString } from '../uri/parse-query-options';
+import { parseCommonExpr } from '../uri/parser-extensions/bool-expr';
+import { normalizeKeywords } from '../uri/parser-extensions/normalize-keywords';
+import { toExpr } from '../uri/to-query-ir';
+import { checkValue, parseJsonBody } from '../write/validate-body';
+import { ODATA_OPERATION, OperationDeclaration, parseTypeRef } from './operation.decorator';
+import type { OperationContext, OperationResult } from './operation-context';
+
+interface Registered {
+  op: EdmOperation;
+  invoke: (ctx: OperationContext) => Promise<OperationResult>;
+}
+
+/**
+ * Finds every @ODataAction/@ODataFunction method of the feature providers at boot, adds the
+ * operations to the model (so $metadata lists them) and routes calls to them: bound ones
+ * unqualified (`Task(<key>)/MoveTaskItem`, as the seed writes them) and namespace-qualified.
+ */
+@Injectable()
+export class OperationRegistry implements OnModuleInit, OperationRouter {
+  private readonly byKey = new Map<string, Registered>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    @Inject(EDM_MODEL) private readonly model: EdmModel,
+    private readonly handler: ODataRequestHandler,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance;
+      if (!instance || typeof instance !== 'object') continue;
+      const proto = Object.getPrototypeOf(instance);
+      for (const method of this.scanner.getAllMethodNames(proto)) {
+        const decl = this.reflector.get<OperationDeclaration>(ODATA_OPERATION, proto[method]);
+        if (decl) this.register(decl, (ctx) => instance[method](ctx));
+      }
+    }
+    this.handler.operations = this;
+  }
+
+  private register(decl: OperationDeclaration, invoke: Registered['invoke']): void {
+    const ret = decl.returns ? parseTypeRef(decl.returns) : undefined;
+    const op: EdmOperation = {
+      name: decl.name,
+      kind: decl.kind,
+      binding: decl.bindTo ? { entitySet: decl.bindTo.entitySet, collection: !!decl.bindTo.collection } : null,
+      parameters: Object.entries(decl.parameters ?? {}).map(([name, ref]) => ({ name, ...parseTypeRef(ref) })),
+      returnType: ret,
+    };
+    if (ret && this.model.types.has(ret.type)) op.entitySetPath = op.binding ? 'bindingParameter' : this.model.types.get(ret.type)!.setName;
+    if (op.binding && ret && this.model.types.has(ret.type) && this.model.types.get(ret.type)!.setName !== op.binding.entitySet) op.entitySetPath = undefined;
+    for (const ct of decl.complexTypes ?? []) {
+      if (!this.model.complexTypes.some((c) => c.name === ct.name)) this.model.complexTypes.push(ct);
+    }
+    this.model.operations.push(op);
+    this.byKey.set(this.key(op.binding?.entitySet, op.binding?.collection ?? false, op.name), { op, invoke });
+  }
+
+  private key(set: string | undefined, collection: boolean, name: string): string {
+    return `${set ?? ''}|${collection ? 'c' : 'e'}|${name}`;
+  }
+
+  async invoke(inv: OperationInvocation): Promise<ODataResponse | undefined> {
+    const { target, request } = inv;
+    const name = target.name.startsWith(`${this.model.namespace}.`) ? target.name.slice(this.model.namespace.length + 1) : target.name;
+    const bound = target.bound;
+    const reg = this.byKey.get(this.key(bound?.type.setName, bound?.kind === 'collection', name));
+    if (!reg) return undefined;
+    const { op } = reg;
+    const method = request.method.toUpperCase();
+    if (op.kind === 'action' && method !== 'POST') {
+      throw new ODataError(405, ErrorCode.MethodNotAllowed, `${op.name} is an action: call it with POST`, op.name, undefined, { Allow: 'POST' });
+    }
+    if (op.kind === 'function' && method !== 'GET') {
+      throw new ODataError(405, ErrorCode.MethodNotAllowed, `${op.name} is a function: call it with GET`, op.name, undefined, { Allow: 'GET' });
+    }
+    const params = op.kind === 'action' ? this.actionParams(op, request.body) : this.functionParams(op, target.segment.named ?? {}, request.search);
+
+    let key: Record<string, unknown> | undefined;
+    if (bound?.kind === 'entity') {
+      if (!bound.key) throw ODataError.badRequest(`${op.name} must be called on an entity addressed by key`);
+      // The bound entity must exist (404 otherwise). Operations take the locks they need
+      // themselves, in an order of their choosing (see MoveTaskItem).
+      const keyColumns = bound.type.keys;
+      const where = keyColumns.map((k, i) => `${'"' + k.column + '"'} = $${i + 1}`).join(' AND ');
+      const rows = await inv.manager.query(`SELECT 1 FROM "${bound.type.table}" WHERE ${where}`, keyColumns.map((k) => bound.key![k.column]));
+      if (rows.length === 0) throw ODataError.notFound(`${bound.type.setName} not found`);
+      key = Object.fromEntries(keyColumns.map((k) => [k.name, bound.key![k.column]]));
+    }
+    const result = await reg.invoke({ manager: inv.manager, model: this.model, request, key, params });
+    return this.handler.operationResponse(inv, op, result);
+  }
+
+  private actionParams(op: EdmOperation, body: string | undefined): Record<string, unknown> {
+    const raw = body && body.trim() ? parseJsonBody(body) : {};
+    const known = new Set(op.parameters.map((p) => p.name));
+    for (const name of Object.keys(raw)) {
+      if (!known.has(name) && !name.startsWith('@')) throw ODataError.badRequest(`${op.name} has no parameter '${name}'`, name, ErrorCode.UnknownProperty);
+    }
+    return this.checkParams(op, raw);
+  }
+
+  private functionParams(op: EdmOperation, named: Record<string, Expr | { alias: string }>, search: string): Record<string, unknown> {
+    const { aliases } = splitQueryString(search);
+    const ctx = aliasContext(aliases);
+    const raw: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(named)) {
+      if (!op.parameters.some((p) => p.name === name)) throw ODataError.badRequest(`${op.name} has no parameter '${name}'`, name, ErrorCode.UnknownProperty);
+      const expr = 'alias' in value ? ctx.alias(value.alias) : value;
+      if (expr.kind !== 'literal') throw ODataError.badRequest(`Parameter ${name} must be a literal`, name, ErrorCode.BadLiteral);
+      raw[name] = expr.value;
+    }
+    // Parameters may also be given as query options: DeleteNote(noteRelationId=@id)&@id=...
+    for (const p of op.parameters) {
+      if (!(p.name in raw) && aliases.has(p.name)) {
+        const e = toExpr(parseCommonExpr(normalizeKeywords(aliases.get(p.name)!)), ctx);
+        if (e.kind === 'literal') raw[p.name] = e.value;
+      }
+    }
+    return this.checkParams(op, raw);
+  }
+
+  private checkParams(op: EdmOperation, raw: Record<string, unknown>): Record<string, unknown> {
+    const params: Record<string, unknown> = {};
+    for (const p of op.parameters) {
+      const value = raw[p.name];
+      if (value === undefined || value === null) {
+        if (!p.nullable) throw ODataError.badRequest(`${op.name}: parameter ${p.name} is required`, p.name, ErrorCode.MissingProperty);
+        params[p.name] = null;
+        continue;
+      }
+      if (!p.type.startsWith('Edm.')) {
+        params[p.name] = value; // entity or complex values: the operation validates them
+        continue;
+      }
+      const check = (v: unknown) => {
+        const r = checkValue(p.type as any, v);
+        if (!r.ok) throw ODataError.badRequest(`${op.name}: parameter ${p.name}: ${r.message}`, p.name, ErrorCode.BadType);
+        return r.value;
+      };
+      if (p.collection) {
+        if (!Array.isArray(value)) throw ODataError.badRequest(`${op.name}: parameter ${p.name} must be an array`, p.name, ErrorCode.BadType);
+        params[p.name] = value.map(check);
+      } else params[p.name] = check(value);
+    }
+    return params;
+  }
+}
