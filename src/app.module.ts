@@ -23,6 +23,7 @@ export class AppModule {
             maxExpandDepth: config.odata.maxExpandDepth,
             maxFilterNodes: config.odata.maxFilterNodes,
             maxInList: config.odata.maxInList,
+            maxBatchRequests: config.odata.maxBatchRequests,
           },
         }),
         FeaturesModule,

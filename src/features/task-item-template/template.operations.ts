@@ -92,8 +92,9 @@ export class TemplateOperations {
        SELECT x.name, x."descriptionHtml", x."workAmount", x."isBillable", x.recurrence, ARRAY(SELECT jsonb_array_elements_text(x.tags)),
               $2::timestamptz + x."startOffsetDays" * interval '1 day', $2::timestamptz + x."endOffsetDays" * interval '1 day',
               (x.s ->> x."statusName")::uuid, x."cardPositionNumber", $3, $4
-       FROM (SELECT t.*, $5::jsonb AS s, ord FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS t(name text, "descriptionHtml" text, "workAmount" float8,
-               "isBillable" bool, recurrence int, tags jsonb, "startOffsetDays" float8, "endOffsetDays" float8, "statusName" text, "cardPositionNumber" int, ord bigint)) x
+       FROM (SELECT t.*, $5::jsonb AS s, e.ord FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, ord)
+             CROSS JOIN LATERAL jsonb_to_record(e.v) AS t(name text, "descriptionHtml" text, "workAmount" float8,
+               "isBillable" bool, recurrence int, tags jsonb, "startOffsetDays" float8, "endOffsetDays" float8, "statusName" text, "cardPositionNumber" int)) x
        ORDER BY x.ord
        RETURNING "TaskItemId"`,
       [JSON.stringify(content.tasks), project.origin, projectId, callerContactId(ctx), JSON.stringify(Object.fromEntries(statusByName))],

@@ -17,11 +17,14 @@ import { parseResourcePath } from '../uri/parse-resource-path';
 import { parseJsonBody, validateBody } from '../write/validate-body';
 import { insertRows } from '../write/entity-writer';
 import { Negotiated, negotiate } from './negotiation';
+import { BatchRunner } from '../batch/run-batch';
 import type { ODataRequest, ODataResponse } from './odata-request';
 import { EntityTarget, Target, keyScope, resolveTarget } from './resolve-target';
 
 export interface ODataLimits {
   maxPageSize: number;
+  /** Requests in one $batch. */
+  maxBatchRequests: number;
   maxTop: number;
   maxExpandDepth: number;
   maxFilterNodes: number;
@@ -54,16 +57,24 @@ export class ODataRequestHandler {
   /** constraint name -> OData property, for foreign-key errors that name what the client sent */
   private readonly constraintTargets = new Map<string, string>();
 
+  private readonly batch: BatchRunner;
+
   constructor(
     private readonly dataSource: DataSource,
     readonly model: EdmModel,
     private readonly limits: ODataLimits,
   ) {
+    this.batch = new BatchRunner(dataSource, (req) => this.handle(req), { maxRequests: limits.maxBatchRequests });
     for (const m of dataSource.entityMetadatas) {
       for (const fk of m.foreignKeys) {
         if (fk.name) fk.columnNames.forEach((c) => this.constraintTargets.set(fk.name!, c));
       }
     }
+  }
+
+  /** Runs `fn` in the request's transaction ($batch change set) or in a new one. */
+  private tx<T>(req: ODataRequest, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return req.transaction ? fn(req.transaction) : this.dataSource.transaction(fn);
   }
 
   async handle(req: ODataRequest): Promise<ODataResponse> {
@@ -93,13 +104,16 @@ export class ODataRequestHandler {
     const path = req.path.replace(/\/+$/, '');
     if (path === '') return this.serviceDocument(req, n);
     if (path === '/$metadata') return this.metadata(n);
-    if (path === '/$batch') throw ODataError.notImplemented('$batch is not supported yet');
+    if (path === '/$batch') {
+      if (req.transaction) throw ODataError.badRequest('A $batch cannot contain another $batch');
+      return this.batch.run(req);
+    }
     const segments = parseResourcePath(path);
     const target = resolveTarget(this.model, segments);
     const method = req.method.toUpperCase();
 
     if (target.kind === 'operation') {
-      const result = this.operations && (await this.dataSource.transaction((manager) =>
+      const result = this.operations && (await this.tx(req, (manager) =>
         this.operations!.invoke({ request: req, negotiated: n, target, manager, model: this.model })));
       if (result) return result;
       throw new ODataError(404, ErrorCode.UnknownResource, `'${target.name}' is not a property, navigation or operation of ${target.bound?.type.name}`, target.name);
@@ -209,7 +223,7 @@ export class ODataRequestHandler {
   }
 
   private async read(req: ODataRequest, target: Target, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
-    const manager = this.dataSource.manager;
+    const manager = req.transaction ?? this.dataSource.manager;
     switch (target.kind) {
       case 'collection':
         return this.readCollection(req, manager, target, query, n);
@@ -224,7 +238,7 @@ export class ODataRequestHandler {
       case 'property':
       case 'value': {
         const prop = target.kind === 'property' ? target : target.of;
-        const qb = manager.connection.createQueryBuilder().select(`e0.${ident(prop.property.column)}`, 'v').from(prop.entity.type.table, 'e0');
+        const qb = manager.createQueryBuilder().select(`e0.${ident(prop.property.column)}`, 'v').from(prop.entity.type.table, 'e0');
         const params = new SqlParams();
         const aliases = new AliasGenerator();
         qb.where(prop.entity.scopes.map((s) => s('e0', params, aliases)).join(' AND ')).setParameters(params.values);
@@ -376,7 +390,7 @@ export class ODataRequestHandler {
     this.checkWritable(target.type);
     this.checkContentType(req);
     const values = validateBody(target.type, parseJsonBody(req.body), 'create');
-    return this.dataSource.transaction(async (manager) => {
+    return this.tx(req, async (manager) => {
       if (target.via) {
         // POST Task(<key>)/Notes: the new note belongs to that task.
         const parentKey = target.via.parent.key;
@@ -424,7 +438,7 @@ export class ODataRequestHandler {
     const type = target.type;
     const key = target.key;
     const body = parseJsonBody(req.body);
-    return this.dataSource.transaction(async (manager) => {
+    return this.tx(req, async (manager) => {
       const exists = await this.lockAndCheck(req, manager, target);
       if (!exists) {
         // Upsert: PATCH/PUT to an absent key creates it (If-Match prevents that, see above).
@@ -455,7 +469,7 @@ export class ODataRequestHandler {
   private async remove(req: ODataRequest, target: EntityTarget): Promise<ODataResponse> {
     this.checkWritable(target.type);
     if (!target.key) throw new ODataError(405, ErrorCode.MethodNotAllowed, 'Delete the entity through its own URL');
-    return this.dataSource.transaction(async (manager) => {
+    return this.tx(req, async (manager) => {
       const exists = await this.lockAndCheck(req, manager, target);
       if (!exists) throw ODataError.notFound(`${target.type.setName} not found`);
       const params = new SqlParams();

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { EntityManager } from 'typeorm';
 
 /** A request as the protocol core sees it: the same shape for HTTP and for $batch parts. */
 export interface ODataRequest {
@@ -13,6 +14,8 @@ export interface ODataRequest {
   serviceRoot: string;
   /** Who is calling, once authenticated. */
   caller?: { contactId: string; isAdmin: boolean };
+  /** Set inside a $batch change set: the request joins that transaction. */
+  transaction?: EntityManager;
 }
 
 export interface ODataResponse {

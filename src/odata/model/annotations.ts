@@ -20,7 +20,8 @@ export function annotationsOf(model: EdmModel): Map<string, ModelAnnotation[]> {
   const result = new Map<string, ModelAnnotation[]>();
   const container = qualified(model, model.containerName);
   result.set(container, [
-    { term: 'Capabilities.BatchSupported', value: false },
+    { term: 'Capabilities.BatchSupported', value: true },
+    { term: 'Capabilities.BatchSupport', value: { Supported: true, ContinueOnErrorSupported: true, ReferencesInRequestBodiesSupported: true, ReferencesAcrossChangeSetsSupported: true, SupportedFormats: ['multipart/mixed', 'application/json'] } },
   ]);
   for (const t of model.entityTypes) {
     const list: ModelAnnotation[] = [
