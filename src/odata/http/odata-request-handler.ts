@@ -8,7 +8,8 @@ import { toCsdlJson } from '../model/csdl-json';
 import { toCsdlXml } from '../model/csdl-xml';
 import type { ODataQuery } from '../query/odata-query';
 import { buildCount, buildSelect } from '../sql/build-select';
-import { encodeSkipToken } from '../sql/paging';
+import { decodeSkipToken, encodeSkipToken } from '../sql/paging';
+import { buildApply } from '../sql/apply-to-sql';
 import { SqlParams, ident } from '../sql/sql-params';
 import { AliasGenerator } from '../sql/filter-to-sql';
 import { JSON_CONTENT_TYPE, collectionContext, entityContext, withLeadingAnnotations } from '../serialize/json-format';
@@ -268,6 +269,7 @@ export class ODataRequestHandler {
 
   private async readCollection(req: ODataRequest, manager: EntityManager, target: Extract<Target, { kind: 'collection' }>, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
     if (target.via) await this.ensureExists(manager, target.via.parent);
+    if (query.apply) return this.readApply(req, manager, target, query, n);
     const page = this.pageSize(n);
     const plan = buildSelect(manager.connection, {
       model: this.model, type: target.type, query, metadata: n.metadata, scopes: target.scopes, pageSize: page.size, limits: this.limitsFor(),
@@ -297,6 +299,36 @@ export class ODataRequestHandler {
     const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
     if (page.applied) headers['Preference-Applied'] = page.applied;
     return { status: 200, headers, body };
+  }
+
+  /** $apply results: rows of group values and aggregates, nested for navigation paths. */
+  private async readApply(req: ODataRequest, manager: EntityManager, target: Extract<Target, { kind: 'collection' }>, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
+    const page = this.pageSize(n);
+    const offset = query.skiptoken ? decodeSkipToken(query.skiptoken, 0).served : 0;
+    const plan = buildApply(manager.connection, {
+      model: this.model, type: target.type, query, scopes: target.scopes, pageSize: page.size, offset, maxInList: this.limits.maxInList,
+    });
+    const rows: Array<{ j: string; count?: string }> = await manager.query(plan.sql, plan.parameters);
+    const hasMore = rows.length > plan.pageSize;
+    const value = rows.slice(0, plan.pageSize).map((r) => {
+      const values = JSON.parse(r.j) as unknown[];
+      const obj: Record<string, any> = n.metadata === 'none' ? {} : { '@odata.id': null };
+      plan.columns.forEach((c, i) => {
+        const path = c.split('/');
+        let o = obj;
+        for (const seg of path.slice(0, -1)) o = o[seg] ??= {};
+        o[path[path.length - 1]] = values[i];
+      });
+      return obj;
+    });
+    const body: Record<string, unknown> = {};
+    if (n.metadata !== 'none') body['@odata.context'] = `${req.serviceRoot}/$metadata#${target.type.setName}(${plan.columns.map((c) => c.split('/')[0]).filter((c, i, a) => a.indexOf(c) === i).join(',')})`;
+    if (query.count) body['@odata.count'] = Number(rows[0]?.count ?? 0);
+    body.value = value;
+    if (hasMore) body['@odata.nextLink'] = `${req.serviceRoot}${req.path}?${nextQueryString(req.search, encodeSkipToken({ after: [], served: offset + plan.pageSize }))}`;
+    const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
+    if (page.applied) headers['Preference-Applied'] = page.applied;
+    return { status: 200, headers, body: JSON.stringify(body) };
   }
 
   private async readEntity(req: ODataRequest, manager: EntityManager, target: EntityTarget, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {

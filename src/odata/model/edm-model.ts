@@ -25,6 +25,8 @@ export interface EdmProperty {
   /** The database fills it when absent on insert (DEFAULT). */
   hasDefault: boolean;
   maxLength?: number;
+  /** A $compute property: SQL over the request's root alias instead of a column. */
+  expression?: string;
 }
 
 /** How a navigation property joins, in columns of the two tables involved. */

@@ -49,6 +49,25 @@ export type SearchExpr =
   | { kind: 'and' | 'or'; left: SearchExpr; right: SearchExpr }
   | { kind: 'not'; operand: SearchExpr };
 
+export type AggregateMethod = 'sum' | 'min' | 'max' | 'average' | 'countdistinct';
+
+/** One aggregate of $apply: `WorkAmount with sum as Total`, or `$count as Count`. */
+export type Aggregate =
+  | { kind: 'aggregate'; expr: Expr; method: AggregateMethod; alias: string }
+  | { kind: 'count'; alias: string };
+
+/** One transformation of $apply, in the order written (`filter(...)/groupby(...)`). */
+export type ApplyStep =
+  | { kind: 'filter'; expr: Expr }
+  | { kind: 'groupby'; paths: string[][]; aggregates: Aggregate[] }
+  | { kind: 'aggregate'; aggregates: Aggregate[] };
+
+/** `$compute=WorkAmount mul 2 as Double`: a named expression usable like a property. */
+export interface ComputeItem {
+  expr: Expr;
+  alias: string;
+}
+
 export interface QueryOptions {
   filter?: Expr;
   orderby: OrderByItem[];
@@ -60,6 +79,8 @@ export interface QueryOptions {
   expand: ExpandItem[];
   search?: SearchExpr;
   levels?: number | 'max';
+  compute?: ComputeItem[];
+  apply?: ApplyStep[];
 }
 
 /** What a request asks of a collection or entity, after parsing. */

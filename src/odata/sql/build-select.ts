@@ -7,6 +7,7 @@ import { SortKey, decodeSkipToken, keysetCondition } from './paging';
 import { PG_TYPE } from './pg-types';
 import { MetadataLevel, rowJsonSql } from './select-list';
 import { searchCondition } from './search-to-sql';
+import { withComputed } from './compute';
 import { SqlParams, ident } from './sql-params';
 
 /** Restricts the rows of a set, e.g. to the targets of a navigation from one parent entity. */
@@ -56,14 +57,16 @@ export function countNodes(x: unknown): number {
  * The page is cut first and JSON is built only for its rows.
  */
 export function buildSelect(dataSource: DataSource, input: SelectInput): SelectPlan {
-  const { model, type, query } = input;
+  const { model, query } = input;
   if (countNodes(query.filter) > input.limits.maxFilterNodes) {
     throw new ODataError(400, ErrorCode.LimitExceeded, `$filter has more than ${input.limits.maxFilterNodes} nodes`, '$filter');
   }
   const params = new SqlParams();
   const aliases = new AliasGenerator();
   const root = 'e0';
-  const tctx: TranslateContext = { model, params, aliases, root: { kind: 'entity', type, alias: root }, maxInList: input.limits.maxInList };
+  const baseCtx: TranslateContext = { model, params, aliases, root: { kind: 'entity', type: input.type, alias: root }, maxInList: input.limits.maxInList };
+  const type = withComputed(input.type, query.compute, baseCtx);
+  const tctx: TranslateContext = { ...baseCtx, root: { kind: 'entity', type, alias: root } };
 
   const where: string[] = input.scopes.map((s) => s(root, params, aliases));
   if (query.filter) where.push(condition(query.filter, tctx));
@@ -127,7 +130,8 @@ export function buildCount(dataSource: DataSource, input: Omit<SelectInput, 'pag
   const params = new SqlParams();
   const aliases = new AliasGenerator();
   const root = 'e0';
-  const tctx: TranslateContext = { model: input.model, params, aliases, root: { kind: 'entity', type: input.type, alias: root }, maxInList: input.limits.maxInList };
+  const base: TranslateContext = { model: input.model, params, aliases, root: { kind: 'entity', type: input.type, alias: root }, maxInList: input.limits.maxInList };
+  const tctx: TranslateContext = { ...base, root: { kind: 'entity', type: withComputed(input.type, input.query.compute, base), alias: root } };
   const where = input.scopes.map((s) => s(root, params, aliases));
   if (input.query.filter) where.push(condition(input.query.filter, tctx));
   if (input.query.search) where.push(searchCondition(input.type, root, input.query.search, params));

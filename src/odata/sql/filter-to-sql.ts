@@ -278,7 +278,8 @@ function memberSql(path: string[], scopeName: string | undefined, ctx: Translate
   const alias = r.scope.kind === 'entity' ? r.scope.alias : '';
   if (r.last?.property) {
     if (r.last.property.collection) throw ODataError.badRequest(`'${r.last.property.name}' is a collection; use any() or all()`, '$filter', ErrorCode.BadQueryOption);
-    return { sql: throughJoins(r.joins, `${alias}.${ident(r.last.property.column)}`, ctx), type: r.last.property.type };
+    const column = r.last.property.expression ?? `${alias}.${ident(r.last.property.column)}`;
+    return { sql: throughJoins(r.joins, column, ctx), type: r.last.property.type };
   }
   if (r.last?.dynamic && r.scope.kind === 'entity') {
     const name = r.last.dynamic.replace(/^CF_/, '');

@@ -1,5 +1,5 @@
 import { ErrorCode, ODataError } from '../errors/odata-error';
-import type { EdmEntityType, EdmModel } from '../model/edm-model';
+import type { EdmEntityType, EdmModel, EdmProperty } from '../model/edm-model';
 import type { ExpandItem, QueryOptions } from '../query/odata-query';
 import { AliasGenerator, TranslateContext, condition, navigationJoin, translate } from './filter-to-sql';
 import { SqlParams, ident } from './sql-params';
@@ -44,7 +44,7 @@ export function rowColumns(type: EdmEntityType, alias: string, options: QueryOpt
   if (ctx.metadata === 'full') cols.push(`${entityIdSql(type, alias)} AS "@odata.editLink"`);
 
   for (const p of selectedProperties(type, options.select)) {
-    cols.push(`${alias}.${ident(p)} AS ${ident(type.property.get(p)!.name)}`);
+    cols.push(`${p.expression ?? `${alias}.${ident(p.column)}`} AS ${ident(p.name)}`);
   }
   for (const item of expandItems(type, options.expand)) {
     cols.push(...expandColumns(type, alias, item, ctx, depth + 1));
@@ -52,9 +52,9 @@ export function rowColumns(type: EdmEntityType, alias: string, options: QueryOpt
   return cols;
 }
 
-/** Column names of the selected structural properties (keys always included). */
-function selectedProperties(type: EdmEntityType, select: string[] | undefined): string[] {
-  if (!select || select.includes('*')) return type.properties.map((p) => p.column);
+/** The selected structural properties (keys always included; $compute ones only when selected). */
+function selectedProperties(type: EdmEntityType, select: string[] | undefined): EdmProperty[] {
+  if (!select || select.includes('*')) return type.properties.filter((p) => !p.expression || select?.includes(p.name));
   const names = new Set<string>(type.keys.map((k) => k.name));
   for (const s of select) {
     if (s.includes('/')) throw ODataError.notImplemented(`Selecting paths ('${s}') is not supported`);
@@ -65,7 +65,7 @@ function selectedProperties(type: EdmEntityType, select: string[] | undefined): 
       throw ODataError.badRequest(`Property '${s}' in $select does not exist on ${type.name}`, '$select', ErrorCode.UnknownProperty);
     }
   }
-  return type.properties.filter((p) => names.has(p.name)).map((p) => p.column);
+  return type.properties.filter((p) => names.has(p.name));
 }
 
 function expandItems(type: EdmEntityType, expand: ExpandItem[]): ExpandItem[] {

@@ -4,6 +4,7 @@ import { parseBoolExpr, parseCommonExpr } from './parser-extensions/bool-expr';
 import { normalizeKeywords } from './parser-extensions/normalize-keywords';
 import { splitHeadAndParens, splitTopLevel } from './parser-extensions/split';
 import { parseSearch } from './parser-extensions/search';
+import { parseApply, parseCompute } from './parser-extensions/apply';
 import { IrContext, toExpr } from './to-query-ir';
 
 const SYSTEM_OPTIONS = new Set([
@@ -11,8 +12,6 @@ const SYSTEM_OPTIONS = new Set([
   'levels', 'apply', 'compute', 'id', 'deltatoken', 'schemaversion', 'index',
 ]);
 const UNSUPPORTED: Record<string, string> = {
-  apply: '$apply is not supported yet',
-  compute: '$compute is not supported yet',
   deltatoken: 'Delta links are not supported',
   index: '$index is not supported',
   id: '$id is only valid on $ref requests',
@@ -171,6 +170,8 @@ export function parseOptions(system: Map<string, string>, ctx: IrContext, depth 
       case 'select': options.select = parseSelect(text); break;
       case 'expand': options.expand = parseExpand(text, ctx, depth); break;
       case 'search': options.search = parseSearchOption(text); break;
+      case 'apply': options.apply = parseApply(text, ctx); break;
+      case 'compute': options.compute = parseCompute(text, ctx); break;
       case 'levels': options.levels = text.trim().toLowerCase() === 'max' ? 'max' : parseNonNegativeInt('$levels', text); break;
       case 'skiptoken':
       case 'format':

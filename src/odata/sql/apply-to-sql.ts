@@ -1,0 +1,118 @@
+import type { DataSource } from 'typeorm';
+import { ErrorCode, ODataError } from '../errors/odata-error';
+import type { EdmEntityType, EdmModel, EdmPrimitive, EdmProperty } from '../model/edm-model';
+import type { Aggregate, ApplyStep, Expr, ODataQuery } from '../query/odata-query';
+import type { RowScope } from './build-select';
+import { AliasGenerator, TranslateContext, condition, translate } from './filter-to-sql';
+import { SqlParams, ident } from './sql-params';
+
+const AGG_SQL = { sum: 'sum', min: 'min', max: 'max', average: 'avg', countdistinct: 'count(DISTINCT' } as const;
+
+export interface ApplyPlan {
+  sql: string;
+  parameters: unknown[];
+  pageSize: number;
+  /** Output names in order; `Project/Name` nests as {"Project":{"Name":...}} in the response. */
+  columns: string[];
+  offset: number;
+}
+
+function aggregateSql(a: Aggregate, ctx: TranslateContext): { sql: string; type: EdmPrimitive } {
+  if (a.kind === 'count') return { sql: 'count(*)', type: 'Edm.Int64' };
+  const v = translate(a.expr, ctx);
+  if (v.type === 'null') throw ODataError.badRequest(`Cannot aggregate null (${a.alias})`, '$apply', ErrorCode.BadQueryOption);
+  if ((a.method === 'sum' || a.method === 'average') && !/Int|Double|Decimal|Single|Byte/.test(v.type)) {
+    throw ODataError.badRequest(`${a.method} needs a number, but ${a.alias} aggregates ${v.type}`, '$apply', ErrorCode.BadType);
+  }
+  if (a.method === 'countdistinct') return { sql: `count(DISTINCT ${v.sql})`, type: 'Edm.Int64' };
+  const type: EdmPrimitive = a.method === 'average' ? 'Edm.Double' : a.method === 'sum' && /Int|Byte/.test(v.type) ? 'Edm.Int64' : v.type;
+  return { sql: `${AGG_SQL[a.method]}(${v.sql})`, type };
+}
+
+/** Grouped navigation paths are flat columns ("Project/Name"): point member paths at them. */
+function flattenGroupedPaths(e: Expr, type: EdmEntityType): Expr {
+  if (e.kind === 'member' && e.path.length > 1 && type.property.has(e.path.join('/'))) return { ...e, path: [e.path.join('/')] };
+  const out: any = Array.isArray(e) ? [] : {};
+  for (const [k, v] of Object.entries(e)) out[k] = v && typeof v === 'object' ? (Array.isArray(v) ? v.map((x) => (x && typeof x === 'object' ? flattenGroupedPaths(x, type) : x)) : flattenGroupedPaths(v as Expr, type)) : v;
+  return out;
+}
+
+/** The grouped result as an entity type whose properties are the output columns of a derived table. */
+function resultType(base: EdmEntityType, columns: Array<{ name: string; type: EdmPrimitive }>): EdmEntityType {
+  const properties: EdmProperty[] = columns.map((c) => ({
+    name: c.name, column: c.name, type: c.type, collection: false, nullable: true, computed: true, immutable: false, isKey: false, hasDefault: true,
+  }));
+  return { ...base, name: base.name, keys: [], properties, property: new Map(properties.map((p) => [p.name, p])), navigation: new Map(), openType: false, dynamicColumn: undefined };
+}
+
+/**
+ * $apply -> SQL, PostgreSQL doing all the grouping and aggregation:
+ *   filter(...) before the first groupby/aggregate  -> WHERE
+ *   groupby((A,Nav/B),aggregate(X with sum as S))    -> SELECT A, (nav subquery), sum(X) ... GROUP BY 1, 2
+ *   anything after, and $filter/$orderby/$top/$skip  -> over the grouped rows as a derived table
+ */
+export function buildApply(dataSource: DataSource, input: {
+  model: EdmModel; type: EdmEntityType; query: ODataQuery; scopes: RowScope[]; pageSize: number; offset: number; maxInList: number;
+}): ApplyPlan {
+  const steps: ApplyStep[] = input.query.apply ?? [];
+  const params = new SqlParams();
+  const aliases = new AliasGenerator();
+  let current: EdmEntityType = input.type;
+  let from = `${ident(input.type.table)} e0`;
+  let where: string[] = input.scopes.map((s) => s('e0', params, aliases));
+  let grouped = false;
+  let columns: string[] = current.properties.map((p) => p.name);
+  let level = 0;
+
+  const ctxFor = (type: EdmEntityType, alias: string): TranslateContext => ({ model: input.model, params, aliases, root: { kind: 'entity', type, alias }, maxInList: input.maxInList });
+
+  for (const step of steps) {
+    const alias = level === 0 ? 'e0' : `g${level}`;
+    const ctx = ctxFor(current, alias);
+    if (step.kind === 'filter') {
+      where.push(condition(grouped ? flattenGroupedPaths(step.expr, current) : step.expr, ctx));
+      continue;
+    }
+    const groupPaths = step.kind === 'groupby' ? step.paths : [];
+    const outputs: Array<{ name: string; type: EdmPrimitive; sql: string }> = [];
+    for (const path of groupPaths) {
+      const v = translate({ kind: 'member', path }, ctx);
+      if (v.type === 'null') throw ODataError.badRequest(`Cannot group by ${path.join('/')}`, '$apply', ErrorCode.BadQueryOption);
+      outputs.push({ name: path.join('/'), type: v.type, sql: v.sql });
+    }
+    const aggregates = step.kind === 'groupby' ? step.aggregates : step.aggregates;
+    for (const a of aggregates) {
+      if (outputs.some((o) => o.name === a.alias)) throw ODataError.badRequest(`Alias ${a.alias} is used twice`, '$apply', ErrorCode.BadQueryOption);
+      outputs.push({ name: a.alias, ...aggregateSql(a, ctx) });
+    }
+    const select = outputs.map((o) => `${o.sql} AS ${ident(o.name)}`).join(', ');
+    const groupBy = groupPaths.length ? ` GROUP BY ${groupPaths.map((_, i) => i + 1).join(', ')}` : '';
+    const sql = `SELECT ${select || '1'} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${groupBy}`;
+    level++;
+    from = `(${sql}) g${level}`;
+    where = [];
+    current = resultType(input.type, outputs);
+    columns = outputs.map((o) => o.name);
+    grouped = true;
+  }
+  if (!grouped) throw ODataError.notImplemented('$apply with only filter() transformations: use $filter');
+
+  const alias = `g${level}`;
+  const ctx = ctxFor(current, alias);
+  if (input.query.filter) where.push(condition(flattenGroupedPaths(input.query.filter, current), ctx));
+  if (input.query.search) throw ODataError.notImplemented('$search together with $apply is not supported');
+  const order = input.query.orderby.map((o) => {
+    const v = translate(flattenGroupedPaths(o.expr, current), ctx);
+    return `${v.sql} ${o.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`;
+  });
+  // a stable order for paging: every output column
+  order.push(...columns.map((c) => `${alias}.${ident(c)}`));
+  const top = input.query.top;
+  const limit = Math.min(input.pageSize, top ?? Infinity);
+  const countSql = input.query.count ? `, (SELECT count(*) FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) AS "count"` : '';
+  const sql = `SELECT CAST(json_build_array(${columns.map((c) => `${alias}.${ident(c)}`).join(', ')}) AS text) AS "j"${countSql} FROM ${from}` +
+    `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order.join(', ')} LIMIT ${limit + 1} OFFSET ${input.offset + (input.query.skip ?? 0)}`;
+  // Named parameters bound by TypeORM's driver, as in every other statement.
+  const [text, parameters] = dataSource.driver.escapeQueryWithParameters(sql, params.values, {});
+  return { sql: text, parameters, pageSize: limit, columns, offset: input.offset };
+}
