@@ -14,7 +14,6 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     logger: ['error', 'warn'],
   });
   mountODataRoutes(app.getHttpAdapter().getInstance(), app.get(ODataRequestHandler), { prefix: SERVICE_ROOT, bodyLimit: config.bodyLimitBytes });
-  app.enableShutdownHooks();
   await app.init();
   return app;
 }

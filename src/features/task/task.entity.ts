@@ -19,12 +19,12 @@ import type { TaskRelation } from './task-relation.entity';
  * The seed's Task (ApiTask/TaskItem) plus the contract's "Beyond the seed" properties.
  * The display names and the checklist/contributor aggregates are kept current by database
  * triggers (see the initial migration), so a million-row feed reads them as plain columns.
+ * Indexes that need NULLS FIRST (OData sorts nulls first) or trigram operators are created
+ * by the migration, not declared here.
  */
 @Entity('task')
-@Index(['ProjectId', 'EndDateTime'])
 @Index(['TaskItemStatusId', 'CardPositionNumber'])
 @Index(['ContactId'])
-@Index(['EndDateTime'])
 @EntitySet('Task', { searchable: ['Name', 'DescriptionHTML'] })
 export class Task extends Tracked {
   @PrimaryGeneratedColumn('uuid') TaskItemId!: string;

@@ -1,0 +1,26 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('defaults to an embedded database with demo data and migrations at start', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3000, databaseUrl: undefined, dataDir: './.data', seedDemo: true, migrateOnStart: true });
+    expect(c.odata.maxPageSize).toBe(1000);
+  });
+
+  it('with DATABASE_URL: no demo data or migrations unless asked', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/tasks' });
+    expect(c).toMatchObject({ seedDemo: false, migrateOnStart: false });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/tasks', SEED_DEMO: '1', MIGRATE_ON_START: 'true' })).toMatchObject({ seedDemo: true, migrateOnStart: true });
+  });
+
+  it('rejects bad values with messages naming the variable', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ODATA_MAX_PAGE_SIZE: '0' })).toThrow(/ODATA_MAX_PAGE_SIZE/);
+    expect(() => loadConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
+  });
+
+  it('ignores unrelated environment variables', () => {
+    expect(() => loadConfig({ PATH: '/bin', HOME: '/root' })).not.toThrow();
+  });
+});

@@ -1,0 +1,47 @@
+import { Client } from 'pg';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export interface PoolOptions {
+  poolSize?: number;
+  statementTimeoutMs?: number;
+  applicationName?: string;
+}
+
+/** TypeORM options shared by the service, the migration CLI and the tests. Never synchronize. */
+export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSourceOptions {
+  const settings = ['-c TimeZone=UTC'];
+  if (pool.statementTimeoutMs) settings.push(`-c statement_timeout=${pool.statementTimeoutMs}`);
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL 13+: no extension needed for keys.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    migrationsRun: false,
+    applicationName: pool.applicationName ?? 'odata-tasks',
+    poolSize: pool.poolSize ?? 10,
+    // Session settings for every pooled connection: UTC (DateTimeOffset values are returned in
+    // UTC), and the per-statement time limit.
+    extra: { options: settings.join(' '), max: pool.poolSize ?? 10 },
+  };
+}
+
+/**
+ * Runs pending migrations under an advisory lock, so instances starting together take turns.
+ * The lock is held on a connection of its own, outside the pool the migrations use.
+ */
+export async function runMigrations(dataSource: DataSource): Promise<void> {
+  const lock = new Client({ connectionString: (dataSource.options as { url: string }).url });
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtext('odata-tasks:migrations'))`);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.end(); // ends the session, which releases the lock
+  }
+}
