@@ -83,7 +83,7 @@ describe('$batch', () => {
       '--batch_1',
       'Content-Type: application/http',
       '',
-      `GET TaskStatus?$filter=${encodeURIComponent(`Name eq 'Column' and (${Array.from({ length: 200 }, (_, i) => `OrdinalPosition ne ${i + 1000}`).join(' and ')})`)} HTTP/1.1`,
+      `GET TaskStatus?$filter=${encodeURIComponent(`Name eq 'Column' and (${Array.from({ length: 100 }, (_, i) => `OrdinalPosition ne ${i + 1000}`).join(' and ')})`)} HTTP/1.1`,
       'Accept: application/json',
       '',
       '',

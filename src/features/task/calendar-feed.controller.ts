@@ -23,7 +23,7 @@ export class CalendarFeedController {
       `SELECT t."TaskItemId", t."Name", t."DescriptionHTML", t."StartDateTime", t."EndDateTime", t."IsDone", t."ModifiedDateTime", p."Name" AS "ProjectName"
        FROM task t LEFT JOIN project p ON p."ProjectId" = t."ProjectId"
        WHERE t."IsCalendarSyncEnabled" AND COALESCE(t."EndDateTime", t."StartDateTime") IS NOT NULL
-         AND (t."ContactId" = $1 OR EXISTS (SELECT 1 FROM task_follower f WHERE f."TaskItemId" = t."TaskItemId" AND f."ContactId" = $1))
+         AND (t."ContactId" = $1 OR t."CreatedByContactId" = $1 OR EXISTS (SELECT 1 FROM task_follower f WHERE f."TaskItemId" = t."TaskItemId" AND f."ContactId" = $1))
        ORDER BY t."EndDateTime" NULLS LAST LIMIT 5000`,
       [feed.ContactId],
     );

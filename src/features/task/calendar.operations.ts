@@ -22,8 +22,8 @@ export async function feedToken(m: EntityManager, contactId: string): Promise<st
 }
 
 /**
- * Calendar sync: tasks with sync enabled appear in the iCalendar feed of their assignee and
- * followers (see CalendarFeedController), at a URL a calendar app can subscribe to.
+ * Calendar sync: tasks with sync enabled appear in the iCalendar feed of their assignee,
+ * creator and followers (see CalendarFeedController), at a URL a calendar app can subscribe to.
  */
 @Injectable()
 export class CalendarOperations {

@@ -421,15 +421,16 @@ export class ODataRequestHandler {
   private async create(req: ODataRequest, target: Extract<Target, { kind: 'collection' }>, n: Negotiated): Promise<ODataResponse> {
     this.checkWritable(target.type);
     this.checkContentType(req);
-    const values = validateBody(target.type, parseJsonBody(req.body), 'create');
+    // POST Task(<key>)/Notes: the new note belongs to that task.
+    const preset: Record<string, unknown> = {};
+    if (target.via) {
+      const parentKey = target.via.parent.key;
+      if (!parentKey || target.via.nav.join.kind !== 'foreignKey') throw new ODataError(405, ErrorCode.MethodNotAllowed, 'Create entities through their own entity set or $ref');
+      for (const pair of target.via.nav.join.pairs) preset[pair.target] = parentKey[pair.source];
+    }
+    const values = validateBody(target.type, parseJsonBody(req.body), 'create', preset);
     return this.tx(req, async (manager) => {
-      if (target.via) {
-        // POST Task(<key>)/Notes: the new note belongs to that task.
-        const parentKey = target.via.parent.key;
-        if (!parentKey || target.via.nav.join.kind !== 'foreignKey') throw new ODataError(405, ErrorCode.MethodNotAllowed, 'Create entities through their own entity set or $ref');
-        await this.ensureExists(manager, target.via.parent);
-        for (const pair of target.via.nav.join.pairs) values[pair.target] = parentKey[pair.source];
-      }
+      if (target.via) await this.ensureExists(manager, target.via.parent);
       const key = await this.insert(manager, target.type, values);
       const row = await this.readBack(req, manager, target.type, key, n);
       return this.writeResponse(req, target.type, key, row, n, true);

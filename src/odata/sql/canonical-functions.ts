@@ -48,7 +48,10 @@ export const CANONICAL_FUNCTIONS: Record<string, { arity: [number, number]; sql:
   indexof: { arity: [2, 2], sql: ([a, b]) => int(`(strpos(${a.sql}, ${b.sql}) - 1)`) },
   substring: {
     arity: [2, 3],
-    sql: ([s, i, n]) => str(n ? `substr(${s.sql}, GREATEST(${i.sql}, 0) + 1, GREATEST(${n.sql}, 0))` : `substr(${s.sql}, GREATEST(${i.sql}, 0) + 1)`),
+    sql: ([s, i, n]) => {
+      const from = `GREATEST(CAST(${i.sql} AS integer), 0) + 1`;
+      return str(n ? `substr(${s.sql}, ${from}, GREATEST(CAST(${n.sql} AS integer), 0))` : `substr(${s.sql}, ${from})`);
+    },
   },
   tolower: { arity: [1, 1], sql: ([a]) => str(`lower(${a.sql})`) },
   toupper: { arity: [1, 1], sql: ([a]) => str(`upper(${a.sql})`) },

@@ -92,7 +92,7 @@ export type WriteMode = 'create' | 'update' | 'replace';
  * `Nav@odata.bind` sets the foreign key of a single-valued navigation.
  * Returns the values by column name.
  */
-export function validateBody(type: EdmEntityType, body: Record<string, unknown>, mode: WriteMode): Record<string, unknown> {
+export function validateBody(type: EdmEntityType, body: Record<string, unknown>, mode: WriteMode, preset: Record<string, unknown> = {}): Record<string, unknown> {
   const errors: ODataErrorDetail[] = [];
   const values: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(body)) {
@@ -129,6 +129,7 @@ export function validateBody(type: EdmEntityType, body: Record<string, unknown>,
     const checked = checkProperty(p, value, errors);
     if (checked !== undefined) values[p.column] = checked;
   }
+  Object.assign(values, preset);
   if (mode !== 'update') {
     for (const p of type.properties) {
       if (p.computed || p.nullable || p.hasDefault || (p.isKey && mode === 'replace')) continue;

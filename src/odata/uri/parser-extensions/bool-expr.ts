@@ -50,7 +50,7 @@ const COMPARISONS: Array<[string, string]> = [
 ];
 
 function operand(src: Source, index: number): Token | undefined {
-  return Expressions.commonExpr(src, index) ?? castExpr(src, index);
+  return castExpr(src, index) ?? Expressions.commonExpr(src, index);
 }
 
 /** cast(expr, Edm.Type): the parser's own rule never matches, so it is parsed here. */
