@@ -188,6 +188,12 @@ describe('bound operations of Task', () => {
     expect(dyn.body[`CF_${fieldName}`]).toBe(1200.5);
     expect(dyn.body.TaskItem_Name).toBe(t.Name);
     expect(dyn.body.Project_Name).toBe(project.Name);
+    // declared in $metadata with the field's type, and filterable as a number
+    expect((await client.get('$metadata')).text).toMatch(new RegExp(`<Property Name="CF_${fieldName}" Type="Edm.Double"`));
+    const filtered = await client.get(`DynamicTaskItem?$filter=CF_${fieldName} gt 1000 and CF_${fieldName} lt 1300&$orderby=CF_${fieldName} desc&$select=TaskItem_Name`);
+    expect(filtered.status).toBe(200);
+    expect(filtered.body.value.map((r: any) => r.TaskItem_Name)).toEqual([t.Name]);
+    expect((await client.get(`DynamicTaskItem/$count?$filter=CF_${fieldName} gt 5000`)).text).toBe('0');
     await client.post(`Task(${t.TaskItemId})/UpdateProjectDefinedField`, { fieldName, value: null });
     expect((await client.get(`DynamicTaskItem(${t.TaskItemId})`)).body[`CF_${fieldName}`]).toBeUndefined();
   });

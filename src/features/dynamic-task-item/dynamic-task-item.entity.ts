@@ -45,7 +45,7 @@ LEFT JOIN project p ON p."ProjectId" = t."ProjectId"
 LEFT JOIN planning pl ON pl."PlanningId" = t."PlanningId"`;
 
 @Entity({ name: 'dynamic_task_item', synchronize: false })
-@EntitySet('DynamicTaskItem', { readOnly: true, openType: true })
+@EntitySet('DynamicTaskItem', { readOnly: true, openType: true, dynamicPrefix: 'CF_' })
 export class DynamicTaskItem {
   @PrimaryColumn({ type: 'uuid' }) TaskItem_TaskItemId!: string;
   /** Values of the project-defined fields; exposed as CF_<FieldName> dynamic properties. */

@@ -5,6 +5,7 @@ import { EdmEntityType, EdmModel, EdmOperation, qualified } from '../model/edm-m
 import type { OperationResult } from '../operations/operation-context';
 import { PG_TYPE } from '../sql/pg-types';
 import { toCsdlJson } from '../model/csdl-json';
+import { DynamicPropertySource, withDynamicProperties } from '../model/dynamic-properties';
 import { toCsdlXml } from '../model/csdl-xml';
 import type { ODataQuery } from '../query/odata-query';
 import { buildCount, buildSelect } from '../sql/build-select';
@@ -53,8 +54,12 @@ type Row = { j: string; etag?: string; count?: string } & Record<string, string 
  */
 export class ODataRequestHandler {
   private metadataXml?: string;
+  private metadataModel?: EdmModel;
   private metadataJson?: string;
   operations?: OperationRouter;
+  /** Run-time dynamic properties of open types, by type name (see DynamicPropertySource). */
+  readonly dynamicSources = new Map<string, DynamicPropertySource>();
+  private metadataStamp?: string;
   /** constraint name -> OData property, for foreign-key errors that name what the client sent */
   private readonly constraintTargets = new Map<string, string>();
 
@@ -104,7 +109,7 @@ export class ODataRequestHandler {
   private async route(req: ODataRequest, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
     const path = req.path.replace(/\/+$/, '');
     if (path === '') return this.serviceDocument(req, n);
-    if (path === '/$metadata') return this.metadata(n);
+    if (path === '/$metadata') return this.metadata(n, req);
     if (path === '/$batch') {
       if (req.transaction) throw ODataError.badRequest('A $batch cannot contain another $batch');
       return this.batch.run(req);
@@ -149,14 +154,36 @@ export class ODataRequestHandler {
     return { status: 200, headers: { 'Content-Type': JSON_CONTENT_TYPE(n) }, body: JSON.stringify(body) };
   }
 
-  private metadata(n: Negotiated): ODataResponse {
+  private async metadata(n: Negotiated, req: ODataRequest): Promise<ODataResponse> {
+    // Declared dynamic properties (CF_<FieldName>) change with the data: rebuild when they do.
+    const manager = req.transaction ?? this.dataSource.manager;
+    let model = this.model;
+    if (this.dynamicSources.size) {
+      const stamps = await Promise.all([...this.dynamicSources.values()].map((s) => s.stamp(manager)));
+      const stamp = stamps.join('|');
+      if (stamp !== this.metadataStamp) {
+        const types = await Promise.all(this.model.entityTypes.map((t) => this.withDynamic(t, manager)));
+        model = { ...this.model, entityTypes: types, types: new Map(types.map((t) => [t.name, t])), sets: new Map(types.map((t) => [t.setName, t])) };
+        this.metadataXml = undefined;
+        this.metadataJson = undefined;
+        this.metadataStamp = stamp;
+        this.metadataModel = model;
+      } else model = this.metadataModel ?? model;
+    }
     // Excel and Power BI fail on CSDL JSON: XML unless JSON is asked for explicitly.
     if (n.wantsJson && !n.wantsXml) {
-      this.metadataJson ??= JSON.stringify(toCsdlJson(this.model));
+      this.metadataJson ??= JSON.stringify(toCsdlJson(model));
       return { status: 200, headers: { 'Content-Type': 'application/json;charset=utf-8' }, body: this.metadataJson };
     }
-    this.metadataXml ??= toCsdlXml(this.model);
+    this.metadataXml ??= toCsdlXml(model);
     return { status: 200, headers: { 'Content-Type': 'application/xml;charset=utf-8' }, body: this.metadataXml };
+  }
+
+  /** The type with its declared dynamic properties, when a source provides them. */
+  private async withDynamic(type: EdmEntityType, manager: EntityManager): Promise<EdmEntityType> {
+    const source = this.dynamicSources.get(type.name);
+    if (!source) return type;
+    return withDynamicProperties(type, await source.properties(manager));
   }
 
   private pageSize(n: Negotiated): { size: number; applied?: string } {
@@ -225,6 +252,11 @@ export class ODataRequestHandler {
 
   private async read(req: ODataRequest, target: Target, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
     const manager = req.transaction ?? this.dataSource.manager;
+    if ((target.kind === 'collection' || target.kind === 'entity') && this.dynamicSources.has(target.type.name)) {
+      target = { ...target, type: await this.withDynamic(target.type, manager) } as typeof target;
+    } else if (target.kind === 'count' && this.dynamicSources.has(target.of.type.name)) {
+      target = { ...target, of: { ...target.of, type: await this.withDynamic(target.of.type, manager) } };
+    }
     switch (target.kind) {
       case 'collection':
         return this.readCollection(req, manager, target, query, n);

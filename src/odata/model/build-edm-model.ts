@@ -108,6 +108,7 @@ export function buildEdmModel(
       readOnly: !!decl.readOnly,
       openType: !!decl.openType,
       dynamicColumn,
+      dynamicPrefix: decl.dynamicPrefix ?? '',
       searchable: decl.searchable ?? [],
       target: m.target as Function,
     };

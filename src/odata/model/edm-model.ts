@@ -27,6 +27,8 @@ export interface EdmProperty {
   maxLength?: number;
   /** A $compute property: SQL over the request's root alias instead of a column. */
   expression?: string;
+  /** A declared dynamic property of an open type: its value is in the type's jsonb column. */
+  dynamic?: boolean;
 }
 
 /** How a navigation property joins, in columns of the two tables involved. */
@@ -72,6 +74,8 @@ export interface EdmEntityType {
   openType: boolean;
   /** Columns holding a jsonb object whose keys are dynamic properties (open types). */
   dynamicColumn?: string;
+  /** Prefix of dynamic property names: name = prefix + jsonb key. */
+  dynamicPrefix: string;
   searchable: string[];
   /** The TypeORM entity class. */
   target: Function;

@@ -14,6 +14,8 @@ export interface EntitySetOptions {
   readOnly?: boolean;
   /** CSDL OpenType="true": rows may carry dynamic properties. */
   openType?: boolean;
+  /** Prefix of the dynamic property names, added to the keys of the jsonb column (e.g. CF_). */
+  dynamicPrefix?: string;
   /** Properties searched by $search (plain-text match); empty means $search is not offered. */
   searchable?: string[];
   /** Entity type name when it differs from the set name. */

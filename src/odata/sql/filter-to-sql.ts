@@ -282,7 +282,8 @@ function memberSql(path: string[], scopeName: string | undefined, ctx: Translate
     return { sql: throughJoins(r.joins, column, ctx), type: r.last.property.type };
   }
   if (r.last?.dynamic && r.scope.kind === 'entity') {
-    const name = r.last.dynamic.replace(/^CF_/, '');
+    const prefix = r.scope.type.dynamicPrefix;
+    const name = r.last.dynamic.startsWith(prefix) ? r.last.dynamic.slice(prefix.length) : r.last.dynamic;
     return { sql: throughJoins(r.joins, `(${alias}.${ident(r.scope.type.dynamicColumn!)} ->> ${ctx.params.typed(name, 'text')})`, ctx), type: 'Edm.String' };
   }
   if (r.last?.navigation && !r.last.navigation.collection && r.scope.kind === 'entity') {

@@ -54,18 +54,19 @@ export function rowColumns(type: EdmEntityType, alias: string, options: QueryOpt
 
 /** The selected structural properties (keys always included; $compute ones only when selected). */
 function selectedProperties(type: EdmEntityType, select: string[] | undefined): EdmProperty[] {
-  if (!select || select.includes('*')) return type.properties.filter((p) => !p.expression || select?.includes(p.name));
+  // Dynamic properties come with the open type's jsonb column (rowJsonSql), not as columns.
+  if (!select || select.includes('*')) return type.properties.filter((p) => !p.dynamic && (!p.expression || select?.includes(p.name)));
   const names = new Set<string>(type.keys.map((k) => k.name));
   for (const s of select) {
     if (s.includes('/')) throw ODataError.notImplemented(`Selecting paths ('${s}') is not supported`);
     if (s.endsWith('.*')) continue; // all operations: nothing to select
     if (type.property.has(s)) names.add(s);
     else if (type.navigation.has(s)) continue; // a navigation in $select only affects links
-    else if (!(type.openType && s.startsWith('CF_'))) {
+    else if (!(type.openType && type.dynamicColumn && s.startsWith(type.dynamicPrefix))) {
       throw ODataError.badRequest(`Property '${s}' in $select does not exist on ${type.name}`, '$select', ErrorCode.UnknownProperty);
     }
   }
-  return type.properties.filter((p) => names.has(p.name));
+  return type.properties.filter((p) => names.has(p.name) && !p.dynamic);
 }
 
 function expandItems(type: EdmEntityType, expand: ExpandItem[]): ExpandItem[] {
@@ -127,8 +128,9 @@ function expandColumns(type: EdmEntityType, alias: string, item: ExpandItem, ctx
 export function rowJsonSql(type: EdmEntityType, alias: string, options: QueryOptions, ctx: SelectContext): string {
   const cols = rowColumns(type, alias, options, ctx, 0);
   if (type.openType && type.dynamicColumn) {
-    // Dynamic properties of an open type: the jsonb column's keys, prefixed CF_.
-    return `(SELECT to_jsonb(x) || COALESCE((SELECT jsonb_object_agg('CF_' || f.key, f.value) FROM jsonb_each(${alias}.${ident(type.dynamicColumn)}) f), '{}'::jsonb) FROM (SELECT ${cols.join(', ')}) x)`;
+    // Dynamic properties of an open type: the jsonb column's keys, with the type's prefix.
+    const prefix = `'${type.dynamicPrefix.replace(/'/g, "''")}'`;
+    return `(SELECT to_jsonb(x) || COALESCE((SELECT jsonb_object_agg(${prefix} || f.key, f.value) FROM jsonb_each(${alias}.${ident(type.dynamicColumn)}) f), '{}'::jsonb) FROM (SELECT ${cols.join(', ')}) x)`;
   }
   return `(SELECT row_to_json(x) FROM (SELECT ${cols.join(', ')}) x)`;
 }
