@@ -114,13 +114,17 @@ describe('query language', () => {
     expect((await client.get(`Task(${t.TaskItemId})/Notes/$count?$filter=contains(Note,'2')`)).text).toBe('1');
   });
 
-  it('$search: terms, phrases, AND/OR/NOT', async () => {
+  it('$search: full text over names, descriptions and notes; phrases, AND/OR/NOT', async () => {
     const n = async (s: string) => (await client.get(`Task?$search=${encodeURIComponent(s)}&$count=true&$top=0`)).body['@odata.count'];
     expect(await n('blue')).toBe(60);
     expect(await n('"blue whales"')).toBe(60);
     expect(await n('blue OR foxes')).toBe(300);
     expect(await n('NOT blue')).toBe(240);
-    expect(await n('blue "Task 10"')).toBe(await sql(`"DescriptionHTML" LIKE '%blue%' AND "Name" LIKE '%Task 10%'`));
+    // words, not substrings: "Task 10" is not in "Task 100"
+    expect(await n('blue "Task 10"')).toBe(1);
+    expect(await n('Blue')).toBe(60);
+    // a task matches through its notes too
+    expect(await n('"Note 2 of 8"')).toBe(1);
   });
 
   it('$apply: groupby with aggregates, navigation grouping, chained filter, then $orderby/$top', async () => {

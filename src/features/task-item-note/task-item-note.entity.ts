@@ -5,7 +5,10 @@ import { Contact } from '../contact/contact.entity';
 
 @Entity('task_item_note')
 @Index(['TaskItemId', 'CreateDateTime'])
-@EntitySet('TaskItemNote', { searchable: ['Note', 'ShortDescription'] })
+@EntitySet('TaskItemNote', {
+  searchable: ['Note', 'ShortDescription'],
+  fullText: { vector: 'SearchVector', config: 'simple' },
+})
 export class TaskItemNote {
   @PrimaryGeneratedColumn('uuid') TaskItemNoteId!: string;
   @Column({ type: 'uuid' }) TaskItemId!: string;

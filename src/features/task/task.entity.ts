@@ -25,7 +25,11 @@ import type { TaskRelation } from './task-relation.entity';
 @Entity('task')
 @Index(['TaskItemStatusId', 'CardPositionNumber'])
 @Index(['ContactId'])
-@EntitySet('Task', { searchable: ['Name', 'DescriptionHTML'] })
+@EntitySet('Task', {
+  searchable: ['Name', 'DescriptionHTML'],
+  // "SearchVector": name and description, a generated column with a GIN index (migration).
+  fullText: { vector: 'SearchVector', config: 'simple', via: ['Notes'] },
+})
 export class Task extends Tracked {
   @PrimaryGeneratedColumn('uuid') TaskItemId!: string;
   @Column({ type: 'text', nullable: true }) Name!: string | null;

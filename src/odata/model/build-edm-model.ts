@@ -110,6 +110,7 @@ export function buildEdmModel(
       dynamicColumn,
       dynamicPrefix: decl.dynamicPrefix ?? '',
       searchable: decl.searchable ?? [],
+      fullText: decl.fullText,
       target: m.target as Function,
     };
   });

@@ -77,6 +77,7 @@ export interface EdmEntityType {
   /** Prefix of dynamic property names: name = prefix + jsonb key. */
   dynamicPrefix: string;
   searchable: string[];
+  fullText?: { vector: string; config: string; via?: string[] };
   /** The TypeORM entity class. */
   target: Function;
 }

@@ -16,8 +16,13 @@ export interface EntitySetOptions {
   openType?: boolean;
   /** Prefix of the dynamic property names, added to the keys of the jsonb column (e.g. CF_). */
   dynamicPrefix?: string;
-  /** Properties searched by $search (plain-text match); empty means $search is not offered. */
+  /** Properties searched by $search (case-insensitive substring); empty means $search is not offered. */
   searchable?: string[];
+  /**
+   * Full-text $search instead: a tsvector column of the table (created by a migration, with a
+   * GIN index), and navigations whose targets' own vectors also count (e.g. a task's notes).
+   */
+  fullText?: { vector: string; config: string; via?: string[] };
   /** Entity type name when it differs from the set name. */
   typeName?: string;
 }

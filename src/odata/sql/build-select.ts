@@ -70,7 +70,7 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
 
   const where: string[] = input.scopes.map((s) => s(root, params, aliases));
   if (query.filter) where.push(condition(query.filter, tctx));
-  if (query.search) where.push(searchCondition(type, root, query.search, params));
+  if (query.search) where.push(searchCondition(type, root, query.search, params, model, aliases));
   const filterWhere = [...where];
 
   const keys: SortKey[] = [];
@@ -134,7 +134,7 @@ export function buildCount(dataSource: DataSource, input: Omit<SelectInput, 'pag
   const tctx: TranslateContext = { ...base, root: { kind: 'entity', type: withComputed(input.type, input.query.compute, base), alias: root } };
   const where = input.scopes.map((s) => s(root, params, aliases));
   if (input.query.filter) where.push(condition(input.query.filter, tctx));
-  if (input.query.search) where.push(searchCondition(input.type, root, input.query.search, params));
+  if (input.query.search) where.push(searchCondition(input.type, root, input.query.search, params, input.model, aliases));
   const qb = dataSource.createQueryBuilder().select('count(*)', 'count').from(input.type.table, root);
   if (where.length) qb.where(where.join(' AND '));
   qb.setParameters(params.values);

@@ -1,14 +1,19 @@
 import { ErrorCode, ODataError } from '../errors/odata-error';
-import type { EdmEntityType } from '../model/edm-model';
+import type { EdmEntityType, EdmModel } from '../model/edm-model';
 import type { SearchExpr } from '../query/odata-query';
+import { AliasGenerator, navigationJoin } from './filter-to-sql';
 import { SqlParams, escapeLike, ident } from './sql-params';
 
 /**
- * $search -> SQL: each term must appear (case-insensitively) in one of the set's searchable
- * properties; AND, OR, NOT and phrases as the standard defines.
- * REVISIT: full-text search with a tsvector index (query issue).
+ * $search -> SQL. Sets declared with full text use PostgreSQL's text search on their
+ * (GIN-indexed) tsvector column; AND, OR, NOT and phrases map onto tsquery operators:
+ *   $search=blue OR "red car" -> vector @@ (plainto_tsquery('simple', :p0) || phraseto_tsquery('simple', :p1))
+ * A row also matches when a related row does (a task whose note matches), for queries
+ * without NOT.
+ * Other sets match each term as a case-insensitive substring of their searchable properties.
  */
-export function searchCondition(type: EdmEntityType, alias: string, search: SearchExpr, params: SqlParams): string {
+export function searchCondition(type: EdmEntityType, alias: string, search: SearchExpr, params: SqlParams, model?: EdmModel, aliases?: AliasGenerator): string {
+  if (type.fullText) return fullTextCondition(type, alias, search, params, model, aliases ?? new AliasGenerator());
   if (type.searchable.length === 0) {
     throw ODataError.badRequest(`$search is not supported on ${type.setName}`, '$search', ErrorCode.BadQueryOption);
   }
@@ -27,4 +32,33 @@ export function searchCondition(type: EdmEntityType, alias: string, search: Sear
     }
   };
   return visit(search);
+}
+
+function fullTextCondition(type: EdmEntityType, alias: string, search: SearchExpr, params: SqlParams, model: EdmModel | undefined, aliases: AliasGenerator): string {
+  const config = `CAST(${params.typed(type.fullText!.config, 'text')} AS regconfig)`;
+  const query = (e: SearchExpr): string => {
+    switch (e.kind) {
+      case 'term':
+        return `${e.phrase ? 'phraseto_tsquery' : 'plainto_tsquery'}(${config}, ${params.typed(e.text, 'text')})`;
+      case 'and':
+        return `(${query(e.left)} && ${query(e.right)})`;
+      case 'or':
+        return `(${query(e.left)} || ${query(e.right)})`;
+      case 'not':
+        return `(!! ${query(e.operand)})`;
+    }
+  };
+  const q = query(search);
+  const matches = [`${alias}.${ident(type.fullText!.vector)} @@ ${q}`];
+  // Related rows count for positive queries only: "NOT x" means the row's own text lacks x,
+  // not "some note lacks x".
+  const negated = (e: SearchExpr): boolean => e.kind === 'not' || (e.kind !== 'term' && (negated(e.left) || negated(e.right)));
+  for (const navName of negated(search) ? [] : type.fullText!.via ?? []) {
+    const nav = type.navigation.get(navName);
+    const target = nav && model?.types.get(nav.target);
+    if (!nav || !target?.fullText) continue;
+    const r = aliases.next('s');
+    matches.push(`EXISTS (SELECT 1 FROM ${ident(target.table)} ${r} WHERE ${navigationJoin(nav, alias, r, aliases)} AND ${r}.${ident(target.fullText.vector)} @@ ${q})`);
+  }
+  return `(${matches.join(' OR ')})`;
 }

