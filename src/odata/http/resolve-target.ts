@@ -93,6 +93,9 @@ export function resolveTarget(model: EdmModel, segments: PathSegment[]): Target 
     const seg = rest[i];
     const isLast = i === rest.length - 1;
     if (seg.name === '$count' && target.kind === 'collection' && isLast) return { kind: 'count', of: target };
+    if (seg.name === '$filter' || seg.name === '$each' || seg.name === '$all') {
+      throw ODataError.notImplemented(`The ${seg.name} path segment is not supported; use the $filter query option`);
+    }
     if (seg.name === '$ref' && (target.kind === 'collection' || target.kind === 'entity') && isLast) return { kind: 'ref', of: target };
     if (seg.name === '$value' && target.kind === 'property' && isLast) return { kind: 'value', of: target };
 

@@ -81,6 +81,7 @@ export function aliasContext(aliases: Map<string, string>): IrContext {
 }
 
 export function parseFilter(text: string, ctx: IrContext): Expr {
+  if (/\/\$filter\(/i.test(text)) throw ODataError.notImplemented('Filtered collections inside expressions (Notes/$filter(...)/$count) are not supported; use any() or $count with a lambda instead');
   let token;
   try {
     token = parseBoolExpr(normalizeKeywords(text));

@@ -13,6 +13,11 @@ import { splitHeadAndParens, splitTopLevel } from './split';
  *
  *   filter(IsDone eq false)/groupby((ProjectId,Status/Name),aggregate(WorkAmount with sum as Total,$count as Count))
  */
+/** Transformations of the Data Aggregation standard this service does not implement (501, not 400). */
+const KNOWN_UNSUPPORTED = new Set([
+  'topcount', 'topsum', 'toppercent', 'bottomcount', 'bottomsum', 'bottompercent', 'identity', 'concat', 'expand', 'search',
+  'compute', 'nest', 'join', 'outerjoin', 'ancestors', 'descendants', 'traverse', 'orderby', 'top', 'skip',
+]);
 const METHODS = new Set<AggregateMethod>(['sum', 'min', 'max', 'average', 'countdistinct']);
 const ALIAS = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -76,7 +81,10 @@ export function parseApply(text: string, ctx: IrContext): ApplyStep[] {
         return { kind: 'groupby', paths: grouped, aggregates: aggs };
       }
       default:
-        throw ODataError.notImplemented(`The $apply transformation '${head}' is not supported; supported: filter, groupby, aggregate`);
+        if (KNOWN_UNSUPPORTED.has(head.toLowerCase())) {
+          throw ODataError.notImplemented(`The $apply transformation '${head}' is not supported; supported: filter, groupby, aggregate`);
+        }
+        throw bad(step, `unknown transformation '${head}'`);
     }
   });
 }

@@ -1,0 +1,112 @@
+/**
+ * The write cases: requests that create or change bench tasks (keys ffffffff-..., project 999,
+ * dates in 2030), and the clean-up that removes them and puts the data set back as it was.
+ */
+import type { Client } from 'pg';
+import { CREATE_UUID_FUNCTION, uuidSql } from './dataset.sql';
+import {
+  BENCH_DATES_FROM, BENCH_PROJECT, BENCH_STATUS, BUSY_STATUS, WriteCase, benchKey, benchTask, busyColumnMiddleCard,
+} from './query-mix';
+import type { LoadOptions } from './http-load';
+
+/** Tasks created by SQL for g-patch and MoveTaskItem to work on (the service's POST may be missing). */
+export async function createBenchTasks(client: Client, run: number, count: number): Promise<string[]> {
+  const keys = Array.from({ length: count }, (_, j) => benchKey(run, 0xf00000 + j));
+  await client.query(
+    `INSERT INTO task ("TaskItemId", "Name", "ProjectId", "TaskItemStatusId", "StartDateTime", "EndDateTime", "CardPositionNumber")
+     SELECT k, 'bench pool ' || o, $2, $3, $4::timestamptz, $4::timestamptz + interval '1 day', 1000000000 + o::int
+     FROM unnest($1::uuid[]) WITH ORDINALITY AS u(k, o)`,
+    [keys, BENCH_PROJECT, BENCH_STATUS, BENCH_DATES_FROM],
+  );
+  return keys;
+}
+
+/**
+ * Removes every bench task (EndDateTime in 2030: the data set ends in 2026) and restores the
+ * Kanban column and CardPositionNumber of data set tasks that a move renumbered.
+ */
+export async function cleanUpBenchWrites(client: Client): Promise<{ removed: number; restored: number }> {
+  await client.query(CREATE_UUID_FUNCTION);
+  const removed = (await client.query(`DELETE FROM task WHERE "EndDateTime" >= $1`, [BENCH_DATES_FROM])).rowCount ?? 0;
+  const i = `substr(t."Name", 6)::bigint`;
+  const status = `k.status[(${i} % 1000) * 5 + (CASE WHEN ${i} % 3 = 0 THEN 4 ELSE ${i} % 4 END) + 1]`;
+  const restored = (await client.query(
+    `WITH k AS MATERIALIZED (SELECT (SELECT array_agg(${uuidSql(`'status-' || p || '-' || s`)} ORDER BY p, s)
+                                     FROM generate_series(0, 999) p CROSS JOIN generate_series(0, 4) s) AS status)
+     UPDATE task t SET "TaskItemStatusId" = ${status}, "CardPositionNumber" = ${i}
+     FROM k WHERE t."Name" ~ '^Task [0-9]+$' AND (t."CardPositionNumber" <> ${i} OR t."TaskItemStatusId" IS DISTINCT FROM ${status})`,
+  )).rowCount ?? 0;
+  if (removed || restored) await client.query(`VACUUM (ANALYZE) task`);
+  return { removed, restored };
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
+
+/** The autocannon request of a write case (bodies and paths change per request). */
+export function writeRequest(c: WriteCase, ctx: { run: number; pool: string[]; n: number; counter: { next: number } }): Omit<LoadOptions, 'origin' | 'connections' | 'seconds'> {
+  const nextKey = () => benchKey(ctx.run, ctx.counter.next++);
+  let turn = 0;
+  const poolKey = () => ctx.pool[turn++ % ctx.pool.length];
+  switch (c.kind) {
+    case 'post':
+      return {
+        method: 'POST', path: '/odata/Task', headers: JSON_HEADERS,
+        setupRequest: (req) => {
+          const key = nextKey();
+          return { ...req, body: JSON.stringify(benchTask(key, `post ${key}`)) };
+        },
+      };
+    case 'patch':
+      return {
+        method: 'PATCH', path: `/odata/Task(${ctx.pool[0]})`, headers: JSON_HEADERS, body: '{"IsDone":true}',
+        setupRequest: (req) => ({ ...req, path: `/odata/Task(${poolKey()})` }),
+      };
+    case 'batch':
+      return {
+        method: 'POST', path: '/odata/Task/BatchInsert', headers: JSON_HEADERS,
+        setupRequest: (req) => {
+          const items = Array.from({ length: 1000 }, () => {
+            const key = nextKey();
+            return benchTask(key, `batch ${key}`);
+          });
+          return { ...req, body: JSON.stringify({ items }) };
+        },
+      };
+    case 'move': {
+      const body = JSON.stringify({ taskItemStatusId: BUSY_STATUS, afterTaskItemId: busyColumnMiddleCard(ctx.n) });
+      return {
+        method: 'POST', path: `/odata/Task(${ctx.pool[0]})/MoveTaskItem`, headers: JSON_HEADERS, body,
+        setupRequest: (req) => ({ ...req, path: `/odata/Task(${poolKey()})/MoveTaskItem` }),
+      };
+    }
+  }
+}
+
+/** One request of the case, checked: supported (2xx) and what it should have done. */
+export async function probeWrite(origin: string, c: WriteCase, request: ReturnType<typeof writeRequest>): Promise<{ status: number; ok: boolean; note: string }> {
+  const req = request.setupRequest ? request.setupRequest({ path: request.path, body: request.body, method: request.method, headers: request.headers }) : request;
+  const res = await fetch(origin + req.path, { method: request.method, headers: request.headers, body: req.body });
+  const text = await res.text();
+  if (res.status < 200 || res.status > 299) return { status: res.status, ok: false, note: text.slice(0, 200) };
+  let body: any = {};
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    /* not JSON */
+  }
+  const sent = req.body ? JSON.parse(req.body) : {};
+  switch (c.kind) {
+    case 'post':
+      return { status: res.status, ok: body.Name === sent.Name, note: body.Name === sent.Name ? 'created' : 'response is not the new task' };
+    case 'patch':
+      return { status: res.status, ok: true, note: 'changed' };
+    case 'batch': {
+      const created = Array.isArray(body.value) ? body.value.length : Array.isArray(body) ? body.length : undefined;
+      return { status: res.status, ok: created === 1000, note: `${created ?? '?'} tasks returned` };
+    }
+    case 'move': {
+      const status = body.TaskItemStatusId;
+      return { status: res.status, ok: status === undefined || status === BUSY_STATUS, note: status === undefined ? 'moved' : `moved to ${status === BUSY_STATUS ? 'the busy column' : status}` };
+    }
+  }
+}
