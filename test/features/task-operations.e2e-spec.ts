@@ -96,6 +96,7 @@ describe('bound operations of Task', () => {
     const t = await task({ IsBillable: true });
     const base = `Task(${t.TaskItemId})`;
     expect((await client.get(`${base}/GetStopwatch()`)).body).toMatchObject({ State: 'Stopped', ElapsedSeconds: 0 });
+    expect((await client.get(`${base}/GetStopwatch`)).body).toMatchObject({ State: 'Stopped' }); // parameterless: () optional
     expectODataError(await client.post(`${base}/PauseStopwatch`), 409);
     expectODataError(await client.post(`${base}/StopStopwatch`), 409);
     expect((await client.post(`${base}/StartStopwatch`)).body.State).toBe('Running');

@@ -81,6 +81,7 @@ export function aliasContext(aliases: Map<string, string>): IrContext {
 }
 
 export function parseFilter(text: string, ctx: IrContext): Expr {
+  if (/\sdivby\s/i.test(text.replace(/'([^']|'')*'/g, "''"))) throw ODataError.notImplemented('divby is not supported; use div with a decimal operand (5 div 2.0)');
   if (/\/\$filter\(/i.test(text)) throw ODataError.notImplemented('Filtered collections inside expressions (Notes/$filter(...)/$count) are not supported; use any() or $count with a lambda instead');
   let token;
   try {
