@@ -3,8 +3,8 @@
  * answer; every row against the rules of its task (found by its Name 'Task <i>') and the case's
  * predicate; then the fingerprint, equal to the expected one when rows come in key order.
  */
-import { Row, TASK_PROPERTIES, ruleNotes, ruleTask, taskNumber, uuid } from './dataset-rules';
-import { canonical, fingerprint } from './fingerprint';
+import { Row, TASK_PROPERTIES, ruleNotes, ruleTask, taskNumber } from './dataset-rules';
+import { DATASET_PROPERTIES, canonical, fingerprint } from './fingerprint';
 import type { Expected } from './expected-answers';
 import type { ReadCase } from './query-mix';
 
@@ -18,7 +18,8 @@ export interface Verdict {
   fingerprintMatches?: boolean;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a, null, false)) === JSON.stringify(canonical(b, null, false));
+/** Equal after canonicalisation (properties outside the data set's ignored). */
+const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a, DATASET_PROPERTIES, false)) === JSON.stringify(canonical(b, DATASET_PROPERTIES, false));
 
 /** Problems of one task row of the data set (empty when it follows the rules). */
 export function taskRowProblems(row: Row, n: number, test: (i: number) => boolean, opts: { select?: string[]; expandNotes?: boolean } = {}): string[] {
@@ -84,6 +85,3 @@ export function checkRead(c: ReadCase, status: number, body: any, expected: Expe
   const fp = fingerprint(value);
   return { ok: problems.length === 0, problems: problems.slice(0, 5), rows: value.length, count, fingerprint: fp, fingerprintMatches: fp === expected.fingerprint };
 }
-
-/** The project of a key, for the $apply rows of small N (unused keys are simply absent). */
-export const projectKey = (p: number) => uuid(`project-${p}`);

@@ -44,3 +44,22 @@ export async function connect(url: string, applicationName = 'bench'): Promise<C
   await client.connect();
   return client;
 }
+
+/**
+ * Waits until no other session of the database is running a statement (requests a load test
+ * left in flight), so the next case starts on an idle server. Gives up after `ms`.
+ */
+export async function settle(client: Client, ms = 60_000): Promise<boolean> {
+  const end = Date.now() + ms;
+  let quiet = 0;
+  while (Date.now() < end) {
+    const { rows } = await client.query(
+      `SELECT count(*)::int AS busy FROM pg_stat_activity
+       WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle'`,
+    );
+    quiet = rows[0].busy === 0 ? quiet + 1 : 0;
+    if (quiet >= 3) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}

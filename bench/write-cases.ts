@@ -22,12 +22,14 @@ export async function createBenchTasks(client: Client, run: number, count: numbe
 }
 
 /**
- * Removes every bench task (EndDateTime in 2030: the data set ends in 2026) and restores the
- * Kanban column and CardPositionNumber of data set tasks that a move renumbered.
+ * Removes every bench task (named 'bench ...', EndDateTime in 2030: the data set ends in 2026)
+ * and, with `restore` (only when the database holds the data set), puts back the Kanban column
+ * and CardPositionNumber of data set tasks that a move renumbered.
  */
-export async function cleanUpBenchWrites(client: Client): Promise<{ removed: number; restored: number }> {
+export async function cleanUpBenchWrites(client: Client, opts: { restore: boolean }): Promise<{ removed: number; restored: number }> {
   await client.query(CREATE_UUID_FUNCTION);
-  const removed = (await client.query(`DELETE FROM task WHERE "EndDateTime" >= $1`, [BENCH_DATES_FROM])).rowCount ?? 0;
+  const removed = (await client.query(`DELETE FROM task WHERE "EndDateTime" >= $1 AND "Name" LIKE 'bench %'`, [BENCH_DATES_FROM])).rowCount ?? 0;
+  if (!opts.restore) return { removed, restored: 0 };
   const i = `substr(t."Name", 6)::bigint`;
   const status = `k.status[(${i} % 1000) * 5 + (CASE WHEN ${i} % 3 = 0 THEN 4 ELSE ${i} % 4 END) + 1]`;
   const restored = (await client.query(

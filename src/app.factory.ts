@@ -1,19 +1,48 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config/app-config';
 import { AppModule } from './app.module';
 import { mountODataRoutes } from './odata/http/fastify-binding';
 import { ODataRequestHandler } from './odata/http/odata-request-handler';
+import { requestIdOf } from './ops/logging';
+import { Metrics } from './ops/metrics';
 
 export const SERVICE_ROOT = '/odata';
 
+export interface AppOptions {
+  /** Where logs go (tests capture them); stdout by default. */
+  logStream?: DestinationStream;
+}
+
 /** Builds the application (not yet listening): Nest on Fastify, the OData root mounted. */
-export async function createApp(config: AppConfig, databaseUrl: string): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, logger: false });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
-    logger: ['error', 'warn'],
+export async function createApp(config: AppConfig, databaseUrl: string, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    logger: false,
+    trustProxy: config.trustProxy,
+    genReqId: requestIdOf,
+    // SIGTERM: idle keep-alive connections close at once, running requests may finish.
+    forceCloseConnections: 'idle',
   });
-  mountODataRoutes(app.getHttpAdapter().getInstance(), app.get(ODataRequestHandler), { prefix: SERVICE_ROOT, bodyLimit: config.bodyLimitBytes });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, options.logStream), adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  const metrics = app.get(Metrics);
+  mountODataRoutes(fastify, app.get(ODataRequestHandler), {
+    prefix: SERVICE_ROOT,
+    bodyLimit: config.bodyLimitBytes,
+    observe: (o) => {
+      metrics.requests.inc({ entity_set: o.resource, method: o.method, status: String(o.status) });
+      metrics.duration.observe({ entity_set: o.resource, method: o.method }, o.seconds);
+      if (o.rows) metrics.rows.inc({ entity_set: o.resource }, o.rows);
+      if (o.batchSize) metrics.batchSize.observe(o.batchSize);
+    },
+  });
   await app.init();
   return app;
 }

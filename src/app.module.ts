@@ -4,17 +4,22 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { FeaturesModule } from './features/features.module';
+import { OpsModule } from './ops/ops.module';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { loggingParams } from './ops/logging';
 import { ODataModule } from './odata/odata.module';
 
 /** Wires configuration, the database, the OData core and the feature modules. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string, logStream?: DestinationStream): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { poolSize: config.dbPoolSize, statementTimeoutMs: config.statementTimeoutMs })),
+        LoggerModule.forRoot(loggingParams(config, logStream)),
+        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { poolSize: config.dbPoolSize, statementTimeoutMs: config.statementTimeoutMs, readUrls: config.databaseReadUrls })),
         ODataModule.forRoot({
           namespace: 'Tasks',
           limits: {
@@ -27,6 +32,7 @@ export class AppModule {
           },
         }),
         FeaturesModule,
+        OpsModule,
       ],
     };
   }

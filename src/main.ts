@@ -19,7 +19,9 @@ async function main(): Promise<void> {
     stopping = true;
     logger.log(`${signal}: shutting down`);
     try {
-      await app.close();
+      // Stop accepting, let running requests finish (their transactions commit or roll back),
+      // close the pool; past the deadline, leave anyway: PostgreSQL rolls back what is open.
+      await Promise.race([app.close(), new Promise((r) => setTimeout(r, config.shutdownTimeoutMs).unref())]);
     } finally {
       await db.stop(); // the embedded database goes last
       process.exit(0);

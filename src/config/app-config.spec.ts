@@ -20,6 +20,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
   });
 
+  it('stops at an unknown option that looks like one of ours', () => {
+    expect(() => loadConfig({ ODATA_MAX_PAGESIZE: '10' })).toThrow(/ODATA_MAX_PAGESIZE: unknown option/);
+  });
+
+  it('read replicas, metrics access and shutdown deadline', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://p/db', DATABASE_READ_URLS: 'postgres://r1/db, postgres://r2/db', METRICS_ALLOW: '10.0.0.1' });
+    expect(c.databaseReadUrls).toEqual(['postgres://r1/db', 'postgres://r2/db']);
+    expect(c.metrics).toEqual({ token: undefined, allow: ['10.0.0.1'] });
+    expect(() => loadConfig({ DATABASE_READ_URLS: 'nope' })).toThrow(/DATABASE_READ_URLS/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
+
   it('ignores unrelated environment variables', () => {
     expect(() => loadConfig({ PATH: '/bin', HOME: '/root' })).not.toThrow();
   });

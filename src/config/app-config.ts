@@ -12,6 +12,14 @@ const schema = z
   .object({
     PORT: int(0, 65535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
+    DATABASE_READ_URLS: z
+      .string()
+      .refine((v) => v.split(',').every((u) => /^postgres(ql)?:\/\/[^\s]+$/.test(u.trim()) && URL.canParse(u.trim())), 'must be a comma-separated list of postgres:// URLs')
+      .optional(),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    METRICS_ALLOW: z.string().default('127.0.0.1,::1'),
+    SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
+    TRUST_PROXY: bool.default(false),
     DATABASE_URL: z
       .string()
       .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a postgres:// or postgresql:// URL')
@@ -44,6 +52,13 @@ export interface AppConfig {
   statementTimeoutMs: number;
   dbPoolSize: number;
   bodyLimitBytes: number;
+  /** Replicas for reads outside transactions; writes and transactional reads use DATABASE_URL. */
+  databaseReadUrls: string[];
+  metrics: { token?: string; allow: string[] };
+  /** How long a SIGTERM waits for running requests before the process exits. */
+  shutdownTimeoutMs: number;
+  /** Take the client's address, host and protocol from X-Forwarded-* (only behind a proxy you run). */
+  trustProxy: boolean;
   odata: {
     maxPageSize: number;
     maxTop: number;
@@ -56,11 +71,15 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
-/** Variables this service reads; others in the environment are ignored. */
+/** Variables this service reads; others in the environment are ignored, except look-alikes. */
 const KNOWN = Object.keys(schema.shape);
+/** A variable with one of these prefixes that is not an option is a typo worth stopping for. */
+const OWN_PREFIXES = /^(ODATA|DB|METRICS|DATABASE)_/;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const relevant = Object.fromEntries(KNOWN.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
+  const unknown = Object.keys(env).filter((k) => OWN_PREFIXES.test(k) && !KNOWN.includes(k));
+  if (unknown.length) throw new ConfigError(`Invalid configuration:\n${unknown.map((k) => `  ${k}: unknown option`).join('\n')}`);
   const parsed = schema.safeParse(relevant);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`);
@@ -79,6 +98,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statementTimeoutMs: c.STATEMENT_TIMEOUT_MS,
     dbPoolSize: c.DB_POOL_SIZE,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
+    databaseReadUrls: c.DATABASE_READ_URLS ? c.DATABASE_READ_URLS.split(',').map((u) => u.trim()) : [],
+    metrics: { token: c.METRICS_TOKEN, allow: c.METRICS_ALLOW.split(',').map((a) => a.trim()).filter(Boolean) },
+    shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    trustProxy: c.TRUST_PROXY,
     odata: {
       maxPageSize: c.ODATA_MAX_PAGE_SIZE,
       maxTop: c.ODATA_MAX_TOP,

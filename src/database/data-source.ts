@@ -4,6 +4,8 @@ import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
 export interface PoolOptions {
+  /** Read replicas: TypeORM sends reads outside transactions there ('slave' query runners). */
+  readUrls?: string[];
   poolSize?: number;
   statementTimeoutMs?: number;
   applicationName?: string;
@@ -15,7 +17,7 @@ export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSour
   if (pool.statementTimeoutMs) settings.push(`-c statement_timeout=${pool.statementTimeoutMs}`);
   return {
     type: 'postgres',
-    url,
+    ...(pool.readUrls?.length ? { replication: { master: { url }, slaves: pool.readUrls.map((u) => ({ url: u })) } } : { url }),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,

@@ -51,12 +51,13 @@ export class BatchRunner {
     if (isJson) {
       return {
         status: 200,
+        meta: { batchSize: parts.length },
         headers: { ...headers, 'Content-Type': 'application/json;charset=utf-8' },
         body: JSON.stringify({ responses: responses.map(({ atomicityGroup, ...r }) => ({ ...r, ...(atomicityGroup ? { atomicityGroup } : {}) })) }),
       };
     }
     const boundary = `batchresponse_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-    return { status: 200, headers: { ...headers, 'Content-Type': `multipart/mixed; boundary=${boundary}` }, body: partsToMultipart(responses, boundary) };
+    return { status: 200, meta: { batchSize: parts.length }, headers: { ...headers, 'Content-Type': `multipart/mixed; boundary=${boundary}` }, body: partsToMultipart(responses, boundary) };
   }
 
   private jsonParts(body: string | undefined): BatchPart[] {

@@ -12,13 +12,37 @@ import type { ODataRequestHandler } from './odata-request-handler';
  */
 const logger = new Logger('OData');
 
-export function mountODataRoutes(root: FastifyInstance, handler: ODataRequestHandler, opts: { prefix: string; bodyLimit: number }): void {
+/** What one request did, for metrics and logs. */
+export interface RequestObservation {
+  /** The entity set (or $metadata, $batch, service) the request addressed. */
+  resource: string;
+  method: string;
+  status: number;
+  seconds: number;
+  rows?: number;
+  batchSize?: number;
+}
+
+/** `/Task(…)/Notes?…` -> `Task`; `/$batch` -> `$batch`; `` -> `service`. */
+export function resourceOf(path: string): string {
+  const first = path.split('/').filter(Boolean)[0];
+  if (!first) return 'service';
+  const name = first.replace(/\(.*$/, '');
+  return /^[A-Za-z_$][A-Za-z0-9_.]*$/.test(name) ? name : 'other';
+}
+
+export function mountODataRoutes(
+  root: FastifyInstance,
+  handler: ODataRequestHandler,
+  opts: { prefix: string; bodyLimit: number; observe?: (o: RequestObservation) => void },
+): void {
   // An encapsulated plugin: its body parsers and error handler apply to the OData root only.
   root.register(async (fastify) => {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: opts.bodyLimit }, (_req, body, done) => done(null, body));
 
   const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+    const started = performance.now();
     const url = request.raw.url ?? '/';
     const q = url.indexOf('?');
     const fullPath = q < 0 ? url : url.slice(0, q);
@@ -32,8 +56,16 @@ export function mountODataRoutes(root: FastifyInstance, handler: ODataRequestHan
       body: typeof request.body === 'string' ? request.body : undefined,
       serviceRoot: `${request.protocol}://${host}${opts.prefix}`,
     });
+    const seconds = (performance.now() - started) / 1000;
+    const resource = resourceOf(fullPath.slice(opts.prefix.length));
+    (request.raw as { odataResource?: string }).odataResource = resource;
+    opts.observe?.({ resource, method: request.method, status: response.status, seconds, rows: response.meta?.rows, batchSize: response.meta?.batchSize });
     reply.code(response.status);
     for (const [k, v] of Object.entries(response.headers)) reply.header(k, v);
+    // Where the time went (PostgREST-style), visible in browser dev tools.
+    const timing = [`total;dur=${(seconds * 1000).toFixed(1)}`];
+    if (response.meta?.dbMs !== undefined) timing.unshift(`db;dur=${response.meta.dbMs.toFixed(1)}`);
+    reply.header('Server-Timing', timing.join(', '));
     if (request.method === 'HEAD' || response.body === undefined) return reply.send();
     return reply.send(response.body instanceof Readable ? response.body : response.body);
   };

@@ -250,8 +250,25 @@ export class ODataRequestHandler {
     if (Number(count) === 0) throw ODataError.notFound(`${target.type.setName} not found`);
   }
 
-  private async read(req: ODataRequest, target: Target, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
-    const manager = req.transaction ?? this.dataSource.manager;
+  /**
+   * Reads outside a transaction go to a read replica when DATABASE_READ_URLS names some
+   * (TypeORM's 'slave' query runner; the primary otherwise).
+   */
+  private async reading<T>(req: ODataRequest, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (req.transaction) return fn(req.transaction);
+    const runner = this.dataSource.createQueryRunner('slave');
+    try {
+      return await fn(runner.manager);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private read(req: ODataRequest, target: Target, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
+    return this.reading(req, (manager) => this.readWith(manager, req, target, query, n));
+  }
+
+  private async readWith(manager: EntityManager, req: ODataRequest, target: Target, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
     if ((target.kind === 'collection' || target.kind === 'entity') && this.dynamicSources.has(target.type.name)) {
       target = { ...target, type: await this.withDynamic(target.type, manager) } as typeof target;
     } else if (target.kind === 'count' && this.dynamicSources.has(target.of.type.name)) {
@@ -306,7 +323,9 @@ export class ODataRequestHandler {
     const plan = buildSelect(manager.connection, {
       model: this.model, type: target.type, query, metadata: n.metadata, scopes: target.scopes, pageSize: page.size, limits: this.limitsFor(),
     });
+    const started = performance.now();
     const rows: Row[] = await manager.query(plan.sql, plan.parameters);
+    const dbMs = performance.now() - started;
     const hasMore = rows.length > plan.pageSize && (plan.remaining === undefined || plan.remaining > plan.pageSize);
     const pageRows = rows.slice(0, plan.pageSize);
 
@@ -330,7 +349,7 @@ export class ODataRequestHandler {
     const body = `{${head.join(',')}${head.length ? ',' : ''}"value":[${pageRows.map((r) => r.j).join(',')}]${nextLink ? `,"@odata.nextLink":${JSON.stringify(nextLink)}` : ''}}`;
     const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
     if (page.applied) headers['Preference-Applied'] = page.applied;
-    return { status: 200, headers, body };
+    return { status: 200, headers, body, meta: { rows: pageRows.length, dbMs } };
   }
 
   /** $apply results: rows of group values and aggregates, nested for navigation paths. */

@@ -22,4 +22,6 @@ export interface ODataResponse {
   status: number;
   headers: Record<string, string>;
   body?: string | Buffer | Readable;
+  /** For logs and metrics, not sent: entities written, requests in a $batch, time spent in the database. */
+  meta?: { rows?: number; batchSize?: number; dbMs?: number };
 }
