@@ -118,6 +118,31 @@ const pathOf = (url: string) => {
   return url.slice(u.origin.length);
 };
 
+async function measureWrite(
+  c: (typeof WRITE_CASES)[number], ctx: Parameters<typeof writeRequest>[1], service: Child, client: Client, args: Args, problems: string[],
+): Promise<WriteResult> {
+  const request = writeRequest(c, ctx);
+  const probe = await probeWrite(service.origin, c, request);
+  const w: WriteResult = {
+    id: c.id, request: c.request, dataset: c.dataset, supported: probe.status >= 200 && probe.status < 300, status: probe.status,
+    note: probe.note, itemsPerRequest: c.kind === 'batch' ? 1000 : 1, runs: [],
+  };
+  log(`Write ${c.id}: HTTP ${probe.status} ${probe.ok ? 'ok' : 'NOT OK'}: ${probe.note}`);
+  if (!probe.ok && w.supported) problems.push(`${c.id}: the probe request answered ${probe.status} but ${probe.note}`);
+  if (!w.supported) return w;
+  for (const connections of c.connections ?? args.connections) {
+    const mem = sampleMemory(service.pid);
+    const s: LoadResult = await loadTest({ origin: service.origin, connections, seconds: args.seconds, ...request });
+    const peakRssMb = mem.stop().peakRss;
+    // requests still in flight when the run ends (a BatchInsert takes a while) must not hold
+    // the locks the next run needs
+    if (!(await settle(client))) problems.push(`${c.id}: the service was still busy 60 s after the run`);
+    w.runs.push({ connections, service: { ...s, peakRssMb } });
+    log(`    ${c.id} c=${connections}: ${s.rps.toFixed(0)} req/s (${(s.rps * w.itemsPerRequest).toFixed(0)} tasks/s) p99 ${s.p99} ms${s.non2xx + s.errors ? ` non2xx ${s.non2xx} errors ${s.errors}` : ''}`);
+  }
+  return w;
+}
+
 function targets(r: BenchResults): Target[] {
   const out: Target[] = [];
   const reads = r.reads.filter((c) => c.supported && c.runs.length);
@@ -327,32 +352,21 @@ async function main(): Promise<void> {
     const writeResults: WriteResult[] = [];
     if (args.writes) {
       const run = Math.floor(Math.random() * 0xffff);
-      const pool = await createBenchTasks(client, run, 256);
       const counter = { next: 1 };
-      for (const c of WRITE_CASES.filter((w) => want(w.id))) {
-        const request = writeRequest(c, { run, pool, n, counter });
-        const probe = await probeWrite(service.origin, c, request);
-        const w: WriteResult = {
-          id: c.id, request: c.request, dataset: c.dataset, supported: probe.status >= 200 && probe.status < 300, status: probe.status,
-          note: probe.note, itemsPerRequest: c.kind === 'batch' ? 1000 : 1, runs: [],
-        };
-        writeResults.push(w);
-        log(`Write ${c.id}: HTTP ${probe.status} ${probe.ok ? 'ok' : 'NOT OK'}: ${probe.note}`);
-        if (!w.supported) continue;
-        for (const connections of c.connections ?? args.connections) {
-          const mem = sampleMemory(service.pid);
-          const s: LoadResult = await loadTest({ origin: service.origin, connections, seconds: args.seconds, ...request });
-          const peakRssMb = mem.stop().peakRss;
-          // requests still in flight when the run ends (a BatchInsert takes a while) must not
-          // hold the locks the next case needs
-          if (!(await settle(client))) problems.push(`${c.id}: the service was still busy 60 s after the run`);
-          w.runs.push({ connections, service: { ...s, peakRssMb } });
-          log(`    ${c.id} c=${connections}: ${s.rps.toFixed(0)} req/s (${(s.rps * w.itemsPerRequest).toFixed(0)} tasks/s) p99 ${s.p99} ms${s.non2xx + s.errors ? ` non2xx ${s.non2xx} errors ${s.errors}` : ''}`);
+      try {
+        const pool = await createBenchTasks(client, run, 256);
+        for (const c of WRITE_CASES.filter((w) => want(w.id))) {
+          try {
+            writeResults.push(await measureWrite(c, { run, pool, n, counter }, service, client, args, problems));
+          } catch (e) {
+            problems.push(`${c.id}: ${e instanceof Error ? e.message : e}`);
+          }
         }
+      } finally {
+        await settle(client);
+        const cleaned = await cleanUpBenchWrites(client, { restore: true });
+        log(`Clean-up: ${cleaned.removed} bench tasks removed, ${cleaned.restored} data set cards put back`);
       }
-      await settle(client);
-      const cleaned = await cleanUpBenchWrites(client, { restore: true });
-      log(`Clean-up: ${cleaned.removed} bench tasks removed, ${cleaned.restored} data set cards put back`);
     }
     const hwmMb = memoryOf(service.pid).hwm;
 

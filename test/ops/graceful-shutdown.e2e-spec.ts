@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createTestDatabase, TestDatabase } from '../support/database';
+
+async function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** The real service process (src/main.ts), so SIGTERM is the one an orchestrator sends. */
+describe('graceful shutdown', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('SIGTERM during a running $batch and feed pull lets both finish; nothing is half-written; exit 0', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../../src/main.ts')], {
+      env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '20000' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100; i++) {
+      if (await fetch(`${base}/health/live`).then((r) => r.ok, () => false)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    // A change set of 400 inserts and a feed pull of many pages, both running when SIGTERM comes.
+    const batch = fetch(`${base}/odata/$batch`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ requests: Array.from({ length: 400 }, (_, i) => ({ id: String(i), method: 'POST', url: 'Task', body: { Name: `shutdown ${i}` }, atomicityGroup: 'all' })) }),
+    });
+    const feed = (async () => {
+      let url: string | undefined = `${base}/odata/$batch`;
+      const r = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ requests: Array.from({ length: 300 }, (_, i) => ({ id: String(i), method: 'GET', url: `Task?$count=true&$top=50&$skip=${i}` })) }),
+      });
+      url = undefined;
+      return r;
+    })();
+    await new Promise((r) => setTimeout(r, 150));
+    child.kill('SIGTERM');
+
+    const [batchRes, feedRes] = await Promise.all([batch, feed]);
+    expect(batchRes.status).toBe(200);
+    const batchBody = await batchRes.json();
+    expect(batchBody.responses).toHaveLength(400);
+    expect(feedRes.status).toBe(200);
+    expect((await feedRes.json()).responses.every((x: any) => x.status === 200)).toBe(true);
+    expect(await exited).toBe(0);
+
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    const [{ n }] = (await c.query(`SELECT count(*)::int AS n FROM task WHERE "Name" LIKE 'shutdown %'`)).rows;
+    await c.end();
+    // all or nothing, and since the batch answered 201s: all
+    expect(n).toBe(batchBody.responses.every((x: any) => x.status === 201) ? 400 : 0);
+    expect(n).toBe(400);
+  }, 60000);
+});

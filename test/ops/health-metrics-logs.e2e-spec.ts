@@ -1,0 +1,144 @@
+import parsePrometheus from 'parse-prometheus-text-format';
+import { Writable } from 'node:stream';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrations } from '../../src/database/data-source';
+import { startTestApp, TestApp } from '../support/test-app';
+import { ODataClient } from '../support/odata-client';
+import { OwnPostgres } from '../support/own-server';
+import { createTestDatabase } from '../support/database';
+
+describe('health, metrics, logs', () => {
+  let app: TestApp;
+  let client: ODataClient;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    const logStream = new Writable({ write: (chunk, _enc, done) => { logs.push(String(chunk)); done(); } });
+    app = await startTestApp({ logStream, env: { METRICS_TOKEN: 'metrics-token-0123456789', METRICS_ALLOW: '10.255.255.1' } });
+    client = new ODataClient(app.baseUrl);
+  });
+  afterAll(() => app.close());
+
+  it('live and ready answer without authentication', async () => {
+    const live = await fetch(`${app.baseUrl}/health/live`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toMatchObject({ status: 'ok' });
+    const ready = await fetch(`${app.baseUrl}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, migrations: { status: 'up' } } });
+  });
+
+  it('metrics are Prometheus text, count requests, and need the token or an allowed address', async () => {
+    await client.get('Task?$top=1');
+    await client.get('Task?$top=1');
+    expect((await fetch(`${app.baseUrl}/metrics`)).status).toBe(403);
+    const res = await fetch(`${app.baseUrl}/metrics`, { headers: { Authorization: 'Bearer metrics-token-0123456789' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const families = parsePrometheus(await res.text());
+    const requests = families.find((f: any) => f.name === 'odata_requests_total');
+    const taskGets = requests.metrics.find((m: any) => m.labels.entity_set === 'Task' && m.labels.method === 'GET' && m.labels.status === '200');
+    expect(Number(taskGets.value)).toBeGreaterThanOrEqual(2);
+    expect(families.map((f: any) => f.name)).toEqual(expect.arrayContaining(['odata_request_duration_seconds', 'db_pool_connections', 'odata_rows_streamed_total', 'process_resident_memory_bytes']));
+  });
+
+  it('logs are JSON with the request id, entity set and status, and never a secret', async () => {
+    const r = await client.get('Task?$top=1&api_key=sup3r-s3cret-k3y', { Authorization: 'Bearer t0ken-never-logged', 'X-Request-Id': 'req-abc-123' });
+    expect(r.headers.get('x-request-id')).toBe('req-abc-123');
+    expect(r.headers.get('server-timing')).toMatch(/db;dur=[\d.]+, total;dur=[\d.]+/);
+    const generated = await client.get('Task?$top=1');
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const all = logs.join('');
+    expect(all).not.toContain('sup3r-s3cret-k3y');
+    expect(all).not.toContain('t0ken-never-logged');
+    const line = logs.map((l) => JSON.parse(l)).find((l) => l.req?.id === 'req-abc-123');
+    expect(line).toMatchObject({ entitySet: 'Task', res: { statusCode: 200 }, responseTime: expect.any(Number) });
+    expect(line.req.url).toContain('api_key=[redacted]');
+  });
+});
+
+describe('readiness follows the database', () => {
+  const pg = new OwnPostgres();
+  let app: TestApp;
+
+  beforeAll(async () => {
+    await pg.start();
+    const admin = new Client({ connectionString: pg.adminUrl });
+    await admin.connect();
+    await admin.query('CREATE DATABASE ready_test');
+    await admin.end();
+    const ds = new DataSource(dataSourceOptions(pg.urlOf('ready_test'), { poolSize: 2 }));
+    await ds.initialize();
+    await runMigrations(ds);
+    await ds.destroy();
+    app = await startTestApp({ databaseUrl: pg.urlOf('ready_test') });
+  }, 60000);
+  afterAll(async () => {
+    await app?.close();
+    await pg.stop();
+  });
+
+  it('turns false while PostgreSQL is down and true again after, without a restart', async () => {
+    expect((await fetch(`${app.baseUrl}/health/ready`)).status).toBe(200);
+    await pg.stop();
+    const t0 = Date.now();
+    const down = await fetch(`${app.baseUrl}/health/ready`);
+    expect(down.status).toBe(503);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect((await fetch(`${app.baseUrl}/health/live`)).status).toBe(200);
+    await pg.start();
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      status = (await fetch(`${app.baseUrl}/health/ready`)).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe(200);
+    expect((await fetch(`${app.baseUrl}/odata/Task/$count`)).status).toBe(200);
+  }, 60000);
+});
+
+describe('migrations and replicas', () => {
+  it('two instances migrating at once apply each migration once', async () => {
+    const db = await createTestDatabase();
+    const empty = new Client({ connectionString: db.url });
+    await empty.connect();
+    await empty.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+    await empty.end();
+    const a = new DataSource(dataSourceOptions(db.url, { poolSize: 2 }));
+    const b = new DataSource(dataSourceOptions(db.url, { poolSize: 2 }));
+    await Promise.all([a.initialize(), b.initialize()]);
+    await Promise.all([runMigrations(a), runMigrations(b)]);
+    const applied = await a.query('SELECT name FROM migrations');
+    expect(applied.map((m: any) => m.name).sort()).toEqual(['FullTextSearch1763850000001', 'InitialSchema1763850000000']);
+    await Promise.all([a.destroy(), b.destroy()]);
+    await db.drop();
+  });
+
+  it('reads go to DATABASE_READ_URLS, writes and transactional reads to the primary', async () => {
+    const primary = await createTestDatabase();
+    const replica = await createTestDatabase();
+    // Tell them apart: a project only the replica has.
+    const r = new Client({ connectionString: replica.url });
+    await r.connect();
+    await r.query(`INSERT INTO project ("Name") VALUES ('only on the replica')`);
+    await r.end();
+    const app = await startTestApp({ databaseUrl: primary.url, env: { DATABASE_READ_URLS: replica.url } });
+    const client = new ODataClient(app.baseUrl);
+    try {
+      expect((await client.get('Project')).body.value.map((p: any) => p.Name)).toEqual(['only on the replica']);
+      const created = await client.post('Project', { Name: 'written to the primary' });
+      expect(created.status).toBe(201);
+      expect(created.body.Name).toBe('written to the primary'); // read back inside the write transaction
+      const p = new Client({ connectionString: primary.url });
+      await p.connect();
+      expect((await p.query('SELECT "Name" FROM project')).rows.map((x) => x.Name)).toEqual(['written to the primary']);
+      await p.end();
+    } finally {
+      await app.close();
+      await primary.drop();
+      await replica.drop();
+    }
+  });
+});
