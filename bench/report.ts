@@ -13,6 +13,8 @@ const f0 = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–
 const f1 = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(1));
 const f2 = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(2));
 const cell = (s: string) => s.replace(/\|/g, '\\|');
+/** autocannon's percentiles are whole milliseconds: 0 means under 1 ms. */
+const ms = (v: number | undefined) => (v === undefined ? '–' : v === 0 ? '<1' : String(Math.round(v)));
 
 function check(r: ReadResult): string {
   const s = r.service;
@@ -52,16 +54,16 @@ export function renderResults(r: BenchResults): string {
   out.push('');
   out.push('`ratio` = service req/s ÷ floor req/s. `check`: status, counts, row count and every row against the rules. `fp`: the answer fingerprint of DATASET.md; it equals the expected one when rows come in key order.');
   out.push('');
-  out.push('| case | conns | req/s | p50 ms | p99 ms | errors / non-2xx | floor req/s | floor p99 ms | ratio | peak RSS MB | check | fp |');
-  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
+  out.push('| case | conns | req/s | mean ms | p50 ms | p99 ms | errors / non-2xx | floor req/s | floor p99 ms | ratio | peak RSS MB | check | fp |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
   for (const c of r.reads) {
     if (!c.supported) {
-      out.push(`| ${c.id} | | not supported (${cell(c.note ?? '')}) | | | | | | | | | |`);
+      out.push(`| ${c.id} | | not supported (${cell(c.note ?? '')}) | | | | | | | | | | |`);
       continue;
     }
     c.runs.forEach((run, k) => {
       const s = run.service;
-      out.push(`| ${k === 0 ? c.id : ''} | ${run.connections} | ${f0(s.rps)} | ${f1(s.p50)} | ${f1(s.p99)} | ${s.errors + s.timeouts} / ${s.non2xx} | ${f0(run.floor?.rps)} | ${f1(run.floor?.p99)} | ${f2(run.ratio)} | ${f0(s.peakRssMb)} | ${k === 0 ? cell(check(c)) : ''} | ${k === 0 ? fp(c) : ''} |`);
+      out.push(`| ${k === 0 ? c.id : ''} | ${run.connections} | ${f0(s.rps)} | ${f2(s.mean)} | ${ms(s.p50)} | ${ms(s.p99)} | ${s.errors + s.timeouts} / ${s.non2xx} | ${f0(run.floor?.rps)} | ${ms(run.floor?.p99)} | ${f2(run.ratio)} | ${f0(s.peakRssMb)} | ${k === 0 ? cell(check(c)) : ''} | ${k === 0 ? fp(c) : ''} |`);
     });
   }
   out.push('');
@@ -88,16 +90,16 @@ export function renderResults(r: BenchResults): string {
   out.push('');
   out.push('### Writes (service only; bench tasks are removed afterwards)');
   out.push('');
-  out.push('| case | conns | req/s | tasks/s | p50 ms | p99 ms | errors / non-2xx | peak RSS MB | probe |');
-  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  out.push('| case | conns | req/s | tasks/s | mean ms | p50 ms | p99 ms | errors / non-2xx | peak RSS MB | probe |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const w of r.writes) {
     if (!w.supported) {
-      out.push(`| ${w.id} | | not supported (HTTP ${w.status ?? '?'}) | | | | | | ${cell((w.note ?? '').slice(0, 120))} |`);
+      out.push(`| ${w.id} | | not supported (HTTP ${w.status ?? '?'}) | | | | | | | ${cell((w.note ?? '').slice(0, 120))} |`);
       continue;
     }
     w.runs.forEach((run, k) => {
       const s = run.service;
-      out.push(`| ${k === 0 ? w.id : ''} | ${run.connections} | ${f0(s.rps)} | ${f0(s.rps * w.itemsPerRequest)} | ${f1(s.p50)} | ${f1(s.p99)} | ${s.errors + s.timeouts} / ${s.non2xx} | ${f0(s.peakRssMb)} | ${k === 0 ? cell(`HTTP ${w.status}: ${w.note ?? ''}`) : ''} |`);
+      out.push(`| ${k === 0 ? w.id : ''} | ${run.connections} | ${f0(s.rps)} | ${f0(s.rps * w.itemsPerRequest)} | ${f2(s.mean)} | ${ms(s.p50)} | ${ms(s.p99)} | ${s.errors + s.timeouts} / ${s.non2xx} | ${f0(s.peakRssMb)} | ${k === 0 ? cell(`HTTP ${w.status}: ${w.note ?? ''}`) : ''} |`);
     });
   }
   out.push('');
@@ -129,7 +131,7 @@ export function renderResults(r: BenchResults): string {
 
 const PREAMBLE = `# Benchmarks
 
-How fast the service answers the query mix of [DATASET.md](../shared/docs/DATASET.md) on its data set,
+How fast the service answers the query mix of DATASET.md (the shared benchmark data set) on its data set,
 next to a *floor*: the same SQL served by a bare \`node:http\` + \`pg\` server (bench/floor-server.ts).
 
 - \`npm run bench:load -- --tasks 1000000\` loads the data set (DATABASE_URL, or an embedded PostgreSQL in \`./.bench-data\`).
