@@ -56,10 +56,10 @@ describe('graceful shutdown', () => {
 
     const [batchRes, feedRes] = await Promise.all([batch, feed]);
     expect(batchRes.status).toBe(200);
-    const batchBody = await batchRes.json();
+    const batchBody: any = await batchRes.json();
     expect(batchBody.responses).toHaveLength(400);
     expect(feedRes.status).toBe(200);
-    expect((await feedRes.json()).responses.every((x: any) => x.status === 200)).toBe(true);
+    expect(((await feedRes.json()) as any).responses.every((x: any) => x.status === 200)).toBe(true);
     expect(await exited).toBe(0);
 
     const c = new Client({ connectionString: db.url });
