@@ -76,6 +76,11 @@ export async function loadDataset(client: Client, n: number, log: Log = console.
   }
   await timed(log, 'VACUUM ANALYZE', () => client.query(`VACUUM (ANALYZE) project, contact, task_status, task, task_item_note`));
   if (!(await holdsDataset(client, n))) throw new Error('The loaded data does not pass the data set checks');
+  // The keys of DATASET.md's examples, read back from the loaded rows.
+  const project7 = (await client.query(`SELECT "Name" FROM project WHERE "ProjectId" = 'c0ec1ecf-1a01-47dc-9ead-1116de86429e'`)).rows[0]?.Name;
+  const task1 = (await client.query(`SELECT "Name" FROM task WHERE "TaskItemId" = 'c146b6ad-3827-4b93-9d94-d82f20703136'`)).rows[0]?.Name;
+  if (project7 !== 'Project 7' || task1 !== 'Task 1') throw new Error(`Self-check failed: uuid('project-7') holds ${project7}, uuid('task-1') holds ${task1}`);
+  log(`  self-check: uuid('project-7') = c0ec1ecf-1a01-47dc-9ead-1116de86429e is Project 7, uuid('task-1') = c146b6ad-3827-4b93-9d94-d82f20703136 is Task 1`);
   log(`Loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 

@@ -20,6 +20,14 @@ const schema = z
     METRICS_ALLOW: z.string().default('127.0.0.1,::1'),
     SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
     TRUST_PROXY: bool.default(false),
+    LIVE_WORKERS: bool.default(true),
+    EVENTS_HEARTBEAT_MS: int(100).default(15_000),
+    EVENTS_RETENTION_MINUTES: int(1).default(15),
+    REMINDER_POLL_MS: int(50).default(5_000),
+    WEBHOOK_POLL_MS: int(50).default(1_000),
+    WEBHOOK_RETRY_BASE_MS: int(10).default(10_000),
+    WEBHOOK_TIMEOUT_MS: int(100).default(10_000),
+    WEBHOOK_ALLOW_PRIVATE: bool.default(false),
     DATABASE_URL: z
       .string()
       .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a postgres:// or postgresql:// URL')
@@ -59,6 +67,18 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Take the client's address, host and protocol from X-Forwarded-* (only behind a proxy you run). */
   trustProxy: boolean;
+  live: {
+    /** Run the reminder scheduler and webhook dispatcher in this instance. */
+    workers: boolean;
+    heartbeatMs: number;
+    retentionMinutes: number;
+    reminderPollMs: number;
+    webhookPollMs: number;
+    webhookRetryBaseMs: number;
+    webhookTimeoutMs: number;
+    /** Allow webhooks to private and loopback addresses (off: server-side request forgery guard). */
+    webhookAllowPrivate: boolean;
+  };
   odata: {
     maxPageSize: number;
     maxTop: number;
@@ -74,7 +94,7 @@ export class ConfigError extends Error {}
 /** Variables this service reads; others in the environment are ignored, except look-alikes. */
 const KNOWN = Object.keys(schema.shape);
 /** A variable with one of these prefixes that is not an option is a typo worth stopping for. */
-const OWN_PREFIXES = /^(ODATA|DB|METRICS|DATABASE)_/;
+const OWN_PREFIXES = /^(ODATA|DB|METRICS|DATABASE|WEBHOOK|EVENTS|REMINDER)_/;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const relevant = Object.fromEntries(KNOWN.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
@@ -102,6 +122,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { token: c.METRICS_TOKEN, allow: c.METRICS_ALLOW.split(',').map((a) => a.trim()).filter(Boolean) },
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     trustProxy: c.TRUST_PROXY,
+    live: {
+      workers: c.LIVE_WORKERS,
+      heartbeatMs: c.EVENTS_HEARTBEAT_MS,
+      retentionMinutes: c.EVENTS_RETENTION_MINUTES,
+      reminderPollMs: c.REMINDER_POLL_MS,
+      webhookPollMs: c.WEBHOOK_POLL_MS,
+      webhookRetryBaseMs: c.WEBHOOK_RETRY_BASE_MS,
+      webhookTimeoutMs: c.WEBHOOK_TIMEOUT_MS,
+      webhookAllowPrivate: c.WEBHOOK_ALLOW_PRIVATE,
+    },
     odata: {
       maxPageSize: c.ODATA_MAX_PAGE_SIZE,
       maxTop: c.ODATA_MAX_TOP,

@@ -16,9 +16,13 @@ import { TaskContributor } from '../features/task/task-contributor.entity';
 import { TaskRelation } from '../features/task/task-relation.entity';
 import { Task } from '../features/task/task.entity';
 import { TimeEntry } from '../features/task/time-entry.entity';
+import { ChangeEvent } from '../features/live/change-event.entity';
+import { Webhook } from '../features/live/webhook.entity';
+import { WebhookDelivery } from '../features/live/webhook-delivery.entity';
 
 /** Every TypeORM entity of the service. */
 export const ENTITIES = [
   Project, Contact, TaskStatus, Planning, Risk, Document, ProjectDefinedField, Task, TaskItemNote, ChecklistItem,
   TimeEntry, TaskContributor, TaskRelation, Stopwatch, CalendarFeed, Notification, TaskItemTemplate, DynamicTaskItem,
+  ChangeEvent, Webhook, WebhookDelivery,
 ];

@@ -7,6 +7,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { ODataClient } from '../support/odata-client';
 import { OwnPostgres } from '../support/own-server';
 import { createTestDatabase } from '../support/database';
+import { MIGRATIONS } from '../../src/database/migrations';
 
 describe('health, metrics, logs', () => {
   let app: TestApp;
@@ -111,7 +112,7 @@ describe('migrations and replicas', () => {
     await Promise.all([a.initialize(), b.initialize()]);
     await Promise.all([runMigrations(a), runMigrations(b)]);
     const applied = await a.query('SELECT name FROM migrations');
-    expect(applied.map((m: any) => m.name).sort()).toEqual(['FullTextSearch1763850000001', 'InitialSchema1763850000000']);
+    expect(applied.map((m: any) => m.name).sort()).toEqual(MIGRATIONS.map((m) => m.name).sort());
     await Promise.all([a.destroy(), b.destroy()]);
     await db.drop();
   });

@@ -57,6 +57,8 @@ export class ODataRequestHandler {
   private metadataModel?: EdmModel;
   private metadataJson?: string;
   operations?: OperationRouter;
+  /** Checks a feature adds to writes of one entity set (values by column), e.g. webhook URLs. */
+  readonly writeValidators = new Map<string, (values: Record<string, unknown>, mode: 'create' | 'update' | 'replace') => Promise<void>>();
   /** Run-time dynamic properties of open types, by type name (see DynamicPropertySource). */
   readonly dynamicSources = new Map<string, DynamicPropertySource>();
   private metadataStamp?: string;
@@ -480,6 +482,7 @@ export class ODataRequestHandler {
       for (const pair of target.via.nav.join.pairs) preset[pair.target] = parentKey[pair.source];
     }
     const values = validateBody(target.type, parseJsonBody(req.body), 'create', preset);
+    await this.writeValidators.get(target.type.setName)?.(values, 'create');
     return this.tx(req, async (manager) => {
       if (target.via) await this.ensureExists(manager, target.via.parent);
       const key = await this.insert(manager, target.type, values);
@@ -527,12 +530,14 @@ export class ODataRequestHandler {
       if (!exists) {
         // Upsert: PATCH/PUT to an absent key creates it (If-Match prevents that, see above).
         const values = validateBody(type, body, 'create');
+        await this.writeValidators.get(type.setName)?.(values, 'create');
         Object.assign(values, key);
         await this.insert(manager, type, values);
         const row = await this.readBack(req, manager, type, key, n);
         return this.writeResponse(req, type, key, row, n, true);
       }
       const values = validateBody(type, body, mode);
+      await this.writeValidators.get(type.setName)?.(values, mode);
       if (mode === 'replace') {
         // PUT: properties not given return to their defaults.
         for (const p of type.properties) {

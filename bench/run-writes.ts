@@ -1,0 +1,57 @@
+/**
+ * The write cases, on the service only: a probe request (supported? did it do what it should?),
+ * then load runs. Bench tasks are created for PATCH and MoveTaskItem to work on, and everything
+ * written is removed afterwards, even when a case fails.
+ */
+import { BenchContext, errorText } from './bench-context';
+import { settle } from './database';
+import { LoadResult, loadTest } from './http-load';
+import { sampleMemory } from './processes';
+import type { WriteCase } from './query-mix';
+import type { WriteResult } from './results';
+import { cleanUpBenchWrites, createBenchTasks, probeWrite, writeRequest } from './write-cases';
+
+async function runWrite(ctx: BenchContext, c: WriteCase, state: Parameters<typeof writeRequest>[1]): Promise<WriteResult> {
+  const request = writeRequest(c, state);
+  const probe = await probeWrite(ctx.service.origin, c, request);
+  const w: WriteResult = {
+    id: c.id, request: c.request, dataset: c.dataset, supported: probe.status >= 200 && probe.status < 300, status: probe.status,
+    note: probe.note, itemsPerRequest: c.kind === 'batch' ? 1000 : 1, runs: [],
+  };
+  ctx.log(`Write ${c.id}: HTTP ${probe.status} ${probe.ok ? 'ok' : 'NOT OK'}: ${probe.note}`);
+  if (!probe.ok && w.supported) ctx.problems.push(`${c.id}: the probe request answered ${probe.status} but ${probe.note}`);
+  if (!w.supported) return w;
+  for (const connections of c.connections ?? ctx.connections) {
+    const mem = sampleMemory(ctx.service.pid);
+    const s: LoadResult = await loadTest({ origin: ctx.service.origin, connections, seconds: ctx.seconds, ...request });
+    const peakRssMb = mem.stop().peakRss;
+    // Requests still in flight when a run ends (a BatchInsert takes a while) must not hold the
+    // locks the next run needs.
+    if (!(await settle(ctx.client))) ctx.problems.push(`${c.id}: the service was still busy 60 s after the run`);
+    w.runs.push({ connections, service: { ...s, peakRssMb } });
+    const bad = s.non2xx + s.errors + s.timeouts;
+    ctx.log(`    c=${connections}: ${s.rps.toFixed(0)} req/s (${(s.rps * w.itemsPerRequest).toFixed(0)} tasks/s), p99 ${s.p99} ms${bad ? `, ${s.non2xx} non-2xx, ${s.errors + s.timeouts} errors` : ''}`);
+  }
+  return w;
+}
+
+export async function runWrites(ctx: BenchContext, cases: WriteCase[]): Promise<WriteResult[]> {
+  const out: WriteResult[] = [];
+  const run = Math.floor(Math.random() * 0xffff);
+  try {
+    const pool = await createBenchTasks(ctx.client, run, 256);
+    const state = { run, pool, n: ctx.n, counter: { next: 1 } };
+    for (const c of cases) {
+      try {
+        out.push(await runWrite(ctx, c, state));
+      } catch (e) {
+        ctx.problems.push(`${c.id}: ${errorText(e)}`);
+      }
+    }
+  } finally {
+    await settle(ctx.client);
+    const cleaned = await cleanUpBenchWrites(ctx.client, { restore: true });
+    ctx.log(`Clean-up: ${cleaned.removed} bench tasks removed, ${cleaned.restored} data set cards put back`);
+  }
+  return out;
+}
