@@ -51,7 +51,11 @@ export function checkRead(c: ReadCase, status: number, body: any, expected: Expe
 
   const value: Row[] = Array.isArray(body?.value) ? body.value : [];
   if (!Array.isArray(body?.value)) problems.push('no value array');
-  if (value.length !== expected.rows) problems.push(`${value.length} rows, expected ${expected.rows}`);
+  if (expected.minRows !== undefined) {
+    if (value.length < expected.minRows || value.length > expected.rows) problems.push(`${value.length} rows, expected ${expected.minRows} to ${expected.rows}`);
+  } else if (value.length !== expected.rows) {
+    problems.push(`${value.length} rows, expected ${expected.rows}`);
+  }
 
   if (c.kind === 'apply') {
     const want = new Map((expected.value as Row[]).map((r) => [String(r.ProjectId), r.Count]));

@@ -14,6 +14,8 @@ export interface Expected {
   count: number;
   /** Rows in the (first) response. */
   rows: number;
+  /** Fewest rows that are still correct (a narrower reading of $search), if it differs. */
+  minRows?: number;
   /** The expected rows, in key order. */
   value: Row[] | Row | null;
   fingerprint?: string;
@@ -52,7 +54,12 @@ export async function expectedRead(client: Client, c: ReadCase, n: number): Prom
   );
   const value: Row[] = rows[0].v ?? [];
   const picked = c.select ? value.map((r) => Object.fromEntries(c.select!.map((k) => [k, r[k]]))) : value;
-  return { count, rows: value.length, value, fingerprint: fingerprint(picked), status: 200 };
+  let minRows: number | undefined;
+  if (c.rule.narrowWhere) {
+    const narrow = Number((await client.query(`SELECT count(*) AS c FROM ${series} WHERE ${c.rule.narrowWhere}`, [n])).rows[0].c);
+    minRows = Math.min(c.rule.limit, Math.max(0, narrow - (c.rule.offset ?? 0)));
+  }
+  return { count, rows: value.length, minRows, value, fingerprint: fingerprint(picked), status: 200 };
 }
 
 export async function expectedFeedRows(client: Client, c: FeedCase, n: number): Promise<number> {

@@ -73,7 +73,9 @@ export async function explainThroughService(targets: ExplainTarget[]): Promise<P
       log = '';
       await (await fetch(t.url)).arrayBuffer();
       await new Promise((r) => setTimeout(r, 300));
-      out.push({ id: t.id, request: t.request, source: 'service SQL (auto_explain)', statements: parsePlans(log) });
+      // Only the request's own statements: reads of the service (alias e0), not background jobs.
+      const statements = parsePlans(log).filter((s) => /^\s*(SELECT|WITH)\b/i.test(s.sql) && /\be0\b/.test(s.sql));
+      out.push({ id: t.id, request: t.request, source: 'service SQL (auto_explain)', statements });
     }
   } finally {
     onServerLog(undefined);

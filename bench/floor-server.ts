@@ -6,7 +6,7 @@
  *
  * Started by run-bench.ts as a child process. Environment: DATABASE_URL, PORT, BENCH_TASKS (N),
  * FLOOR_COLUMNS and FLOOR_NOTE_COLUMNS (JSON arrays: the properties the service returns, so both
- * send the same rows), FLOOR_POOL_SIZE.
+ * send the same rows), FLOOR_POOL_SIZE, FLOOR_FULL_TEXT (1: $search as the service's full text).
  */
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import { Pool } from 'pg';
@@ -30,7 +30,16 @@ export class FloorSql {
   constructor(
     private readonly columns: string[],
     private readonly noteColumns: string[],
+    /** The tables have "SearchVector" (tsvector) columns, as the service's full-text $search uses. */
+    private readonly fullText = false,
   ) {}
+
+  /** The $search condition, as the service builds it (full text on the task or one of its notes). */
+  private searchCondition(param: string): string {
+    if (!this.fullText) return `(t."Name" ILIKE '%' || ${param} || '%' OR t."DescriptionHTML" ILIKE '%' || ${param} || '%')`;
+    const q = `phraseto_tsquery('simple', ${param})`;
+    return `(t."SearchVector" @@ ${q} OR EXISTS (SELECT 1 FROM task_item_note n WHERE n."TaskItemId" = t."TaskItemId" AND n."SearchVector" @@ ${q}))`;
+  }
 
   private taskColumns(select?: string[]): string {
     const names = select ? ['TaskItemId', ...select.filter((s) => s !== 'TaskItemId')] : this.columns;
@@ -49,6 +58,10 @@ export class FloorSql {
     const limit = Math.min(PAGE_SIZE, f.top !== undefined ? f.top - served : Infinity);
     if (limit <= 0) return undefined;
     const where = f.where ? [f.where] : [];
+    if (f.search !== undefined) {
+      params.push(f.search);
+      where.push(this.searchCondition(`$${params.length}::text`));
+    }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     if (token) {
       // keyset: the rows after the last one served (orderBy is only used with $top below a page)
@@ -98,9 +111,9 @@ function parseRequest(url: string): { request: string; token?: Token } | undefin
   }
 }
 
-export function startFloor(opts: { url: string; port: number; n: number; columns: string[]; noteColumns: string[]; poolSize: number }) {
+export function startFloor(opts: { url: string; port: number; n: number; columns: string[]; noteColumns: string[]; poolSize: number; fullText: boolean }) {
   const pool = new Pool({ connectionString: opts.url, max: opts.poolSize, application_name: 'bench-floor', options: '-c TimeZone=UTC' });
-  const sql = new FloorSql(opts.columns, opts.noteColumns);
+  const sql = new FloorSql(opts.columns, opts.noteColumns, opts.fullText);
   const routes = new Map<string, FloorQuery>();
   for (const c of [...readCases(opts.n), ...FEED_CASES]) routes.set(c.request, c.floor);
 
@@ -159,5 +172,6 @@ if (require.main === module) {
     columns: JSON.parse(env.FLOOR_COLUMNS ?? '[]'),
     noteColumns: JSON.parse(env.FLOOR_NOTE_COLUMNS ?? '[]'),
     poolSize: Number(env.FLOOR_POOL_SIZE ?? 10),
+    fullText: env.FLOOR_FULL_TEXT === '1',
   }).then(() => process.stdout.write('floor ready\n'));
 }

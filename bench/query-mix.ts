@@ -22,6 +22,8 @@ export interface FloorQuery {
   expandNotes?: boolean;
   /** A single entity by key: `Task(<key>)`. */
   key?: string;
+  /** $search of one phrase: full text like the service when the tables have "SearchVector", else ILIKE. */
+  search?: string;
   /** A ready statement returning one row with `value` (json text): for $apply. */
   raw?: string;
 }
@@ -38,6 +40,11 @@ export interface RuleQuery {
   offset?: number;
   /** Rows the response holds at most (a $top, or the server page). */
   limit: number;
+  /**
+   * $search semantics are the service's to define: `where` is the widest reading (substring),
+   * `narrowWhere` the narrowest (whole words); any row count in between is correct.
+   */
+  narrowWhere?: string;
 }
 
 export type ReadKind = 'collection' | 'entity' | 'apply';
@@ -127,8 +134,8 @@ export function readCases(n: number): ReadCase[] {
     {
       id: 'search', dataset: false, kind: 'collection',
       request: `Task?$search="12345"&$top=50`,
-      rule: { where: `i::text LIKE '%12345%'`, test: (i) => String(i).includes('12345'), order: 'key', limit: 50 },
-      floor: { where: `(t."Name" ILIKE $1 OR t."DescriptionHTML" ILIKE $1)`, params: ['%12345%'], top: 50 },
+      rule: { where: `i::text LIKE '%12345%'`, narrowWhere: 'i = 12345', test: (i) => String(i).includes('12345'), order: 'key', limit: 50 },
+      floor: { search: '12345', top: 50 },
     },
     {
       id: 'apply', dataset: false, kind: 'apply',
@@ -188,7 +195,9 @@ export const encodeRequest = (request: string) => request.replace(/ /g, '%20').r
 // ---- the bench tasks written by the write cases: keys ffffffff-..., project 999, dates in 2030 ----
 
 export const BENCH_PROJECT = P999;
-export const BENCH_STATUS = uuid('status-999-1');
+/** Column of the tasks POST and BatchInsert create (Backlog), and of the movers before they move (To do). */
+export const BENCH_STATUS = uuid('status-999-0');
+export const MOVERS_STATUS = uuid('status-999-1');
 /** The busiest Kanban column of project 999: Done (s = 4) holds every i % 1000 = 999, i % 3 = 0. */
 export const BUSY_STATUS = uuid('status-999-4');
 export const BENCH_DATES_FROM = '2030-01-01T00:00:00Z';

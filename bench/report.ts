@@ -69,7 +69,7 @@ export function renderResults(r: BenchResults): string {
   out.push('');
   out.push('Requests (relative to `/odata/`):');
   out.push('');
-  for (const c of r.reads) out.push(`- **${c.id}**${c.dataset ? '' : ' (service\'s own)'}: \`${c.request}\` — expected: ${c.expected.status === 200 ? `${f0(c.expected.count)} matching, ${f0(c.expected.rows)} rows${c.expected.fingerprint ? `, \`${c.expected.fingerprint}\`` : ''}` : `HTTP ${c.expected.status}`}`);
+  for (const c of r.reads) out.push(`- **${c.id}**${c.dataset ? '' : ' (service\'s own)'}: \`${c.request}\` — expected: ${c.expected.status === 200 ? `${f0(c.expected.count)} matching, ${c.expected.minRows !== undefined && c.expected.minRows !== c.expected.rows ? `${f0(c.expected.minRows)} to ` : ''}${f0(c.expected.rows)} rows${c.expected.fingerprint ? `, \`${c.expected.fingerprint}\`` : ''}` : `HTTP ${c.expected.status}`}`);
   out.push('');
   out.push('### Feeds (GET, then every @odata.nextLink)');
   out.push('');

@@ -35,7 +35,7 @@ export interface ReadResult {
   dataset: boolean;
   supported: boolean;
   note?: string;
-  expected: { status: number; count: number; rows: number; fingerprint?: string; datasetMd?: { count?: number; rows?: number; fingerprint?: string } };
+  expected: { status: number; count: number; rows: number; minRows?: number; fingerprint?: string; datasetMd?: { count?: number; rows?: number; fingerprint?: string } };
   service?: AnswerCheck;
   floor?: AnswerCheck;
   runs: ReadRun[];

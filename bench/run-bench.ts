@@ -81,7 +81,7 @@ async function serviceColumns(service: Child, client: Client): Promise<{ task: s
   const notes = await getJson(`${service.origin}/odata/Task?$top=1&$expand=Notes&$filter=${encodeURIComponent('ProjectId eq cd0e3927-8499-4c65-bd39-0856d19c08c5')}`);
   const columns = async (table: string) => (await client.query(
     `SELECT column_name FROM information_schema.columns WHERE table_name = $1
-       AND column_name NOT IN ('Version', 'ProjectDefinedFields', 'IsCalendarSyncEnabled') ORDER BY ordinal_position`, [table],
+       AND column_name NOT IN ('Version', 'ProjectDefinedFields', 'IsCalendarSyncEnabled', 'SearchVector') ORDER BY ordinal_position`, [table],
   )).rows.map((r) => r.column_name as string);
   const task = props(tasks.body?.value?.[0]);
   const note = props(notes.body?.value?.[0]?.Notes?.[0]);
@@ -160,8 +160,12 @@ async function main(): Promise<void> {
     service = await startService(db.url);
     const startMb = memoryOf(service.pid).rss;
     const columns = await serviceColumns(service, client);
+    const fullText = Number((await client.query(
+      `SELECT count(*) AS c FROM information_schema.columns WHERE table_name IN ('task', 'task_item_note') AND column_name = 'SearchVector'`,
+    )).rows[0].c) === 2;
     floor = await startFloor(db.url, {
       BENCH_TASKS: String(n), FLOOR_COLUMNS: JSON.stringify(columns.task), FLOOR_NOTE_COLUMNS: JSON.stringify(columns.note), FLOOR_POOL_SIZE: '10',
+      FLOOR_FULL_TEXT: fullText ? '1' : '0',
     });
     log(`Service at ${service.origin} (pid ${service.pid}), floor at ${floor.origin}; ${columns.task.length} task properties`);
     const ctx: BenchContext = { n, seconds: args.seconds, connections: args.connections, service, floor, client, problems, log };
@@ -224,7 +228,7 @@ async function main(): Promise<void> {
           plans = [];
         }
       }
-      if (!plans.length) plans = await explainFloorSql(client, new FloorSql(columns.task, columns.note), targets);
+      if (!plans.length) plans = await explainFloorSql(client, new FloorSql(columns.task, columns.note, fullText), targets);
     }
 
     const results: BenchResults = {

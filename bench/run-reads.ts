@@ -34,7 +34,7 @@ async function measure(ctx: BenchContext, c: ReadCase, paths: { service: string;
 export async function runRead(ctx: BenchContext, c: ReadCase, e: Expected, paths?: { service: string; floor: string }): Promise<ReadResult> {
   const r: ReadResult = {
     id: c.id, request: c.request, dataset: c.dataset, supported: true, runs: [],
-    expected: { status: e.status, count: e.count, rows: e.rows, fingerprint: e.fingerprint, datasetMd: ctx.n === 1_000_000 ? MILLION_EXPECTED[c.id] : undefined },
+    expected: { status: e.status, count: e.count, rows: e.rows, minRows: e.minRows, fingerprint: e.fingerprint, datasetMd: ctx.n === 1_000_000 ? MILLION_EXPECTED[c.id] : undefined },
   };
   ctx.log(`Read ${c.id}: ${c.request}${c.deepPage ? ' (through nextLink)' : ''}`);
   if (!paths) {

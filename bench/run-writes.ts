@@ -9,10 +9,13 @@ import { LoadResult, loadTest } from './http-load';
 import { sampleMemory } from './processes';
 import type { WriteCase } from './query-mix';
 import type { WriteResult } from './results';
-import { cleanUpBenchWrites, createBenchTasks, probeWrite, writeRequest } from './write-cases';
+import {
+  changeLogMark, cleanUpBenchWrites, createBenchTasks, dropChangeLogSince, moveIntoBusyColumn, probeWrite, writeRequest,
+} from './write-cases';
 
 async function runWrite(ctx: BenchContext, c: WriteCase, state: Parameters<typeof writeRequest>[1]): Promise<WriteResult> {
   const request = writeRequest(c, state);
+  if (c.kind === 'move') await moveIntoBusyColumn(ctx.service.origin, state.pool, ctx.n);
   const probe = await probeWrite(ctx.service.origin, c, request);
   const w: WriteResult = {
     id: c.id, request: c.request, dataset: c.dataset, supported: probe.status >= 200 && probe.status < 300, status: probe.status,
@@ -38,6 +41,7 @@ async function runWrite(ctx: BenchContext, c: WriteCase, state: Parameters<typeo
 export async function runWrites(ctx: BenchContext, cases: WriteCase[]): Promise<WriteResult[]> {
   const out: WriteResult[] = [];
   const run = Math.floor(Math.random() * 0xffff);
+  const mark = await changeLogMark(ctx.client);
   try {
     const pool = await createBenchTasks(ctx.client, run, 256);
     const state = { run, pool, n: ctx.n, counter: { next: 1 } };
@@ -51,7 +55,8 @@ export async function runWrites(ctx: BenchContext, cases: WriteCase[]): Promise<
   } finally {
     await settle(ctx.client);
     const cleaned = await cleanUpBenchWrites(ctx.client, { restore: true });
-    ctx.log(`Clean-up: ${cleaned.removed} bench tasks removed, ${cleaned.restored} data set cards put back`);
+    const events = await dropChangeLogSince(ctx.client, mark);
+    ctx.log(`Clean-up: ${cleaned.removed} bench tasks removed, ${cleaned.restored} data set cards put back, ${events} change events dropped`);
   }
   return out;
 }

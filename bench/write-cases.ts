@@ -5,7 +5,7 @@
 import type { Client } from 'pg';
 import { CREATE_UUID_FUNCTION, uuidSql } from './dataset.sql';
 import {
-  BENCH_DATES_FROM, BENCH_PROJECT, BENCH_STATUS, BUSY_STATUS, WriteCase, benchKey, benchTask, busyColumnMiddleCard,
+  BENCH_DATES_FROM, BENCH_PROJECT, BUSY_STATUS, MOVERS_STATUS, WriteCase, benchKey, benchTask, busyColumnMiddleCard,
 } from './query-mix';
 import type { LoadOptions } from './http-load';
 
@@ -16,7 +16,7 @@ export async function createBenchTasks(client: Client, run: number, count: numbe
     `INSERT INTO task ("TaskItemId", "Name", "ProjectId", "TaskItemStatusId", "StartDateTime", "EndDateTime", "CardPositionNumber")
      SELECT k, 'bench pool ' || o, $2, $3, $4::timestamptz, $4::timestamptz + interval '1 day', 1000000000 + o::int
      FROM unnest($1::uuid[]) WITH ORDINALITY AS u(k, o)`,
-    [keys, BENCH_PROJECT, BENCH_STATUS, BENCH_DATES_FROM],
+    [keys, BENCH_PROJECT, MOVERS_STATUS, BENCH_DATES_FROM],
   );
   return keys;
 }
@@ -56,6 +56,35 @@ async function cleanUp(client: Client, opts: { restore: boolean }): Promise<{ re
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 
+/** The bench tasks MoveTaskItem moves back and forth in the busy column (enough for every connection). */
+const movers = (pool: string[]) => pool.slice(0, 32);
+
+/**
+ * Moves each mover into the busy column once, untimed: the measured moves are then all within
+ * that column (and none pays for leaving the column it was created in).
+ */
+export async function moveIntoBusyColumn(origin: string, pool: string[], n: number): Promise<void> {
+  for (const key of movers(pool)) {
+    const res = await fetch(`${origin}/odata/Task(${key})/MoveTaskItem`, {
+      method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ taskItemStatusId: BUSY_STATUS, afterTaskItemId: busyColumnMiddleCard(n) }),
+    });
+    await res.arrayBuffer();
+    if (!res.ok) return;
+  }
+}
+
+/** The last change_event (the service's change log, if it has one) before the writes. */
+export async function changeLogMark(client: Client): Promise<string | null> {
+  if (!(await client.query(`SELECT to_regclass('change_event') AS t`)).rows[0].t) return null;
+  return (await client.query(`SELECT COALESCE(max("Id"), 0)::text AS id FROM change_event`)).rows[0].id;
+}
+
+/** Removes the change events the bench writes and their clean-up produced. */
+export async function dropChangeLogSince(client: Client, mark: string | null): Promise<number> {
+  if (mark === null) return 0;
+  return (await client.query(`DELETE FROM change_event WHERE "Id" > $1::bigint`, [mark])).rowCount ?? 0;
+}
+
 /** The autocannon request of a write case (bodies and paths change per request). */
 export function writeRequest(c: WriteCase, ctx: { run: number; pool: string[]; n: number; counter: { next: number } }): Omit<LoadOptions, 'origin' | 'connections' | 'seconds'> {
   const nextKey = () => benchKey(ctx.run, ctx.counter.next++);
@@ -87,13 +116,12 @@ export function writeRequest(c: WriteCase, ctx: { run: number; pool: string[]; n
         },
       };
     case 'move': {
-      // a few cards (enough for every connection) go back and forth in the busy column
-      const movers = ctx.pool.slice(0, 32);
+      const cards = movers(ctx.pool);
       let m = 0;
       const body = JSON.stringify({ taskItemStatusId: BUSY_STATUS, afterTaskItemId: busyColumnMiddleCard(ctx.n) });
       return {
         method: 'POST', path: `/odata/Task(${ctx.pool[0]})/MoveTaskItem`, headers: JSON_HEADERS, body,
-        setupRequest: (req) => ({ ...req, path: `/odata/Task(${movers[m++ % movers.length]})/MoveTaskItem` }),
+        setupRequest: (req) => ({ ...req, path: `/odata/Task(${cards[m++ % cards.length]})/MoveTaskItem` }),
       };
     }
   }

@@ -8,6 +8,10 @@ import { mountODataRoutes } from './odata/http/fastify-binding';
 import { ODataRequestHandler } from './odata/http/odata-request-handler';
 import { requestIdOf } from './ops/logging';
 import { Metrics } from './ops/metrics';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import { Authenticator } from './features/access/authenticator';
+import { PgThrottlerStorage } from './features/access/pg-throttler-storage';
 
 export const SERVICE_ROOT = '/odata';
 
@@ -39,10 +43,31 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     reply.header('X-Request-Id', request.id);
     if (closing) reply.header('Connection', 'close');
   });
+  // Security headers; the API serves JSON, so a strict policy that still lets the board's scripts run.
+  await fastify.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
+  if (config.auth.corsOrigins.length) {
+    await fastify.register(cors, {
+      origin: config.auth.corsOrigins.includes('*') ? true : config.auth.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Prefer', 'OData-Version', 'OData-MaxVersion', 'Last-Event-ID', 'X-Request-Id'],
+      exposedHeaders: ['ETag', 'Location', 'OData-EntityId', 'OData-Version', 'Preference-Applied', 'Retry-After', 'X-Request-Id'],
+    });
+  }
   const metrics = app.get(Metrics);
+  const authenticator = app.get(Authenticator);
+  const throttler = app.get(PgThrottlerStorage);
+  const perMinute = config.auth.rateLimitPerMinute;
   mountODataRoutes(fastify, app.get(ODataRequestHandler), {
     prefix: SERVICE_ROOT,
     bodyLimit: config.bodyLimitBytes,
+    authenticate: (headers, search) => authenticator.authenticate(headers, search),
+    publicPaths: config.auth.publicMetadata ? ['', '/$metadata'] : [],
+    rateLimit: perMinute
+      ? async (key) => {
+          const r = await throttler.increment(key, 60_000, perMinute, 0, 'odata');
+          return r.isBlocked ? Math.max(1, Math.ceil(r.timeToBlockExpire / 1000)) : undefined;
+        }
+      : undefined,
     observe: (o) => {
       metrics.requests.inc({ entity_set: o.resource, method: o.method, status: String(o.status) });
       metrics.duration.observe({ entity_set: o.resource, method: o.method }, o.seconds);

@@ -21,6 +21,11 @@ const schema = z
     SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
     TRUST_PROXY: bool.default(false),
     LIVE_WORKERS: bool.default(true),
+    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    API_KEY_IN_QUERY: bool.default(false),
+    PUBLIC_METADATA: bool.default(false),
+    RATE_LIMIT_PER_MINUTE: int(0).default(6000),
+    CORS_ORIGINS: z.string().optional(),
     EVENTS_HEARTBEAT_MS: int(100).default(15_000),
     EVENTS_RETENTION_MINUTES: int(1).default(15),
     REMINDER_POLL_MS: int(50).default(5_000),
@@ -67,6 +72,18 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Take the client's address, host and protocol from X-Forwarded-* (only behind a proxy you run). */
   trustProxy: boolean;
+  auth: {
+    /** A token that is always a valid administrator token (automation, tests). */
+    adminToken?: string;
+    /** Accept ?api_key=<token> (Power BI's Web API key mode); never logged. */
+    apiKeyInQuery: boolean;
+    /** The service document and $metadata without a token. */
+    publicMetadata: boolean;
+    /** Requests per token (or address) per minute across all instances; 0: no limit. */
+    rateLimitPerMinute: number;
+    /** Origins allowed by CORS (comma-separated, or *); none by default. */
+    corsOrigins: string[];
+  };
   live: {
     /** Run the reminder scheduler and webhook dispatcher in this instance. */
     workers: boolean;
@@ -94,7 +111,7 @@ export class ConfigError extends Error {}
 /** Variables this service reads; others in the environment are ignored, except look-alikes. */
 const KNOWN = Object.keys(schema.shape);
 /** A variable with one of these prefixes that is not an option is a typo worth stopping for. */
-const OWN_PREFIXES = /^(ODATA|DB|METRICS|DATABASE|WEBHOOK|EVENTS|REMINDER)_/;
+const OWN_PREFIXES = /^(ODATA|DB|METRICS|DATABASE|WEBHOOK|EVENTS|REMINDER|RATE_LIMIT|CORS|API_KEY|ADMIN)_/;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const relevant = Object.fromEntries(KNOWN.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
@@ -122,6 +139,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { token: c.METRICS_TOKEN, allow: c.METRICS_ALLOW.split(',').map((a) => a.trim()).filter(Boolean) },
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     trustProxy: c.TRUST_PROXY,
+    auth: {
+      adminToken: c.ADMIN_TOKEN,
+      apiKeyInQuery: c.API_KEY_IN_QUERY,
+      publicMetadata: c.PUBLIC_METADATA,
+      rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
+      corsOrigins: c.CORS_ORIGINS ? c.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : [],
+    },
     live: {
       workers: c.LIVE_WORKERS,
       heartbeatMs: c.EVENTS_HEARTBEAT_MS,

@@ -17,6 +17,8 @@ import { TaskRelation } from '../features/task/task-relation.entity';
 import { Task } from '../features/task/task.entity';
 import { TimeEntry } from '../features/task/time-entry.entity';
 import { ChangeEvent } from '../features/live/change-event.entity';
+import { ApiToken } from '../features/access/api-token.entity';
+import { ProjectMember } from '../features/access/project-member.entity';
 import { Webhook } from '../features/live/webhook.entity';
 import { WebhookDelivery } from '../features/live/webhook-delivery.entity';
 
@@ -24,5 +26,5 @@ import { WebhookDelivery } from '../features/live/webhook-delivery.entity';
 export const ENTITIES = [
   Project, Contact, TaskStatus, Planning, Risk, Document, ProjectDefinedField, Task, TaskItemNote, ChecklistItem,
   TimeEntry, TaskContributor, TaskRelation, Stopwatch, CalendarFeed, Notification, TaskItemTemplate, DynamicTaskItem,
-  ChangeEvent, Webhook, WebhookDelivery,
+  ChangeEvent, Webhook, WebhookDelivery, ApiToken, ProjectMember,
 ];

@@ -4,6 +4,7 @@ import { TaskItemTemplateModule } from './task-item-template/task-item-template.
 import { TaskModule } from './task/task.module';
 import { DynamicTaskItemModule } from './dynamic-task-item/dynamic-task-item.module';
 import { LiveModule } from './live/live.module';
+import { AccessModule } from './access/access.module';
 import { NotificationModule } from './notification/notification.module';
 
 /**
@@ -11,5 +12,5 @@ import { NotificationModule } from './notification/notification.module';
  * every @EntitySet entity (TaskStatus, Project, Contact, DynamicTaskItem, ...) from its
  * declaration; modules exist where a feature adds rules or operations.
  */
-@Module({ imports: [TaskModule, TaskItemNoteModule, TaskItemTemplateModule, DynamicTaskItemModule, NotificationModule, LiveModule] })
+@Module({ exports: [AccessModule], imports: [TaskModule, TaskItemNoteModule, TaskItemTemplateModule, DynamicTaskItemModule, NotificationModule, LiveModule, AccessModule] })
 export class FeaturesModule {}

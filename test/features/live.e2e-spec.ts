@@ -2,7 +2,7 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { signature } from '../../src/features/live/webhook-dispatcher';
 import { startTestApp, TestApp } from '../support/test-app';
-import { ODataClient, expectODataError } from '../support/odata-client';
+import { ADMIN_HEADERS, ODataClient, expectODataError } from '../support/odata-client';
 import { Factories } from '../support/factories';
 import { SseClient } from '../support/sse';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -17,7 +17,7 @@ describe('live: change stream, reminders, webhooks', () => {
   let make: Factories;
   const streams: SseClient[] = [];
   const open = async (app: TestApp, query = '', headers: Record<string, string> = {}) => {
-    const s = await SseClient.open(`${app.baseUrl}/odata/$events${query}`, headers);
+    const s = await SseClient.open(`${app.baseUrl}/odata/$events${query}`, { ...ADMIN_HEADERS, ...headers });
     streams.push(s);
     return s;
   };

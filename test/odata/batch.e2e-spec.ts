@@ -1,5 +1,5 @@
 import { startTestApp, TestApp } from '../support/test-app';
-import { ODataClient, expectODataError } from '../support/odata-client';
+import { ADMIN_HEADERS, ODataClient, expectODataError } from '../support/odata-client';
 
 const crlf = (lines: string[]) => lines.join('\r\n');
 
@@ -90,7 +90,7 @@ describe('$batch', () => {
       '--batch_1--',
       '',
     ]);
-    const res = await fetch(`${client.root}/$batch`, { method: 'POST', headers: { 'Content-Type': 'multipart/mixed; boundary=batch_1' }, body });
+    const res = await fetch(`${client.root}/$batch`, { method: 'POST', headers: { ...ADMIN_HEADERS, 'Content-Type': 'multipart/mixed; boundary=batch_1' }, body });
     expect(res.status).toBe(200);
     const boundary = res.headers.get('content-type')!.match(/boundary=(\S+)/)![1];
     const text = await res.text();

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { ADMIN_HEADERS, TEST_ADMIN_TOKEN } from '../support/odata-client';
 
 async function freePort(): Promise<number> {
   return new Promise((ok) => {
@@ -25,7 +26,7 @@ describe('graceful shutdown', () => {
   it('SIGTERM during a running $batch and feed pull lets both finish; nothing is half-written; exit 0', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../../src/main.ts')], {
-      env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '20000' },
+      env: { ...process.env, ADMIN_TOKEN: TEST_ADMIN_TOKEN, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '20000' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
@@ -38,14 +39,14 @@ describe('graceful shutdown', () => {
     // A change set of 400 inserts and a feed pull of many pages, both running when SIGTERM comes.
     const batch = fetch(`${base}/odata/$batch`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { ...ADMIN_HEADERS, 'Content-Type': 'application/json' },
       body: JSON.stringify({ requests: Array.from({ length: 400 }, (_, i) => ({ id: String(i), method: 'POST', url: 'Task', body: { Name: `shutdown ${i}` }, atomicityGroup: 'all' })) }),
     });
     const feed = (async () => {
       let url: string | undefined = `${base}/odata/$batch`;
       const r = await fetch(url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { ...ADMIN_HEADERS, 'Content-Type': 'application/json' },
         body: JSON.stringify({ requests: Array.from({ length: 300 }, (_, i) => ({ id: String(i), method: 'GET', url: `Task?$count=true&$top=50&$skip=${i}` })) }),
       });
       url = undefined;

@@ -6,8 +6,12 @@ export interface Reply<T = any> {
   text: string;
 }
 
+/** The administrator token every test app accepts (ADMIN_TOKEN); tests of permissions use their own. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const ADMIN_HEADERS = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+
 export class ODataClient {
-  constructor(readonly baseUrl: string, private readonly defaultHeaders: Record<string, string> = {}) {}
+  constructor(readonly baseUrl: string, private readonly defaultHeaders: Record<string, string> = ADMIN_HEADERS) {}
 
   get root(): string {
     return `${this.baseUrl}/odata`;

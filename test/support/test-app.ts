@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { createTestDatabase } from './database';
+import { TEST_ADMIN_TOKEN } from './odata-client';
 import { Writable } from 'node:stream';
 
 export interface TestApp {
@@ -17,7 +18,7 @@ export interface TestApp {
 /** The real application on its own fresh database, listening on a free port of 127.0.0.1. */
 export async function startTestApp(opts: { env?: Record<string, string>; config?: (c: AppConfig) => void; logStream?: Writable; databaseUrl?: string } = {}): Promise<TestApp> {
   const db = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => undefined } : await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, ...(opts.env ?? {}) });
+  const config = loadConfig({ DATABASE_URL: db.url, ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...(opts.env ?? {}) });
   opts.config?.(config);
   // Logs are discarded unless a test wants to read them.
   const logStream = opts.logStream ?? new Writable({ write: (_chunk, _enc, done) => done() });

@@ -1,6 +1,7 @@
 import { InitialSchema1763850000000 } from './1763850000000-initial-schema';
 import { FullTextSearch1763850000001 } from './1763850000001-full-text-search';
 import { LiveUpdates1763850000002 } from './1763850000002-live-updates';
+import { Access1763850000003 } from './1763850000003-access';
 
 // Migrations in the order they run; imported (not globbed) so they work from ts and from dist.
-export const MIGRATIONS: Function[] = [InitialSchema1763850000000, FullTextSearch1763850000001, LiveUpdates1763850000002];
+export const MIGRATIONS: Function[] = [InitialSchema1763850000000, FullTextSearch1763850000001, LiveUpdates1763850000002, Access1763850000003];

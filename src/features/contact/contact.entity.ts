@@ -9,4 +9,6 @@ export class Contact extends Tracked {
   @Column({ type: 'text', default: '' }) DisplayName!: string;
   @Column({ type: 'text', nullable: true }) Email!: string | null;
   @Column({ type: 'uuid', nullable: true }) ImageId!: string | null;
+  /** A service administrator: sees and manages everything. */
+  @Column({ type: 'boolean', default: false }) IsAdmin!: boolean;
 }

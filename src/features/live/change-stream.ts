@@ -7,6 +7,8 @@ import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { Metrics } from '../../ops/metrics';
+import { Authenticator, unauthorized } from '../access/authenticator';
+import { ODataError } from '../../odata/errors/odata-error';
 
 export interface ChangeEventMessage {
   id: string;
@@ -21,6 +23,9 @@ export interface ChangeEventMessage {
 
 interface Subscriber {
   projectId?: string;
+  /** Projects the caller may see (refreshed now and then); undefined: all (administrators). */
+  visible?: Set<string>;
+  contactId?: string;
   send(e: ChangeEventMessage): void;
   end(): void;
 }
@@ -48,6 +53,7 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly http: HttpAdapterHost,
     private readonly metrics: Metrics,
+    private readonly authenticator: Authenticator,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -97,7 +103,19 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
   private async dispatch(id: string): Promise<void> {
     if (!/^\d+$/.test(id) || this.subscribers.size === 0) return;
     const rows: ChangeEventMessage[] = await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM change_event WHERE "Id" = $1`, [id]).catch(() => []);
-    for (const e of rows) for (const s of this.subscribers) if (!s.projectId || s.projectId === e.projectId) s.send(e);
+    for (const e of rows) for (const s of this.subscribers) if (this.mayReceive(s, e)) s.send(e);
+  }
+
+  /** The same scope as every read: the caller's projects (events of project-less rows: administrators only). */
+  private mayReceive(s: Subscriber, e: ChangeEventMessage): boolean {
+    if (s.projectId && s.projectId !== e.projectId) return false;
+    if (!s.visible) return true;
+    return e.projectId !== null && s.visible.has(e.projectId);
+  }
+
+  private async visibleProjects(contactId: string): Promise<Set<string>> {
+    const rows: Array<{ ProjectId: string }> = await this.dataSource.query(`SELECT "ProjectId" FROM project_member WHERE "ContactId" = $1`, [contactId]);
+    return new Set(rows.map((r) => r.ProjectId));
   }
 
   private async prune(): Promise<void> {
@@ -108,6 +126,16 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
 
   private async stream(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const query = req.query as Record<string, string | undefined>;
+    let caller;
+    try {
+      caller = await this.authenticator.authenticate(req.headers, (req.raw.url ?? '').split('?')[1] ?? '');
+      if (!caller) throw unauthorized('Authentication required: send an API token (Authorization: Bearer <token>)');
+    } catch (e) {
+      if (!(e instanceof ODataError)) throw e;
+      reply.code(e.status).headers(e.headers ?? {}).header('Content-Type', 'application/json;charset=utf-8').send(JSON.stringify(e.toJSON()));
+      return;
+    }
+    const visible = caller.isAdmin ? undefined : await this.visibleProjects(caller.contactId);
     const projectId = query.projectId;
     if (projectId && !/^[0-9a-fA-F-]{36}$/.test(projectId)) {
       reply.code(400).send({ error: { code: 'ODATA102', message: `projectId '${projectId}' is not a Guid` } });
@@ -130,11 +158,18 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
     const write = (e: ChangeEventMessage) => res.write(`id: ${e.id}\nevent: change\ndata: ${JSON.stringify(e)}\n\n`);
     const subscriber: Subscriber = {
       projectId: projectId?.toLowerCase(),
+      visible,
+      contactId: caller.contactId,
       send: (e) => (replaying ? queue.push(e) : write(e)),
       end: () => res.end(),
     };
     this.subscribers.add(subscriber);
-    const heartbeat = setInterval(() => res.write(`: heartbeat\n\n`), this.config.live.heartbeatMs);
+    let beats = 0;
+    const heartbeat = setInterval(() => {
+      res.write(`: heartbeat\n\n`);
+      // Memberships change: refresh what this caller may see every few heartbeats.
+      if (visible && ++beats % 4 === 0) void this.visibleProjects(caller.contactId).then((v) => (subscriber.visible = v), () => undefined);
+    }, this.config.live.heartbeatMs);
     req.raw.on('close', () => {
       clearInterval(heartbeat);
       this.subscribers.delete(subscriber);
@@ -149,7 +184,7 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
         `SELECT ${EVENT_COLUMNS} FROM change_event WHERE "Id" > $1 AND ($2::uuid IS NULL OR "ProjectId" = $2::uuid) ORDER BY "Id" LIMIT 10000`,
         [lastId, projectId ?? null],
       );
-      for (const e of missed) {
+      for (const e of missed.filter((x) => this.mayReceive(subscriber, x))) {
         write(e);
         lastSent = BigInt(e.id);
       }

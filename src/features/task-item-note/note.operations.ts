@@ -44,6 +44,9 @@ export class NoteOperations {
   /** GET, as the seed defines it. */
   @ODataFunction({ name: 'DeleteNote', bindTo: { entitySet: 'Task', collection: true }, parameters: { noteRelationId: 'Edm.Guid' }, returns: 'Edm.Boolean' })
   async deleteNote(ctx: OperationContext): Promise<OperationResult> {
+    await ctx.access.requireVisible('TaskItemNote', [ctx.params.noteRelationId]);
+    const [before] = await rows(ctx.manager, `SELECT * FROM task_item_note WHERE "TaskItemNoteId" = $1 FOR UPDATE`, [ctx.params.noteRelationId]);
+    await ctx.access.checkWrite('TaskItemNote', 'delete', { before });
     const removed = await rows(ctx.manager, `DELETE FROM task_item_note WHERE "TaskItemNoteId" = $1 RETURNING 1`, [ctx.params.noteRelationId]);
     if (!removed.length) throw ODataError.notFound(`Note ${ctx.params.noteRelationId} not found`);
     return { kind: 'value', value: true };

@@ -34,6 +34,9 @@ export class TemplateOperations {
   async save(ctx: OperationContext): Promise<OperationResult> {
     const m = ctx.manager;
     const projectId = ctx.params.ProjectId;
+    await ctx.access.requireVisible('Project', [projectId]).catch(() => {
+      throw ODataError.badRequest(`Project ${projectId} does not exist`, 'ProjectId', ErrorCode.BadForeignKey);
+    });
     const [project] = await rows(m,
       `SELECT COALESCE(p."StartDateTime", (SELECT min(COALESCE(t."StartDateTime", t."EndDateTime")) FROM task t WHERE t."ProjectId" = p."ProjectId")) AS origin
        FROM project p WHERE p."ProjectId" = $1`,
@@ -76,6 +79,7 @@ export class TemplateOperations {
     const [tpl] = await rows(m, `SELECT "Content" FROM task_item_template WHERE "TaskItemTemplateId" = $1`, [ctx.key!.TaskItemTemplateId]);
     const [project] = await rows(m, `SELECT COALESCE("StartDateTime", date_trunc('day', now())) AS origin FROM project WHERE "ProjectId" = $1 FOR UPDATE`, [projectId]);
     if (!project) throw ODataError.badRequest(`Project ${projectId} does not exist`, 'ProjectId', ErrorCode.BadForeignKey);
+    await ctx.access.checkWrite('Task', 'create', { after: { ProjectId: projectId } });
     const content = tpl.Content as TemplateContent;
 
     const existing = await rows(m, `SELECT "TaskItemStatusId", "Name" FROM task_status WHERE "ProjectId" = $1`, [projectId]);

@@ -48,6 +48,9 @@ export class KanbanOperations {
     const after: string | null = ctx.params.afterTaskItemId;
     if (after === taskId) throw ODataError.badRequest('A card cannot be placed after itself', 'afterTaskItemId', ErrorCode.BadRequest);
 
+    await ctx.access.requireVisible('TaskStatus', [targetStatus]).catch(() => {
+      throw ODataError.badRequest(`TaskStatus ${targetStatus} does not exist`, 'taskItemStatusId', ErrorCode.BadForeignKey);
+    });
     // Lock the columns involved (in key order, so two moves never deadlock), then the card.
     // A concurrent move of the same card may change its column in between: then retry.
     let task: { TaskItemStatusId: string | null; ProjectId: string | null } | undefined;

@@ -22,13 +22,23 @@ export class TaskBatchOperations {
       throw ODataError.badRequest('items must be an array of task objects', 'items', ErrorCode.BadBody);
     }
     const type = ctx.model.sets.get('Task')!;
-    const keys = await insertEntities(ctx.manager, type, items, { CreatedByContactId: callerContactId(ctx) });
+    // Each item is checked like a POST (the project's Editor role); rights are looked up once per project.
+    const checked = new Set<string>();
+    const keys = await insertEntities(ctx.manager, type, items, async (row) => {
+      const project = String(row.ProjectId ?? '');
+      if (!checked.has(project)) await ctx.access.checkWrite('Task', 'create', { after: row });
+      else row.CreatedByContactId = callerContactId(ctx);
+      checked.add(project);
+    });
     return { kind: 'entities', entitySet: 'Task', keys };
   }
 
   @ODataAction({ name: 'BatchDelete', bindTo: { entitySet: 'Task', collection: true }, parameters: { TaskItemIds: 'Collection(Edm.Guid)' } })
   async batchDelete(ctx: OperationContext): Promise<OperationResult> {
     const ids: string[] = [...new Set<string>(ctx.params.TaskItemIds)];
+    await ctx.access.requireVisible('Task', ids);
+    const existing: Array<Record<string, unknown>> = await ctx.manager.query(`SELECT * FROM task WHERE "TaskItemId" = ANY($1::uuid[]) FOR UPDATE`, [ids]);
+    for (const before of existing) await ctx.access.checkWrite('Task', 'delete', { before });
     const deleted = await rows(ctx.manager, `DELETE FROM task WHERE "TaskItemId" = ANY($1::uuid[]) RETURNING "TaskItemId"`, [ids]);
     if (deleted.length !== ids.length) {
       const missing = ids.filter((id) => !deleted.some((d) => d.TaskItemId === id));
@@ -45,6 +55,7 @@ export class TaskBatchOperations {
     if (projectId) {
       const [p] = await rows(ctx.manager, `SELECT 1 FROM project WHERE "ProjectId" = $1`, [projectId]);
       if (!p) throw ODataError.badRequest(`Project ${projectId} does not exist`, 'projectId', ErrorCode.BadForeignKey);
+      await ctx.access.checkWrite('Task', 'create', { after: { ProjectId: projectId } });
     }
     // Into another project the column goes with it: the target project's first column by position.
     const [copy] = await rows(ctx.manager,

@@ -10,9 +10,9 @@ export class TaskLinkOperations {
   @ODataAction({ name: 'AddDocumentToTaskItem', bindTo: { entitySet: 'Task' }, parameters: { documentIds: 'Collection(Edm.Guid)' }, returns: 'Collection(Document)' })
   async addDocuments(ctx: OperationContext): Promise<OperationResult> {
     const ids: string[] = ctx.params.documentIds;
-    const found = await rows(ctx.manager, `SELECT "DocumentId" FROM document WHERE "DocumentId" = ANY($1::uuid[])`, [ids]);
-    const missing = ids.filter((id) => !found.some((f) => f.DocumentId === id));
-    if (missing.length) throw ODataError.badRequest(`Unknown document ${missing.join(', ')}`, 'documentIds', ErrorCode.BadForeignKey);
+    await ctx.access.requireVisible('Document', ids).catch(() => {
+      throw ODataError.badRequest('Unknown document in documentIds', 'documentIds', ErrorCode.BadForeignKey);
+    });
     await ctx.manager.query(
       `INSERT INTO task_document ("TaskItemId", "DocumentId") SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
       [ctx.key!.TaskItemId, ids],
@@ -40,7 +40,11 @@ export class TaskLinkOperations {
        UNION ALL SELECT 'Contact' FROM contact WHERE "ContactId" = $1 LIMIT 1`,
       [itemId],
     );
-    if (!found) throw ODataError.badRequest(`No task, project, document or contact has the id ${itemId}`, 'itemId', ErrorCode.BadForeignKey);
+    const unknown = () => ODataError.badRequest(`No task, project, document or contact has the id ${itemId}`, 'itemId', ErrorCode.BadForeignKey);
+    if (!found) throw unknown();
+    await ctx.access.requireVisible(found.t, [itemId]).catch(() => {
+      throw unknown();
+    });
     await ctx.manager.query(
       `INSERT INTO task_relation ("TaskItemId", "ItemId", "ItemType") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
       [ctx.key!.TaskItemId, itemId, found.t],

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { ODataRequestHandler } from './odata-request-handler';
+import type { Caller } from '../access/access-policy';
 
 /**
  * Mounts the OData service root on Fastify. The protocol core parses its own paths (keys,
@@ -34,7 +35,17 @@ export function resourceOf(path: string): string {
 export function mountODataRoutes(
   root: FastifyInstance,
   handler: ODataRequestHandler,
-  opts: { prefix: string; bodyLimit: number; observe?: (o: RequestObservation) => void },
+  opts: {
+    prefix: string;
+    bodyLimit: number;
+    observe?: (o: RequestObservation) => void;
+    /** The caller of a request: undefined without credentials; throws an ODataError (401) for bad ones. */
+    authenticate?: (headers: Record<string, string | string[] | undefined>, search: string) => Promise<Caller | undefined>;
+    /** Paths below the root answered without credentials (e.g. '' and '/$metadata' when public). */
+    publicPaths?: string[];
+    /** Counts a request against its key's limit; returns seconds to wait when over it. */
+    rateLimit?: (key: string) => Promise<number | undefined>;
+  },
 ): void {
   // An encapsulated plugin: its body parsers and error handler apply to the OData root only.
   root.register(async (fastify) => {
@@ -48,16 +59,36 @@ export function mountODataRoutes(
     const fullPath = q < 0 ? url : url.slice(0, q);
     const search = q < 0 ? '' : url.slice(q + 1);
     const host = request.headers.host ?? 'localhost';
+    const path = fullPath.slice(opts.prefix.length);
+    let caller: Caller | undefined;
+    try {
+      if (opts.authenticate) {
+        caller = await opts.authenticate(request.headers, search);
+        const isPublic = opts.publicPaths?.includes(path.replace(/\/+$/, ''));
+        if (!caller && !isPublic) throw new ODataError(401, ErrorCode.Unauthorized, 'Authentication required: send an API token (Authorization: Bearer <token>)', undefined, undefined, { 'WWW-Authenticate': 'Bearer realm="odata", Basic realm="odata", charset="UTF-8"' });
+      }
+      if (opts.rateLimit) {
+        const wait = await opts.rateLimit(caller ? `contact:${caller.contactId}` : `ip:${request.ip}`);
+        if (wait !== undefined) throw new ODataError(429, ErrorCode.TooManyRequests, `Too many requests; retry in ${wait} s`, undefined, undefined, { 'Retry-After': String(wait) });
+      }
+    } catch (e) {
+      if (!(e instanceof ODataError)) throw e;
+      opts.observe?.({ resource: resourceOf(path), method: request.method, status: e.status, seconds: (performance.now() - started) / 1000 });
+      reply.code(e.status).headers({ 'Content-Type': 'application/json;charset=utf-8', 'OData-Version': '4.0', ...(e.headers ?? {}) });
+      return reply.send(JSON.stringify(e.toJSON()));
+    }
+    (request.raw as { odataCaller?: string }).odataCaller = caller?.contactId;
     const response = await handler.handle({
       method: request.method,
-      path: fullPath.slice(opts.prefix.length),
+      path,
       search,
+      caller,
       headers: request.headers as Record<string, string | undefined>,
       body: typeof request.body === 'string' ? request.body : undefined,
       serviceRoot: `${request.protocol}://${host}${opts.prefix}`,
     });
     const seconds = (performance.now() - started) / 1000;
-    const resource = resourceOf(fullPath.slice(opts.prefix.length));
+    const resource = resourceOf(path);
     (request.raw as { odataResource?: string }).odataResource = resource;
     opts.observe?.({ resource, method: request.method, status: response.status, seconds, rows: response.meta?.rows, batchSize: response.meta?.batchSize });
     reply.code(response.status);

@@ -20,6 +20,7 @@ import { parseJsonBody, validateBody } from '../write/validate-body';
 import { insertRows } from '../write/entity-writer';
 import { Negotiated, negotiate } from './negotiation';
 import { BatchRunner } from '../batch/run-batch';
+import type { AccessPolicy, Caller, ReadScope } from '../access/access-policy';
 import type { ODataRequest, ODataResponse } from './odata-request';
 import { EntityTarget, Target, keyScope, resolveTarget } from './resolve-target';
 
@@ -57,6 +58,8 @@ export class ODataRequestHandler {
   private metadataModel?: EdmModel;
   private metadataJson?: string;
   operations?: OperationRouter;
+  /** Who may see and change what (a feature provides it); without one, everything is visible. */
+  access?: AccessPolicy;
   /** Checks a feature adds to writes of one entity set (values by column), e.g. webhook URLs. */
   readonly writeValidators = new Map<string, (values: Record<string, unknown>, mode: 'create' | 'update' | 'replace') => Promise<void>>();
   /** Run-time dynamic properties of open types, by type name (see DynamicPropertySource). */
@@ -78,6 +81,22 @@ export class ODataRequestHandler {
         if (fk.name) fk.columnNames.forEach((c) => this.constraintTargets.set(fk.name!, c));
       }
     }
+  }
+
+  /** The caller's read scope for this request (undefined: no restriction). */
+  private scope(req: ODataRequest): ReadScope | undefined {
+    return req.caller && this.access ? this.access.readScope(req.caller) : undefined;
+  }
+
+  private callerProperties(req: ODataRequest) {
+    const caller = req.caller;
+    const policy = this.access;
+    if (!caller || !policy?.callerProperties) return undefined;
+    return (type: EdmEntityType, alias: string, params: SqlParams) => policy.callerProperties!(type, alias, caller, params);
+  }
+
+  private async checkWrite(req: ODataRequest, type: EdmEntityType, kind: 'create' | 'update' | 'delete', manager: EntityManager, row: { before?: Record<string, unknown>; after?: Record<string, unknown> }): Promise<void> {
+    if (req.caller && this.access) await this.access.checkWrite(type, kind, req.caller, manager, row);
   }
 
   /** Runs `fn` in the request's transaction ($batch change set) or in a new one. */
@@ -117,7 +136,7 @@ export class ODataRequestHandler {
       return this.batch.run(req);
     }
     const segments = parseResourcePath(path);
-    const target = resolveTarget(this.model, segments);
+    const target = resolveTarget(this.model, segments, this.scope(req));
     const method = req.method.toUpperCase();
 
     if (target.kind === 'operation') {
@@ -246,8 +265,8 @@ export class ODataRequestHandler {
     }
   }
 
-  private async ensureExists(manager: EntityManager, target: EntityTarget): Promise<void> {
-    const plan = buildCount(manager.connection, { model: this.model, type: target.type, query: { orderby: [], count: false, expand: [] }, scopes: target.scopes, limits: this.limitsFor() });
+  private async ensureExists(manager: EntityManager, target: EntityTarget, scope?: ReadScope): Promise<void> {
+    const plan = buildCount(manager.connection, { model: this.model, type: target.type, query: { orderby: [], count: false, expand: [] }, scopes: target.scopes, limits: this.limitsFor(), scope });
     const [{ count }] = await manager.query(plan.sql, plan.parameters);
     if (Number(count) === 0) throw ODataError.notFound(`${target.type.setName} not found`);
   }
@@ -282,8 +301,8 @@ export class ODataRequestHandler {
       case 'entity':
         return this.readEntity(req, manager, target, query, n);
       case 'count': {
-        if (target.of.via) await this.ensureExists(manager, target.of.via.parent);
-        const plan = buildCount(manager.connection, { model: this.model, type: target.of.type, query, scopes: target.of.scopes, limits: this.limitsFor() });
+        if (target.of.via) await this.ensureExists(manager, target.of.via.parent, this.scope(req));
+        const plan = buildCount(manager.connection, { model: this.model, type: target.of.type, query, scopes: target.of.scopes, limits: this.limitsFor(), scope: this.scope(req) });
         const [{ count }] = await manager.query(plan.sql, plan.parameters);
         return { status: 200, headers: { 'Content-Type': 'text/plain;charset=utf-8' }, body: String(count) };
       }
@@ -293,7 +312,8 @@ export class ODataRequestHandler {
         const qb = manager.createQueryBuilder().select(`e0.${ident(prop.property.column)}`, 'v').from(prop.entity.type.table, 'e0');
         const params = new SqlParams();
         const aliases = new AliasGenerator();
-        qb.where(prop.entity.scopes.map((s) => s('e0', params, aliases)).join(' AND ')).setParameters(params.values);
+        const visible = this.scope(req)?.(prop.entity.type, 'e0', params, aliases);
+        qb.where([...prop.entity.scopes.map((s) => s('e0', params, aliases)), ...(visible ? [visible] : [])].join(' AND ')).setParameters(params.values);
         if (prop.property.type === 'Edm.DateTimeOffset') qb.select(`to_json(e0.${ident(prop.property.column)})`, 'v');
         const rows = await qb.getRawMany();
         if (rows.length === 0) throw ODataError.notFound(`${prop.entity.type.setName} not found`);
@@ -319,11 +339,11 @@ export class ODataRequestHandler {
   }
 
   private async readCollection(req: ODataRequest, manager: EntityManager, target: Extract<Target, { kind: 'collection' }>, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
-    if (target.via) await this.ensureExists(manager, target.via.parent);
+    if (target.via) await this.ensureExists(manager, target.via.parent, this.scope(req));
     if (query.apply) return this.readApply(req, manager, target, query, n);
     const page = this.pageSize(n);
     const plan = buildSelect(manager.connection, {
-      model: this.model, type: target.type, query, metadata: n.metadata, scopes: target.scopes, pageSize: page.size, limits: this.limitsFor(),
+      model: this.model, type: target.type, query, metadata: n.metadata, scopes: target.scopes, pageSize: page.size, limits: this.limitsFor(), scope: this.scope(req), callerProperties: this.callerProperties(req),
     });
     const started = performance.now();
     const rows: Row[] = await manager.query(plan.sql, plan.parameters);
@@ -335,7 +355,7 @@ export class ODataRequestHandler {
     if (query.count) {
       if (rows.length) count = rows[0].count;
       else {
-        const c = buildCount(manager.connection, { model: this.model, type: target.type, query, scopes: target.scopes, limits: this.limitsFor() });
+        const c = buildCount(manager.connection, { model: this.model, type: target.type, query, scopes: target.scopes, limits: this.limitsFor(), scope: this.scope(req) });
         count = (await manager.query(c.sql, c.parameters))[0].count;
       }
     }
@@ -359,7 +379,7 @@ export class ODataRequestHandler {
     const page = this.pageSize(n);
     const offset = query.skiptoken ? decodeSkipToken(query.skiptoken, 0).served : 0;
     const plan = buildApply(manager.connection, {
-      model: this.model, type: target.type, query, scopes: target.scopes, pageSize: page.size, offset, maxInList: this.limits.maxInList,
+      model: this.model, type: target.type, query, scopes: target.scopes, pageSize: page.size, offset, maxInList: this.limits.maxInList, scope: this.scope(req),
     });
     const rows: Array<{ j: string; count?: string }> = await manager.query(plan.sql, plan.parameters);
     const hasMore = rows.length > plan.pageSize;
@@ -391,9 +411,9 @@ export class ODataRequestHandler {
         throw ODataError.badRequest('$orderby, $top and $skip apply to collections only', undefined, ErrorCode.BadQueryOption);
       }
     }
-    if (target.via && !target.key) await this.ensureExists(manager, target.via.parent);
+    if (target.via && !target.key) await this.ensureExists(manager, target.via.parent, this.scope(req));
     const plan = buildSelect(manager.connection, {
-      model: this.model, type: target.type, query, metadata: n.metadata, scopes: target.scopes, pageSize: 1, single: true, limits: this.limitsFor(),
+      model: this.model, type: target.type, query, metadata: n.metadata, scopes: target.scopes, pageSize: 1, single: true, limits: this.limitsFor(), scope: this.scope(req), callerProperties: this.callerProperties(req),
     });
     const rows: Row[] = await manager.query(plan.sql, plan.parameters);
     if (rows.length === 0) {
@@ -417,7 +437,7 @@ export class ODataRequestHandler {
   private async readRefs(req: ODataRequest, manager: EntityManager, target: Extract<Target, { kind: 'ref' }>, n: Negotiated): Promise<ODataResponse> {
     const of = target.of;
     const query: ODataQuery = { orderby: [], count: false, expand: [], select: of.type.keys.map((k) => k.name) };
-    const plan = buildSelect(manager.connection, { model: this.model, type: of.type, query, metadata: 'none', scopes: of.scopes, pageSize: this.limits.maxPageSize, single: of.kind === 'entity', limits: this.limitsFor() });
+    const plan = buildSelect(manager.connection, { model: this.model, type: of.type, query, metadata: 'none', scopes: of.scopes, pageSize: this.limits.maxPageSize, single: of.kind === 'entity', limits: this.limitsFor(), scope: this.scope(req) });
     const rows: Row[] = await manager.query(plan.sql, plan.parameters);
     const ids = rows.slice(0, plan.pageSize).map((r) => {
       const key = JSON.parse(r.j);
@@ -484,8 +504,10 @@ export class ODataRequestHandler {
     const values = validateBody(target.type, parseJsonBody(req.body), 'create', preset);
     await this.writeValidators.get(target.type.setName)?.(values, 'create');
     return this.tx(req, async (manager) => {
-      if (target.via) await this.ensureExists(manager, target.via.parent);
+      if (target.via) await this.ensureExists(manager, target.via.parent, this.scope(req));
+      await this.checkWrite(req, target.type, 'create', manager, { after: values });
       const key = await this.insert(manager, target.type, values);
+      if (req.caller) await this.access?.afterCreate?.(target.type, key, req.caller, manager);
       const row = await this.readBack(req, manager, target.type, key, n);
       return this.writeResponse(req, target.type, key, row, n, true);
     });
@@ -495,27 +517,29 @@ export class ODataRequestHandler {
     return (await insertRows(manager, type, [values]))[0];
   }
 
-  /** Locks the row and checks If-Match; returns false when it does not exist. */
-  private async lockAndCheck(req: ODataRequest, manager: EntityManager, target: EntityTarget): Promise<boolean> {
+  /** Locks the row (if the caller may see it) and checks If-Match; returns it, or undefined when absent. */
+  private async lockAndCheck(req: ODataRequest, manager: EntityManager, target: EntityTarget): Promise<Record<string, unknown> | undefined> {
     const type = target.type;
     const params = new SqlParams();
     const aliases = new AliasGenerator();
+    const visible = this.scope(req)?.(type, 'e0', params, aliases);
     const qb = manager.createQueryBuilder()
-      .select(type.etagColumn ? `CAST(e0.${ident(type.etagColumn)} AS text)` : '1', 'etag')
+      .select('e0.*')
       .from(type.table, 'e0')
-      .where(target.scopes.map((s) => s('e0', params, aliases)).join(' AND '))
+      .where([...target.scopes.map((s) => s('e0', params, aliases)), ...(visible ? [visible] : [])].join(' AND '))
       .setParameters(params.values)
       .setLock('pessimistic_write');
+    if (type.etagColumn) qb.addSelect(`CAST(e0.${ident(type.etagColumn)} AS text)`, '__etag');
     const rows = await qb.getRawMany();
     const ifMatch = req.headers['if-match'];
     if (rows.length === 0) {
       if (ifMatch) throw ODataError.notFound(`${type.setName} not found`);
-      return false;
+      return undefined;
     }
-    if (ifMatch && type.etagColumn && !matchesEtag(ifMatch, `W/"${rows[0].etag}"`)) {
+    if (ifMatch && type.etagColumn && !matchesEtag(ifMatch, `W/"${rows[0].__etag}"`)) {
       throw new ODataError(412, ErrorCode.PreconditionFailed, 'The entity was changed since it was read (ETag mismatch)');
     }
-    return true;
+    return rows[0];
   }
 
   private async update(req: ODataRequest, target: EntityTarget, n: Negotiated, mode: 'update' | 'replace'): Promise<ODataResponse> {
@@ -526,18 +550,22 @@ export class ODataRequestHandler {
     const key = target.key;
     const body = parseJsonBody(req.body);
     return this.tx(req, async (manager) => {
-      const exists = await this.lockAndCheck(req, manager, target);
-      if (!exists) {
+      const before = await this.lockAndCheck(req, manager, target);
+      if (!before) {
         // Upsert: PATCH/PUT to an absent key creates it (If-Match prevents that, see above).
+        // A key that exists but is out of the caller's sight is a conflict, never a second row.
         const values = validateBody(type, body, 'create');
         await this.writeValidators.get(type.setName)?.(values, 'create');
         Object.assign(values, key);
+        await this.checkWrite(req, type, 'create', manager, { after: values });
         await this.insert(manager, type, values);
+        if (req.caller) await this.access?.afterCreate?.(type, key, req.caller, manager);
         const row = await this.readBack(req, manager, type, key, n);
         return this.writeResponse(req, type, key, row, n, true);
       }
       const values = validateBody(type, body, mode);
       await this.writeValidators.get(type.setName)?.(values, mode);
+      await this.checkWrite(req, type, 'update', manager, { before, after: values });
       if (mode === 'replace') {
         // PUT: properties not given return to their defaults.
         for (const p of type.properties) {
@@ -559,8 +587,9 @@ export class ODataRequestHandler {
     this.checkWritable(target.type);
     if (!target.key) throw new ODataError(405, ErrorCode.MethodNotAllowed, 'Delete the entity through its own URL');
     return this.tx(req, async (manager) => {
-      const exists = await this.lockAndCheck(req, manager, target);
-      if (!exists) throw ODataError.notFound(`${target.type.setName} not found`);
+      const before = await this.lockAndCheck(req, manager, target);
+      if (!before) throw ODataError.notFound(`${target.type.setName} not found`);
+      await this.checkWrite(req, target.type, 'delete', manager, { before });
       const params = new SqlParams();
       const where = keyScope(target.type, target.key!)(ident(target.type.table), params, new AliasGenerator());
       await manager.createQueryBuilder().delete().from(target.type.table).where(where).setParameters(params.values).execute();

@@ -3,6 +3,7 @@ import type { EdmEntityType, EdmModel, EdmNavigation, EdmProperty } from '../mod
 import type { Expr } from '../query/odata-query';
 import { navigationJoin } from '../sql/filter-to-sql';
 import type { RowScope } from '../sql/build-select';
+import type { ReadScope } from '../access/access-policy';
 import { PG_TYPE } from '../sql/pg-types';
 import { ident } from '../sql/sql-params';
 import type { PathSegment } from '../uri/parse-resource-path';
@@ -64,16 +65,18 @@ export function keyScope(type: EdmEntityType, key: Record<string, unknown>): Row
     type.keys.map((k) => `${alias}.${ident(k.column)} = ${params.typed(key[k.column], PG_TYPE[k.type])}`).join(' AND ');
 }
 
-/** Rows of `nav`'s target that belong to the parent entity. */
-function navigationScope(parent: EntityTarget, nav: EdmNavigation): RowScope {
+/** Rows of `nav`'s target that belong to the parent entity (which the caller must be able to see). */
+function navigationScope(parent: EntityTarget, nav: EdmNavigation, access?: ReadScope): RowScope {
   return (alias, params, aliases) => {
     const p = aliases.next('p');
     const parentWhere = parent.scopes.map((s) => s(p, params, aliases));
+    const visible = access?.(parent.type, p, params, aliases);
+    if (visible) parentWhere.push(visible);
     return `EXISTS (SELECT 1 FROM ${ident(parent.type.table)} ${p} WHERE ${[...parentWhere, navigationJoin(nav, p, alias, aliases)].join(' AND ')})`;
   };
 }
 
-export function resolveTarget(model: EdmModel, segments: PathSegment[]): Target {
+export function resolveTarget(model: EdmModel, segments: PathSegment[], access?: ReadScope): Target {
   const [first, ...rest] = segments;
   const set = model.sets.get(first.name);
   if (!set) {
@@ -114,7 +117,7 @@ export function resolveTarget(model: EdmModel, segments: PathSegment[]): Target 
         const parent: EntityTarget = target;
         const type: EdmEntityType = model.types.get(nav.target)!;
         const via: EntityTarget["via"] = { parent, nav };
-        const scopes: RowScope[] = [navigationScope(parent, nav)];
+        const scopes: RowScope[] = [navigationScope(parent, nav, access)];
         if (seg.call && (seg.keys || seg.named)) {
           if (!nav.collection) throw ODataError.badRequest(`${nav.name} is single-valued and takes no key`, seg.name, ErrorCode.BadKey);
           const key = parseKey(type, seg);

@@ -11,6 +11,15 @@ export interface OperationContext {
   key?: Record<string, unknown>;
   /** Parameters, validated against the declaration. */
   params: Record<string, any>;
+  /** The caller's rights, for operations that touch rows beyond the bound entity. */
+  access: OperationAccess;
+}
+
+export interface OperationAccess {
+  /** Throws 404 unless the caller can see every row of the set with these keys. */
+  requireVisible(entitySet: string, keys: string[]): Promise<void>;
+  /** Throws unless the caller may make this change (values by column; may add audit values). */
+  checkWrite(entitySet: string, kind: 'create' | 'update' | 'delete', row: { before?: Record<string, unknown>; after?: Record<string, unknown> }): Promise<void>;
 }
 
 /** What an operation returns; the core serialises it with the right context URL. */

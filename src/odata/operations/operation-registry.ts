@@ -12,7 +12,11 @@ import { normalizeKeywords } from '../uri/parser-extensions/normalize-keywords';
 import { toExpr } from '../uri/to-query-ir';
 import { checkValue, parseJsonBody } from '../write/validate-body';
 import { ODATA_OPERATION, OperationDeclaration, parseTypeRef } from './operation.decorator';
-import type { OperationContext, OperationResult } from './operation-context';
+import type { OperationAccess, OperationContext, OperationResult } from './operation-context';
+import type { EdmEntityType } from '../model/edm-model';
+import { AliasGenerator } from '../sql/filter-to-sql';
+import { SqlParams, ident } from '../sql/sql-params';
+import { PG_TYPE } from '../sql/pg-types';
 
 interface Registered {
   op: EdmOperation;
@@ -87,19 +91,51 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
     }
     const params = op.kind === 'action' ? this.actionParams(op, request.body) : this.functionParams(op, target.segment.named ?? {}, request.search);
 
+    const access = this.accessFor(inv);
     let key: Record<string, unknown> | undefined;
     if (bound?.kind === 'entity') {
       if (!bound.key) throw ODataError.badRequest(`${op.name} must be called on an entity addressed by key`);
-      // The bound entity must exist (404 otherwise). Operations take the locks they need
-      // themselves, in an order of their choosing (see MoveTaskItem).
-      const keyColumns = bound.type.keys;
-      const where = keyColumns.map((k, i) => `${'"' + k.column + '"'} = $${i + 1}`).join(' AND ');
-      const rows = await inv.manager.query(`SELECT 1 FROM "${bound.type.table}" WHERE ${where}`, keyColumns.map((k) => bound.key![k.column]));
-      if (rows.length === 0) throw ODataError.notFound(`${bound.type.setName} not found`);
-      key = Object.fromEntries(keyColumns.map((k) => [k.name, bound.key![k.column]]));
+      // The bound entity must exist and be visible to the caller (404 otherwise); an action
+      // changes it, so it needs write rights. Operations take the locks they need themselves,
+      // in an order of their choosing (see MoveTaskItem).
+      const row = await this.visibleRow(inv, bound.type, bound.key);
+      if (!row) throw ODataError.notFound(`${bound.type.setName} not found`);
+      if (op.kind === 'action') await access.checkWrite(bound.type.setName, 'update', { before: row, after: {} });
+      key = Object.fromEntries(bound.type.keys.map((k) => [k.name, bound.key![k.column]]));
     }
-    const result = await reg.invoke({ manager: inv.manager, model: this.model, request, key, params });
+    const result = await reg.invoke({ manager: inv.manager, model: this.model, request, key, params, access });
     return this.handler.operationResponse(inv, op, result);
+  }
+
+  private async visibleRow(inv: OperationInvocation, type: EdmEntityType, key: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+    const params = new SqlParams();
+    const aliases = new AliasGenerator();
+    const where = type.keys.map((k) => `e0.${ident(k.column)} = ${params.typed(key[k.column], PG_TYPE[k.type])}`);
+    const visible = inv.request.caller && this.handler.access?.readScope(inv.request.caller)(type, 'e0', params, aliases);
+    if (visible) where.push(visible);
+    const [sql, values] = inv.manager.connection.driver.escapeQueryWithParameters(`SELECT e0.* FROM ${ident(type.table)} e0 WHERE ${where.join(' AND ')}`, params.values, {});
+    return (await inv.manager.query(sql, values))[0];
+  }
+
+  private accessFor(inv: OperationInvocation): OperationAccess {
+    const caller = inv.request.caller;
+    const policy = this.handler.access;
+    return {
+      requireVisible: async (set, keys) => {
+        const type = this.model.sets.get(set)!;
+        const unique = [...new Set(keys)];
+        const params = new SqlParams();
+        const where = [`e0.${ident(type.keys[0].column)} = ANY(${params.typed(unique, PG_TYPE[type.keys[0].type] + '[]')})`];
+        const visible = caller && policy?.readScope(caller)(type, 'e0', params, new AliasGenerator());
+        if (visible) where.push(visible);
+        const [sql, values] = inv.manager.connection.driver.escapeQueryWithParameters(`SELECT count(*)::int AS n FROM ${ident(type.table)} e0 WHERE ${where.join(' AND ')}`, params.values, {});
+        const [{ n }] = await inv.manager.query(sql, values);
+        if (n !== unique.length) throw ODataError.notFound(`Unknown ${set}: ${unique.length - n} of the given keys do not exist`);
+      },
+      checkWrite: async (set, kind, row) => {
+        if (caller && policy) await policy.checkWrite(this.model.sets.get(set)!, kind, caller, inv.manager, row);
+      },
+    };
   }
 
   private actionParams(op: EdmOperation, body: string | undefined): Record<string, unknown> {

@@ -5,6 +5,7 @@ import type { Aggregate, ApplyStep, Expr, ODataQuery } from '../query/odata-quer
 import type { RowScope } from './build-select';
 import { AliasGenerator, TranslateContext, condition, translate } from './filter-to-sql';
 import { SqlParams, ident } from './sql-params';
+import type { ReadScope } from '../access/access-policy';
 
 const AGG_SQL = { sum: 'sum', min: 'min', max: 'max', average: 'avg', countdistinct: 'count(DISTINCT' } as const;
 
@@ -52,7 +53,7 @@ function resultType(base: EdmEntityType, columns: Array<{ name: string; type: Ed
  *   anything after, and $filter/$orderby/$top/$skip  -> over the grouped rows as a derived table
  */
 export function buildApply(dataSource: DataSource, input: {
-  model: EdmModel; type: EdmEntityType; query: ODataQuery; scopes: RowScope[]; pageSize: number; offset: number; maxInList: number;
+  model: EdmModel; type: EdmEntityType; query: ODataQuery; scopes: RowScope[]; pageSize: number; offset: number; maxInList: number; scope?: ReadScope;
 }): ApplyPlan {
   const steps: ApplyStep[] = input.query.apply ?? [];
   const params = new SqlParams();
@@ -60,11 +61,13 @@ export function buildApply(dataSource: DataSource, input: {
   let current: EdmEntityType = input.type;
   let from = `${ident(input.type.table)} e0`;
   let where: string[] = input.scopes.map((s) => s('e0', params, aliases));
+  const access = input.scope?.(input.type, 'e0', params, aliases);
+  if (access) where.push(access);
   let grouped = false;
   let columns: string[] = current.properties.map((p) => p.name);
   let level = 0;
 
-  const ctxFor = (type: EdmEntityType, alias: string): TranslateContext => ({ model: input.model, params, aliases, root: { kind: 'entity', type, alias }, maxInList: input.maxInList });
+  const ctxFor = (type: EdmEntityType, alias: string): TranslateContext => ({ model: input.model, params, aliases, root: { kind: 'entity', type, alias }, maxInList: input.maxInList, scope: input.scope });
 
   for (const step of steps) {
     const alias = level === 0 ? 'e0' : `g${level}`;

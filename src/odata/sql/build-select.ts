@@ -8,6 +8,7 @@ import { PG_TYPE } from './pg-types';
 import { MetadataLevel, rowJsonSql } from './select-list';
 import { searchCondition } from './search-to-sql';
 import { withComputed } from './compute';
+import type { ReadScope } from '../access/access-policy';
 import { SqlParams, ident } from './sql-params';
 
 /** Restricts the rows of a set, e.g. to the targets of a navigation from one parent entity. */
@@ -37,6 +38,17 @@ export interface SelectInput {
   /** A single entity: no paging, no ordering. */
   single?: boolean;
   limits: { maxTop: number; maxExpandDepth: number; maxInList: number; maxFilterNodes: number };
+  /** What the caller may read: applied to the set and every table the query reaches. */
+  scope?: ReadScope;
+  /** Properties whose SQL depends on the caller (e.g. permission flags). */
+  callerProperties?: (type: EdmEntityType, alias: string, params: SqlParams) => Record<string, string>;
+}
+
+/** The type with some properties' values computed per caller (SQL over the root alias). */
+function withCallerProperties(type: EdmEntityType, overrides: Record<string, string> | undefined): EdmEntityType {
+  if (!overrides || Object.keys(overrides).length === 0) return type;
+  const properties = type.properties.map((p) => (overrides[p.name] ? { ...p, expression: overrides[p.name] } : p));
+  return { ...type, properties, property: new Map(properties.map((p) => [p.name, p])) };
 }
 
 export function countNodes(x: unknown): number {
@@ -64,13 +76,15 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
   const params = new SqlParams();
   const aliases = new AliasGenerator();
   const root = 'e0';
-  const baseCtx: TranslateContext = { model, params, aliases, root: { kind: 'entity', type: input.type, alias: root }, maxInList: input.limits.maxInList };
-  const type = withComputed(input.type, query.compute, baseCtx);
+  const baseCtx: TranslateContext = { model, params, aliases, root: { kind: 'entity', type: input.type, alias: root }, maxInList: input.limits.maxInList, scope: input.scope };
+  const type = withComputed(withCallerProperties(input.type, input.callerProperties?.(input.type, root, params)), query.compute, baseCtx);
   const tctx: TranslateContext = { ...baseCtx, root: { kind: 'entity', type, alias: root } };
 
   const where: string[] = input.scopes.map((s) => s(root, params, aliases));
+  const access = input.scope?.(type, root, params, aliases);
+  if (access) where.push(access);
   if (query.filter) where.push(condition(query.filter, tctx));
-  if (query.search) where.push(searchCondition(type, root, query.search, params, model, aliases));
+  if (query.search) where.push(searchCondition(type, root, query.search, params, model, aliases, input.scope));
   const filterWhere = [...where];
 
   const keys: SortKey[] = [];
@@ -97,7 +111,7 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
   const remaining = query.top !== undefined ? Math.max(query.top - served, 0) : undefined;
   const pageSize = input.single ? 1 : Math.min(input.pageSize, remaining ?? Infinity);
 
-  const sctx = { model, params, aliases, metadata: input.metadata, maxExpandDepth: input.limits.maxExpandDepth, maxInList: input.limits.maxInList };
+  const sctx = { model, params, aliases, metadata: input.metadata, maxExpandDepth: input.limits.maxExpandDepth, maxInList: input.limits.maxInList, scope: input.scope };
   const outer = dataSource
     .createQueryBuilder()
     .select(`CAST(${rowJsonSql(type, root, query, sctx)} AS text)`, 'j')
@@ -130,11 +144,13 @@ export function buildCount(dataSource: DataSource, input: Omit<SelectInput, 'pag
   const params = new SqlParams();
   const aliases = new AliasGenerator();
   const root = 'e0';
-  const base: TranslateContext = { model: input.model, params, aliases, root: { kind: 'entity', type: input.type, alias: root }, maxInList: input.limits.maxInList };
+  const base: TranslateContext = { model: input.model, params, aliases, root: { kind: 'entity', type: input.type, alias: root }, maxInList: input.limits.maxInList, scope: input.scope };
   const tctx: TranslateContext = { ...base, root: { kind: 'entity', type: withComputed(input.type, input.query.compute, base), alias: root } };
   const where = input.scopes.map((s) => s(root, params, aliases));
+  const access = input.scope?.(input.type, root, params, aliases);
+  if (access) where.push(access);
   if (input.query.filter) where.push(condition(input.query.filter, tctx));
-  if (input.query.search) where.push(searchCondition(input.type, root, input.query.search, params, input.model, aliases));
+  if (input.query.search) where.push(searchCondition(input.type, root, input.query.search, params, input.model, aliases, input.scope));
   const qb = dataSource.createQueryBuilder().select('count(*)', 'count').from(input.type.table, root);
   if (where.length) qb.where(where.join(' AND '));
   qb.setParameters(params.values);

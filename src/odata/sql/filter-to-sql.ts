@@ -4,6 +4,13 @@ import type { Expr, LiteralType } from '../query/odata-query';
 import { Typed, canonicalFunction } from './canonical-functions';
 import { NUMERIC_TYPES, PG_TYPE } from './pg-types';
 import { SqlParams, escapeLike, ident } from './sql-params';
+import type { ReadScope } from '../access/access-policy';
+
+/** `AND <the caller's read scope of type at alias>`, or nothing. */
+export function scopeAnd(ctx: Pick<TranslateContext, 'scope' | 'params' | 'aliases'>, type: EdmEntityType, alias: string): string {
+  const s = ctx.scope?.(type, alias, ctx.params, ctx.aliases);
+  return s ? ` AND ${s}` : '';
+}
 
 /** What a name in an expression can refer to: an entity row under an alias, or a primitive collection element. */
 export type Scope =
@@ -21,6 +28,8 @@ export interface TranslateContext {
   aliases: AliasGenerator;
   /** Limits from configuration. */
   maxInList?: number;
+  /** What the caller may read, applied to every table an expression reaches. */
+  scope?: ReadScope;
 }
 
 export class AliasGenerator {
@@ -264,8 +273,9 @@ function resolvePath(path: string[], scopeName: string | undefined, ctx: Transla
 function throughJoins(joins: ResolvedPath['joins'], valueSql: string, ctx: TranslateContext): string {
   if (joins.length === 0) return valueSql;
   const [first, ...rest] = joins;
-  const from = [`${ident(first.type.table)} ${first.to}`, ...rest.map((j) => `LEFT JOIN ${ident(j.type.table)} ${j.to} ON ${navigationJoin(j.nav, j.from, j.to, ctx.aliases)}`)];
-  return `(SELECT ${valueSql} FROM ${from.join(' ')} WHERE ${navigationJoin(first.nav, first.from, first.to, ctx.aliases)})`;
+  // A related row the caller may not see counts as absent (null), through every join.
+  const from = [`${ident(first.type.table)} ${first.to}`, ...rest.map((j) => `LEFT JOIN ${ident(j.type.table)} ${j.to} ON ${navigationJoin(j.nav, j.from, j.to, ctx.aliases)}${scopeAnd(ctx, j.type, j.to)}`)];
+  return `(SELECT ${valueSql} FROM ${from.join(' ')} WHERE ${navigationJoin(first.nav, first.from, first.to, ctx.aliases)}${scopeAnd(ctx, first.type, first.to)})`;
 }
 
 function memberSql(path: string[], scopeName: string | undefined, ctx: TranslateContext): Typed {
@@ -292,6 +302,7 @@ function memberSql(path: string[], scopeName: string | undefined, ctx: Translate
     const target = ctx.model.types.get(nav.target)!;
     const to = ctx.aliases.next();
     const keySql = throughJoins([...r.joins, { nav, from: alias, to, type: target }], `${to}.${ident(target.keys[0].column)}`, ctx);
+
     return { sql: keySql, type: target.keys[0].type };
   }
   throw ODataError.badRequest(`'${path.join('/')}' cannot be used as a value`, '$filter', ErrorCode.BadQueryOption);
@@ -302,7 +313,10 @@ function collectionSource(path: string[], scopeName: string | undefined, ctx: Tr
   const r = resolvePath(path, scopeName, ctx);
   if (r.scope.kind !== 'entity') throw ODataError.badRequest(`'${path.join('/')}' is not a collection`, '$filter', ErrorCode.BadQueryOption);
   const joinPrefix = r.joins.length
-    ? { from: r.joins.map((j, i) => i === 0 ? `${ident(j.type.table)} ${j.to}` : `JOIN ${ident(j.type.table)} ${j.to} ON ${navigationJoin(j.nav, j.from, j.to, ctx.aliases)}`), where: [navigationJoin(r.joins[0].nav, r.joins[0].from, r.joins[0].to, ctx.aliases)] }
+    ? {
+        from: r.joins.map((j, i) => i === 0 ? `${ident(j.type.table)} ${j.to}` : `JOIN ${ident(j.type.table)} ${j.to} ON ${navigationJoin(j.nav, j.from, j.to, ctx.aliases)}${scopeAnd(ctx, j.type, j.to)}`),
+        where: [navigationJoin(r.joins[0].nav, r.joins[0].from, r.joins[0].to, ctx.aliases) + scopeAnd(ctx, r.joins[0].type, r.joins[0].to)],
+      }
     : { from: [] as string[], where: [] as string[] };
   if (r.last?.property?.collection) {
     const el = ctx.aliases.next('l');
@@ -315,7 +329,7 @@ function collectionSource(path: string[], scopeName: string | undefined, ctx: Tr
     const target = ctx.model.types.get(r.last.navigation.target)!;
     const el = ctx.aliases.next('l');
     const from = [...joinPrefix.from, joinPrefix.from.length ? `JOIN ${ident(target.table)} ${el} ON TRUE` : `${ident(target.table)} ${el}`].join(' ');
-    const where = [...joinPrefix.where, navigationJoin(r.last.navigation, r.scope.alias, el, ctx.aliases)].join(' AND ');
+    const where = [...joinPrefix.where, navigationJoin(r.last.navigation, r.scope.alias, el, ctx.aliases) + scopeAnd(ctx, target, el)].join(' AND ');
     return { from, where, element: { kind: 'entity', type: target, alias: el } };
   }
   throw ODataError.badRequest(`'${path.join('/')}' is not a collection`, '$filter', ErrorCode.BadQueryOption);

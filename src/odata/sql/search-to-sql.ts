@@ -3,6 +3,7 @@ import type { EdmEntityType, EdmModel } from '../model/edm-model';
 import type { SearchExpr } from '../query/odata-query';
 import { AliasGenerator, navigationJoin } from './filter-to-sql';
 import { SqlParams, escapeLike, ident } from './sql-params';
+import type { ReadScope } from '../access/access-policy';
 
 /**
  * $search -> SQL. Sets declared with full text use PostgreSQL's text search on their
@@ -12,8 +13,8 @@ import { SqlParams, escapeLike, ident } from './sql-params';
  * without NOT.
  * Other sets match each term as a case-insensitive substring of their searchable properties.
  */
-export function searchCondition(type: EdmEntityType, alias: string, search: SearchExpr, params: SqlParams, model?: EdmModel, aliases?: AliasGenerator): string {
-  if (type.fullText) return fullTextCondition(type, alias, search, params, model, aliases ?? new AliasGenerator());
+export function searchCondition(type: EdmEntityType, alias: string, search: SearchExpr, params: SqlParams, model?: EdmModel, aliases?: AliasGenerator, scope?: ReadScope): string {
+  if (type.fullText) return fullTextCondition(type, alias, search, params, model, aliases ?? new AliasGenerator(), scope);
   if (type.searchable.length === 0) {
     throw ODataError.badRequest(`$search is not supported on ${type.setName}`, '$search', ErrorCode.BadQueryOption);
   }
@@ -34,7 +35,7 @@ export function searchCondition(type: EdmEntityType, alias: string, search: Sear
   return visit(search);
 }
 
-function fullTextCondition(type: EdmEntityType, alias: string, search: SearchExpr, params: SqlParams, model: EdmModel | undefined, aliases: AliasGenerator): string {
+function fullTextCondition(type: EdmEntityType, alias: string, search: SearchExpr, params: SqlParams, model: EdmModel | undefined, aliases: AliasGenerator, scope?: ReadScope): string {
   const config = `CAST(${params.typed(type.fullText!.config, 'text')} AS regconfig)`;
   const query = (e: SearchExpr): string => {
     switch (e.kind) {

@@ -1,7 +1,8 @@
 import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { EdmEntityType, EdmModel, EdmProperty } from '../model/edm-model';
 import type { ExpandItem, QueryOptions } from '../query/odata-query';
-import { AliasGenerator, TranslateContext, condition, navigationJoin, translate } from './filter-to-sql';
+import { AliasGenerator, TranslateContext, condition, navigationJoin, scopeAnd, translate } from './filter-to-sql';
+import type { ReadScope } from '../access/access-policy';
 import { SqlParams, ident } from './sql-params';
 
 export type MetadataLevel = 'minimal' | 'full' | 'none';
@@ -13,6 +14,7 @@ export interface SelectContext {
   metadata: MetadataLevel;
   maxExpandDepth: number;
   maxInList?: number;
+  scope?: ReadScope;
 }
 
 function quoteText(s: string): string {
@@ -95,8 +97,8 @@ function expandColumns(type: EdmEntityType, alias: string, item: ExpandItem, ctx
   const nav = type.navigation.get(item.path[0])!;
   const target = ctx.model.types.get(nav.target)!;
   const e = ctx.aliases.next('e');
-  const tctx: TranslateContext = { model: ctx.model, params: ctx.params, aliases: ctx.aliases, root: { kind: 'entity', type: target, alias: e }, maxInList: ctx.maxInList };
-  const where = [navigationJoin(nav, alias, e, ctx.aliases)];
+  const tctx: TranslateContext = { model: ctx.model, params: ctx.params, aliases: ctx.aliases, root: { kind: 'entity', type: target, alias: e }, maxInList: ctx.maxInList, scope: ctx.scope };
+  const where = [navigationJoin(nav, alias, e, ctx.aliases) + scopeAnd(tctx, target, e)];
   if (item.options.filter) where.push(condition(item.options.filter, tctx));
   if (item.options.search) throw ODataError.notImplemented('$search inside $expand is not supported');
 

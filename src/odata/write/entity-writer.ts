@@ -8,15 +8,21 @@ import { validateBody } from './validate-body';
  * statement per 1,000 rows, and returns their keys (by column) in the order given.
  * Used by POST and by operations such as BatchInsert, so both check bodies the same way.
  */
-export async function insertEntities(manager: EntityManager, type: EdmEntityType, bodies: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}): Promise<Array<Record<string, unknown>>> {
+export async function insertEntities(
+  manager: EntityManager,
+  type: EdmEntityType,
+  bodies: Array<Record<string, unknown>>,
+  check?: (row: Record<string, unknown>) => Promise<void>,
+): Promise<Array<Record<string, unknown>>> {
   const rows = bodies.map((b, i) => {
     try {
-      return { ...validateBody(type, b, 'create'), ...extra };
+      return validateBody(type, b, 'create');
     } catch (e: any) {
       if (bodies.length > 1 && e?.message) e.message = `Item ${i}: ${e.message}`;
       throw e;
     }
   });
+  if (check) for (const row of rows) await check(row);
   return insertRows(manager, type, rows);
 }
 

@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { timingSafeEqual } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import type { Caller } from '../../odata/access/access-policy';
+import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
+import { SYSTEM_CONTACT_ID } from '../shared/caller';
+import { hashToken } from './tokens';
+
+export const WWW_AUTHENTICATE = 'Bearer realm="odata", Basic realm="odata", charset="UTF-8"';
+
+function equal(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Finds the caller from an API token: `Authorization: Bearer <token>`, Basic with the token as
+ * password (any user name: what Excel and Power BI offer), or `?api_key=<token>` when
+ * API_KEY_IN_QUERY is on (Power BI's "Web API" key). ADMIN_TOKEN is an administrator token.
+ */
+@Injectable()
+export class Authenticator {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  tokenOf(headers: Record<string, string | string[] | undefined>, search: string): string | undefined {
+    const auth = typeof headers.authorization === 'string' ? headers.authorization.trim() : '';
+    const bearer = auth.match(/^Bearer\s+(\S+)$/i);
+    if (bearer) return bearer[1];
+    const basic = auth.match(/^Basic\s+(\S+)$/i);
+    if (basic) {
+      const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      return colon >= 0 ? decoded.slice(colon + 1) : decoded;
+    }
+    if (this.config.auth.apiKeyInQuery) {
+      const m = search.match(/(?:^|&)api_key=([^&]*)/);
+      if (m) return decodeURIComponent(m[1]);
+    }
+    return undefined;
+  }
+
+  /** The caller, or undefined when the request carries no token. A bad token is a 401. */
+  async authenticate(headers: Record<string, string | string[] | undefined>, search: string): Promise<Caller | undefined> {
+    const token = this.tokenOf(headers, search);
+    if (!token) return undefined;
+    if (this.config.auth.adminToken && equal(token, this.config.auth.adminToken)) return { contactId: SYSTEM_CONTACT_ID, isAdmin: true };
+    const [row] = await this.dataSource.query(
+      `UPDATE api_token t SET "LastUsedDateTime" = CASE WHEN t."LastUsedDateTime" IS NULL OR t."LastUsedDateTime" < now() - interval '1 minute' THEN now() ELSE t."LastUsedDateTime" END
+       FROM contact c
+       WHERE t."TokenHash" = $1 AND t."RevokedDateTime" IS NULL AND c."ContactId" = t."ContactId"
+       RETURNING t."ContactId", c."IsAdmin"`,
+      [hashToken(token)],
+    ).then((r) => (Array.isArray(r[0]) ? r[0] : r));
+    if (!row) throw unauthorized('The token is not valid (unknown or revoked)');
+    return { contactId: row.ContactId, isAdmin: row.IsAdmin };
+  }
+}
+
+export function unauthorized(message: string): ODataError {
+  return new ODataError(401, ErrorCode.Unauthorized, message, undefined, undefined, { 'WWW-Authenticate': WWW_AUTHENTICATE });
+}

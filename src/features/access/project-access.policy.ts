@@ -1,0 +1,152 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AccessPolicy, Caller, ReadScope, WriteKind } from '../../odata/access/access-policy';
+import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
+import { ODataRequestHandler } from '../../odata/http/odata-request-handler';
+import type { EdmEntityType } from '../../odata/model/edm-model';
+import type { SqlParams } from '../../odata/sql/sql-params';
+import { Role, atLeast, roleIn } from './roles';
+
+type Row = Record<string, unknown>;
+const q = (alias: string, column: string) => `${alias}."${column}"`;
+
+/** Sets whose rows hang off a task: they are visible and writable as their task is. */
+const TASK_CHILDREN = new Set(['TaskItemNote', 'ChecklistItem', 'TimeEntry', 'TaskContributor', 'TaskRelation']);
+/** Sets that belong to one project (ProjectId not null). */
+const PROJECT_ROWS = new Set(['TaskStatus', 'ProjectDefinedField']);
+/** Sets that may belong to a project, or to nobody (then everyone signed in sees them). */
+const OPTIONAL_PROJECT_ROWS = new Set(['Planning', 'Risk', 'Document']);
+/** Everyone signed in reads these (a directory, shared templates). */
+const SHARED = new Set(['Contact', 'TaskItemTemplate']);
+
+/**
+ * Project permissions. Every read is scoped in SQL to the caller's projects (membership in
+ * project_member); tasks outside any project belong to their creator and assignee; a
+ * contact's notifications and webhooks are its own. Writes need Editor in the row's project,
+ * managing a project's members needs its Admin, and service administrators may do anything.
+ * Rows the caller cannot see answer 404; rows it sees but may not change answer 403.
+ */
+@Injectable()
+export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
+  constructor(private readonly handler: ODataRequestHandler) {}
+
+  onModuleInit(): void {
+    this.handler.access = this;
+  }
+
+  readScope(caller: Caller): ReadScope {
+    if (caller.isAdmin) return () => undefined;
+    return (type, alias, params) => this.scopeSql(type.setName, alias, caller, params);
+  }
+
+  private members(caller: Caller, params: SqlParams): string {
+    return `(SELECT pm."ProjectId" FROM project_member pm WHERE pm."ContactId" = ${params.typed(caller.contactId, 'uuid')})`;
+  }
+
+  private taskScope(alias: string, caller: Caller, params: SqlParams, prefix = ''): string {
+    const me = params.typed(caller.contactId, 'uuid');
+    return `(${q(alias, prefix + 'ProjectId')} IN ${this.members(caller, params)} OR (${q(alias, prefix + 'ProjectId')} IS NULL AND (${q(alias, prefix + 'CreatedByContactId')} = ${me} OR ${q(alias, prefix + 'ContactId')} = ${me})))`;
+  }
+
+  private scopeSql(set: string, alias: string, caller: Caller, params: SqlParams): string | undefined {
+    if (SHARED.has(set)) return undefined;
+    if (set === 'Project' || set === 'ProjectMember' || PROJECT_ROWS.has(set)) return `${q(alias, 'ProjectId')} IN ${this.members(caller, params)}`;
+    if (OPTIONAL_PROJECT_ROWS.has(set)) return `(${q(alias, 'ProjectId')} IS NULL OR ${q(alias, 'ProjectId')} IN ${this.members(caller, params)})`;
+    if (set === 'Task') return this.taskScope(alias, caller, params);
+    if (set === 'DynamicTaskItem') return this.taskScope(alias, caller, params, 'TaskItem_');
+    if (TASK_CHILDREN.has(set)) {
+      const t = `${alias}_t`;
+      return `EXISTS (SELECT 1 FROM task ${t} WHERE ${t}."TaskItemId" = ${q(alias, 'TaskItemId')} AND ${this.taskScope(t, caller, params)})`;
+    }
+    if (set === 'Notification' || set === 'Webhook') return `${q(alias, 'ContactId')} = ${params.typed(caller.contactId, 'uuid')}`;
+    if (set === 'WebhookDelivery') {
+      return `EXISTS (SELECT 1 FROM webhook ${alias}_w WHERE ${alias}_w."WebhookId" = ${q(alias, 'WebhookId')} AND ${alias}_w."ContactId" = ${params.typed(caller.contactId, 'uuid')})`;
+    }
+    return 'FALSE'; // a set this policy does not know is nobody's but the administrators'
+  }
+
+  callerProperties(type: EdmEntityType, alias: string, caller: Caller, params: SqlParams): Record<string, string> {
+    if (type.setName !== 'DynamicTaskItem') return {};
+    if (caller.isAdmin) return { Permission_CanEdit: 'TRUE', Permission_CanDelete: 'TRUE', Permission_IsAdmin: 'TRUE' };
+    const role = `(SELECT pm."Role" FROM project_member pm WHERE pm."ProjectId" = ${q(alias, 'TaskItem_ProjectId')} AND pm."ContactId" = ${params.typed(caller.contactId, 'uuid')})`;
+    const own = `(${q(alias, 'TaskItem_ProjectId')} IS NULL)`;
+    return {
+      Permission_CanEdit: `(${own} OR ${role} IN ('Editor', 'Admin'))`,
+      Permission_CanDelete: `(${own} OR ${role} IN ('Editor', 'Admin'))`,
+      Permission_IsAdmin: `COALESCE(${role} = 'Admin', FALSE)`,
+    };
+  }
+
+  async checkWrite(type: EdmEntityType, kind: WriteKind, caller: Caller, m: EntityManager, row: { before?: Row; after?: Row }): Promise<void> {
+    const set = type.setName;
+    // Audit columns come from the token, never from the client.
+    if (row.after && (set === 'Task' || set === 'TaskItemNote')) {
+      if (kind === 'create') row.after.CreatedByContactId = caller.contactId;
+      else row.after.ModifiedByContactId = caller.contactId;
+    }
+    if (caller.isAdmin) return;
+    const merged = { ...(row.before ?? {}), ...(row.after ?? {}) };
+
+    if (SHARED.has(set)) {
+      if (set === 'Contact') {
+        const self = kind === 'update' && row.before?.ContactId === caller.contactId && !('IsAdmin' in (row.after ?? {}));
+        if (!self) throw this.forbidden('Only administrators manage contacts (a contact may edit itself)');
+      }
+      return;
+    }
+    if (set === 'Project') {
+      if (kind === 'create') return;
+      return this.require(m, row.before!.ProjectId as string, caller, 'Admin', 'ProjectId');
+    }
+    if (set === 'ProjectMember') {
+      for (const p of this.projects(row)) await this.require(m, p, caller, 'Admin', 'ProjectId');
+      return;
+    }
+    if (PROJECT_ROWS.has(set) || OPTIONAL_PROJECT_ROWS.has(set) || set === 'Task') {
+      const projects = this.projects(row);
+      if (projects.length === 0 && set === 'Task') {
+        // A task outside any project belongs to its creator and assignee.
+        const owner = kind === 'create' || merged.CreatedByContactId === caller.contactId || row.before?.ContactId === caller.contactId;
+        if (!owner) throw this.forbidden('Only the creator or assignee changes a task outside any project');
+      }
+      for (const p of projects) await this.require(m, p, caller, 'Editor', 'ProjectId');
+      return;
+    }
+    if (TASK_CHILDREN.has(set)) {
+      for (const taskId of new Set([row.before?.TaskItemId, row.after?.TaskItemId].filter(Boolean) as string[])) {
+        const [task] = await m.query(`SELECT "ProjectId", "CreatedByContactId", "ContactId" FROM task WHERE "TaskItemId" = $1`, [taskId]);
+        if (!task) continue; // the foreign key answers for a missing task
+        await this.checkWrite({ ...type, setName: 'Task' }, 'update', caller, m, { before: task });
+      }
+      return;
+    }
+    if (set === 'Webhook' || set === 'Notification') {
+      if (merged.ContactId !== caller.contactId) throw this.forbidden(`A ${set} belongs to its contact`);
+      return;
+    }
+    throw this.forbidden(`${set} is managed by administrators`);
+  }
+
+  async afterCreate(type: EdmEntityType, key: Row, caller: Caller, m: EntityManager): Promise<void> {
+    // The creator of a project becomes its admin.
+    if (type.setName === 'Project') {
+      await m.query(`INSERT INTO project_member ("ProjectId", "ContactId", "Role") VALUES ($1, $2, 'Admin') ON CONFLICT DO NOTHING`, [key.ProjectId, caller.contactId]);
+    }
+  }
+
+  /** The projects a write touches: the row's, and the new one when it moves. */
+  private projects(row: { before?: Row; after?: Row }): string[] {
+    return [...new Set([row.before?.ProjectId, row.after?.ProjectId].filter((p): p is string => typeof p === 'string'))];
+  }
+
+  /** A project the caller cannot see is reported like one that does not exist. */
+  async require(m: EntityManager, projectId: string, caller: Caller, needed: Role, target: string): Promise<void> {
+    const role = await roleIn(m, projectId, caller.contactId);
+    if (!role) throw ODataError.badRequest(`${target} does not point at an existing entity`, target, ErrorCode.BadForeignKey);
+    if (!atLeast(role, needed)) throw this.forbidden(`This needs the ${needed} role in the project; you are ${role}`);
+  }
+
+  private forbidden(message: string): ODataError {
+    return new ODataError(403, ErrorCode.Forbidden, message);
+  }
+}
