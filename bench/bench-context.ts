@@ -14,8 +14,8 @@ export interface BenchContext {
   log: (line: string) => void;
 }
 
-export async function getJson(url: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(url);
+export async function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { headers });
   const text = await res.text();
   try {
     return { status: res.status, body: JSON.parse(text) };

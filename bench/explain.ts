@@ -60,7 +60,7 @@ export async function disableAutoExplain(client: Client, db: string): Promise<vo
 }
 
 /** Sends each request (once to warm up, once to capture) to a service that runs with auto_explain on. */
-export async function explainThroughService(targets: ExplainTarget[]): Promise<PlanEntry[]> {
+export async function explainThroughService(targets: ExplainTarget[], headers: Record<string, string>): Promise<PlanEntry[]> {
   let log = '';
   onServerLog((chunk) => {
     log += chunk;
@@ -68,10 +68,10 @@ export async function explainThroughService(targets: ExplainTarget[]): Promise<P
   const out: PlanEntry[] = [];
   try {
     for (const t of targets) {
-      await (await fetch(t.url)).arrayBuffer();
+      await (await fetch(t.url, { headers })).arrayBuffer();
       await new Promise((r) => setTimeout(r, 100));
       log = '';
-      await (await fetch(t.url)).arrayBuffer();
+      await (await fetch(t.url, { headers })).arrayBuffer();
       await new Promise((r) => setTimeout(r, 300));
       // Only the request's own statements: reads of the service (alias e0), not background jobs.
       const statements = parsePlans(log).filter((s) => /^\s*(SELECT|WITH)\b/i.test(s.sql) && /\be0\b/.test(s.sql));

@@ -73,7 +73,7 @@ const ROW_MARK = /"TaskItemId":/g;
  * GET `url`, then every @odata.nextLink. Rows are counted from the text (no JSON.parse) unless
  * `keepRows` (the correctness pass), so the client costs little CPU next to the server.
  */
-export async function pullFeed(url: string, opts: { keepRows?: boolean; capturePage?: number; origin: string } ): Promise<Pull> {
+export async function pullFeed(url: string, opts: { keepRows?: boolean; capturePage?: number; origin: string; headers?: Record<string, string> }): Promise<Pull> {
   const t0 = performance.now();
   let next: string | undefined = url;
   let rows = 0;
@@ -83,7 +83,7 @@ export async function pullFeed(url: string, opts: { keepRows?: boolean; captureP
   while (next) {
     pages++;
     if (opts.capturePage === pages) captured = next;
-    const res = await fetch(next);
+    const res = await fetch(next, { headers: opts.headers });
     const text = await res.text();
     if (res.status !== 200) return { rows, pages, ms: performance.now() - t0, status: res.status, error: text.slice(0, 200) };
     if (opts.keepRows) {
@@ -112,7 +112,7 @@ export interface FeedLoad {
 }
 
 /** `clients` pullers, each pulling the whole feed again and again until `seconds` are over. */
-export async function feedLoad(url: string, clients: number, seconds: number, origin: string): Promise<FeedLoad> {
+export async function feedLoad(url: string, clients: number, seconds: number, origin: string, headers: Record<string, string>): Promise<FeedLoad> {
   const end = performance.now() + seconds * 1000;
   const t0 = performance.now();
   let pulls = 0;
@@ -122,7 +122,7 @@ export async function feedLoad(url: string, clients: number, seconds: number, or
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (performance.now() < end) {
-        const p = await pullFeed(url, { origin });
+        const p = await pullFeed(url, { origin, headers });
         if (p.status !== 200) failures++;
         pulls++;
         rows += p.rows;

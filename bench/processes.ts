@@ -1,5 +1,6 @@
 /** The service and the floor as child processes, and the service's memory read from /proc. */
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -32,6 +33,8 @@ export async function freePort(): Promise<number> {
 export interface Child {
   pid: number;
   origin: string;
+  /** Sent with every request (the service's credentials). */
+  headers: Record<string, string>;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -46,7 +49,7 @@ async function waitUntil(check: () => Promise<boolean>, child: ChildProcess, wha
   throw new Error(`${what} did not start within ${ms / 1000} s:\n${output().slice(-2000)}`);
 }
 
-async function start(what: string, args: string[], env: Record<string, string>, readyPath: string): Promise<Child> {
+async function start(what: string, args: string[], env: Record<string, string>, readyPath: string, headers: Record<string, string> = {}): Promise<Child> {
   const port = await freePort();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -65,6 +68,7 @@ async function start(what: string, args: string[], env: Record<string, string>, 
   return {
     pid: child.pid!,
     origin,
+    headers,
     output: () => log,
     stop: () =>
       new Promise<void>((done) => {
@@ -78,11 +82,20 @@ async function start(what: string, args: string[], env: Record<string, string>, 
   };
 }
 
+/**
+ * The settings the service runs with, besides its defaults: requests authenticate with an
+ * ADMIN_TOKEN made for the run (an administrator sees every project; no token lookup per
+ * request), and the per-caller rate limit is off (the load tests would only measure 429s).
+ */
+export const SERVICE_SETTINGS = 'ADMIN_TOKEN (Bearer, made per run), RATE_LIMIT_PER_MINUTE=0, SEED_DEMO=0, MIGRATE_ON_START=1, LOG_LEVEL=warn; everything else default';
+
 /** The built service (dist/src/main.js) on DATABASE_URL, no demo data. */
 export function startService(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<Child> {
+  const token = randomBytes(24).toString('hex');
   return start('the service', ['dist/src/main.js'], {
-    DATABASE_URL: databaseUrl, HOST: '127.0.0.1', SEED_DEMO: '0', MIGRATE_ON_START: '1', LOG_LEVEL: 'warn', ...extraEnv,
-  }, '/odata/');
+    DATABASE_URL: databaseUrl, HOST: '127.0.0.1', SEED_DEMO: '0', MIGRATE_ON_START: '1', LOG_LEVEL: 'warn',
+    ADMIN_TOKEN: token, RATE_LIMIT_PER_MINUTE: '0', ...extraEnv,
+  }, '/odata/', { authorization: `Bearer ${token}` });
 }
 
 export function startFloor(databaseUrl: string, env: Record<string, string>): Promise<Child> {

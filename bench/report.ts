@@ -42,7 +42,7 @@ export function renderResults(r: BenchResults): string {
   out.push(`- Database: ${r.database.where}; ${f0(r.database.sizeMb)} MB (task table with indexes ${f0(r.database.taskTableMb)} MB)` +
     (r.database.loadSeconds !== undefined ? `; loaded in ${f1(r.database.loadSeconds)} s` : '; already loaded'));
   out.push(`- Each case measured on its own with autocannon for ${r.secondsPerRun} s per connection count; the service and the floor run on the same machine as PostgreSQL and the load generator.`);
-  out.push(`- Service memory: ${f0(r.service.startMb)} MB RSS after start, ${f0(r.service.hwmMb)} MB peak (VmHWM) over the whole run.`);
+  out.push(`- Service: \`node dist/src/main.js\` with ${r.service.settings}. Memory: ${f0(r.service.startMb)} MB RSS after start, ${f0(r.service.hwmMb)} MB peak (VmHWM) over the whole run.`);
   out.push('');
   out.push('### Targets');
   out.push('');

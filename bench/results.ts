@@ -78,7 +78,7 @@ export interface BenchResults {
   connections: number[];
   machine: Machine;
   database: { where: string; sizeMb: number; taskTableMb: number; loadSeconds?: number };
-  service: { startMb: number; hwmMb: number };
+  service: { settings: string; startMb: number; hwmMb: number };
   reads: ReadResult[];
   feeds: FeedResult[];
   writes: WriteResult[];

@@ -17,7 +17,7 @@ import { Expected, expectedFeedRows, expectedRead } from './expected-answers';
 import { ExplainTarget, disableAutoExplain, enableAutoExplain, explainFloorSql, explainThroughService } from './explain';
 import { FloorSql } from './floor-server';
 import { holdsDataset, loadDataset } from './load-dataset';
-import { Child, memoryOf, startFloor, startService } from './processes';
+import { Child, SERVICE_SETTINGS, memoryOf, startFloor, startService } from './processes';
 import { FEED_CASES, MILLION_EXPECTED, WRITE_CASES, readCases } from './query-mix';
 import { renderResults, writeBenchmarksMd } from './report';
 import type { BenchResults, FeedResult, ReadResult, WriteResult } from './results';
@@ -77,8 +77,8 @@ function machine(postgres: string): BenchResults['machine'] {
 /** The properties the service returns for tasks and notes: the floor sends the same ones. */
 async function serviceColumns(service: Child, client: Client): Promise<{ task: string[]; note: string[] }> {
   const props = (row: any) => (row ? Object.keys(row).filter((k) => !k.includes('@') && k !== 'Notes') : []);
-  const tasks = await getJson(`${service.origin}/odata/Task?$top=1`);
-  const notes = await getJson(`${service.origin}/odata/Task?$top=1&$expand=Notes&$filter=${encodeURIComponent('ProjectId eq cd0e3927-8499-4c65-bd39-0856d19c08c5')}`);
+  const tasks = await getJson(`${service.origin}/odata/Task?$top=1`, service.headers);
+  const notes = await getJson(`${service.origin}/odata/Task?$top=1&$expand=Notes&$filter=${encodeURIComponent('ProjectId eq cd0e3927-8499-4c65-bd39-0856d19c08c5')}`, service.headers);
   const columns = async (table: string) => (await client.query(
     `SELECT column_name FROM information_schema.columns WHERE table_name = $1
        AND column_name NOT IN ('Version', 'ProjectDefinedFields', 'IsCalendarSyncEnabled', 'SearchVector') ORDER BY ordinal_position`, [table],
@@ -216,8 +216,8 @@ async function main(): Promise<void> {
           await enableAutoExplain(client);
           await service.stop();
           service = await startService(db.url);
-          const origin = service.origin;
-          plans = await explainThroughService(targets.map((t) => ({ ...t, url: origin + t.url })));
+          const { origin, headers } = service;
+          plans = await explainThroughService(targets.map((t) => ({ ...t, url: origin + t.url })), headers);
         } catch (e) {
           problems.push(`auto_explain: ${errorText(e)}`);
         } finally {
@@ -242,7 +242,7 @@ async function main(): Promise<void> {
         where: db.embedded ? 'embedded PostgreSQL (./.bench-data)' : 'DATABASE_URL',
         sizeMb: Number(sizes.db) / 2 ** 20, taskTableMb: Number(sizes.task) / 2 ** 20, loadSeconds,
       },
-      service: { startMb, hwmMb },
+      service: { settings: SERVICE_SETTINGS, startMb, hwmMb },
       reads: readResults,
       feeds: feedResults,
       writes: writeResults,

@@ -41,7 +41,7 @@ export async function runFeed(ctx: BenchContext, c: FeedCase, expectedRows: numb
     const target = who === 'service' ? service : floor;
     const mem = sampleMemory(service.pid);
     const pull = await pullFeed(`${target.origin}/odata/${encodeRequest(c.request)}`, {
-      origin: target.origin, keepRows: !c.once, capturePage: c.once ? opts.capturePage : undefined,
+      origin: target.origin, headers: target.headers, keepRows: !c.once, capturePage: c.once ? opts.capturePage : undefined,
     });
     const peak = mem.stop().peakRss;
     if (pull.captured) captured[who] = pull.captured;
@@ -64,10 +64,10 @@ export async function runFeed(ctx: BenchContext, c: FeedCase, expectedRows: numb
   for (const clients of ctx.connections.filter((x) => x <= 16)) {
     const url = (origin: string) => `${origin}/odata/${encodeRequest(c.request)}`;
     const mem = sampleMemory(service.pid);
-    const s = await feedLoad(url(service.origin), clients, ctx.seconds, service.origin);
+    const s = await feedLoad(url(service.origin), clients, ctx.seconds, service.origin, service.headers);
     const peakRssMb = mem.stop().peakRss;
     await settle(client);
-    const f = await feedLoad(url(floor.origin), clients, ctx.seconds, floor.origin);
+    const f = await feedLoad(url(floor.origin), clients, ctx.seconds, floor.origin, floor.headers);
     await settle(client);
     r.runs.push({ clients, service: { ...s, peakRssMb }, floor: f, ratio: f.rowsPerSecond ? s.rowsPerSecond / f.rowsPerSecond : undefined });
     ctx.log(`    ${clients} clients: ${s.rowsPerSecond.toFixed(0)} rows/s (floor ${f.rowsPerSecond.toFixed(0)}), RSS ${peakRssMb.toFixed(0)} MB`);

@@ -15,10 +15,10 @@ async function measure(ctx: BenchContext, c: ReadCase, paths: { service: string;
   const runs: ReadResult['runs'] = [];
   for (const connections of c.connections ?? ctx.connections) {
     const mem = sampleMemory(service.pid);
-    const s = await loadTest({ origin: service.origin, path: paths.service, connections, seconds: ctx.seconds });
+    const s = await loadTest({ origin: service.origin, headers: service.headers, path: paths.service, connections, seconds: ctx.seconds });
     const { peakRss } = mem.stop();
     await settle(client);
-    const f = await loadTest({ origin: floor.origin, path: paths.floor, connections, seconds: ctx.seconds });
+    const f = await loadTest({ origin: floor.origin, headers: floor.headers, path: paths.floor, connections, seconds: ctx.seconds });
     await settle(client);
     runs.push({ connections, service: { ...s, peakRssMb: peakRss }, floor: f, ratio: f.rps ? s.rps / f.rps : undefined });
     const bad = s.non2xx + s.errors + s.timeouts;
@@ -42,7 +42,7 @@ export async function runRead(ctx: BenchContext, c: ReadCase, e: Expected, paths
     r.note = 'the feed has no such page';
     return r;
   }
-  const s = await getJson(ctx.service.origin + paths.service);
+  const s = await getJson(ctx.service.origin + paths.service, ctx.service.headers);
   r.service = asCheck(s.status, checkRead(c, s.status, s.body, e, ctx.n));
   const f = await getJson(ctx.floor.origin + paths.floor);
   r.floor = asCheck(f.status, checkRead(c, f.status, f.body, e, ctx.n));

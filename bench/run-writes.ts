@@ -14,8 +14,9 @@ import {
 } from './write-cases';
 
 async function runWrite(ctx: BenchContext, c: WriteCase, state: Parameters<typeof writeRequest>[1]): Promise<WriteResult> {
-  const request = writeRequest(c, state);
-  if (c.kind === 'move') await moveIntoBusyColumn(ctx.service.origin, state.pool, ctx.n);
+  const base = writeRequest(c, state);
+  const request = { ...base, headers: { ...base.headers, ...ctx.service.headers } };
+  if (c.kind === 'move') await moveIntoBusyColumn(ctx.service.origin, request.headers, state.pool, ctx.n);
   const probe = await probeWrite(ctx.service.origin, c, request);
   const w: WriteResult = {
     id: c.id, request: c.request, dataset: c.dataset, supported: probe.status >= 200 && probe.status < 300, status: probe.status,

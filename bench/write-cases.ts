@@ -63,10 +63,10 @@ const movers = (pool: string[]) => pool.slice(0, 32);
  * Moves each mover into the busy column once, untimed: the measured moves are then all within
  * that column (and none pays for leaving the column it was created in).
  */
-export async function moveIntoBusyColumn(origin: string, pool: string[], n: number): Promise<void> {
+export async function moveIntoBusyColumn(origin: string, headers: Record<string, string>, pool: string[], n: number): Promise<void> {
   for (const key of movers(pool)) {
     const res = await fetch(`${origin}/odata/Task(${key})/MoveTaskItem`, {
-      method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ taskItemStatusId: BUSY_STATUS, afterTaskItemId: busyColumnMiddleCard(n) }),
+      method: 'POST', headers, body: JSON.stringify({ taskItemStatusId: BUSY_STATUS, afterTaskItemId: busyColumnMiddleCard(n) }),
     });
     await res.arrayBuffer();
     if (!res.ok) return;

@@ -4,6 +4,19 @@ import type { AppConfig } from '../config/app-config';
 import { dataSourceOptions, runMigrations } from './data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import { seedDemoData } from './seed/demo-seed';
+import { createApiToken } from '../features/access/tokens';
+import { SYSTEM_CONTACT_ID } from '../features/shared/caller';
+
+/**
+ * A fresh embedded install gets an administrator token, printed once: the first start is the
+ * only time it can be seen (only its hash is stored).
+ */
+async function printFirstAdminToken(ds: DataSource, logger: Logger): Promise<void> {
+  const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM api_token WHERE "Name" = 'first-start'`);
+  if (n > 0) return;
+  const { token } = await createApiToken(ds.manager, SYSTEM_CONTACT_ID, 'first-start');
+  logger.log(`Administrator token (shown once; keep it): ${token}`);
+}
 
 export interface PreparedDatabase {
   url: string;
@@ -29,7 +42,8 @@ export async function prepareDatabase(config: AppConfig, logger = new Logger('Da
       await ds.initialize();
       try {
         if (config.migrateOnStart) await runMigrations(ds);
-        if (config.seedDemo && (await seedDemoData(ds))) logger.log('Loaded the demo data');
+        if (config.seedDemo && (await seedDemoData(ds))) logger.log('Loaded the demo data (demo tokens: see the README)');
+        if (embedded) await printFirstAdminToken(ds, logger);
       } finally {
         await ds.destroy();
       }

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { createApiToken } from '../../features/access/tokens';
 
 /** Fixed keys, so the README's examples work on every fresh install. */
 export const DEMO = {
@@ -73,6 +74,19 @@ export async function seedDemoData(dataSource: DataSource): Promise<boolean> {
       SELECT md5('demo-task-' || i)::uuid, ($1::uuid[])[1 + (i + 4) % 8], (i % 3) + 1 FROM generate_series(1, 200) i WHERE i % 5 = 0`, [DEMO.contacts]);
     await m.query(`INSERT INTO task_follower ("TaskItemId", "ContactId")
       SELECT md5('demo-task-' || i)::uuid, ($1::uuid[])[1 + (i + 2) % 8] FROM generate_series(1, 200) i WHERE i % 6 = 0`, [DEMO.contacts]);
+    // Roles: Ada administers everything, Ed edits and Vera views every demo project; the rest
+    // are editors of the project they work in.
+    await m.query(`UPDATE contact SET "IsAdmin" = true WHERE "ContactId" = $1`, [DEMO.contacts[0]]);
+    await m.query(`INSERT INTO project_member ("ProjectId", "ContactId", "Role")
+      SELECT p, c, r FROM unnest($1::uuid[]) p,
+        (VALUES ($2::uuid, 'Admin'), ($3::uuid, 'Editor'), ($4::uuid, 'Viewer')) AS x(c, r)`,
+      [DEMO.projects, DEMO.contacts[0], DEMO.contacts[1], DEMO.contacts[2]]);
+    await m.query(`INSERT INTO project_member ("ProjectId", "ContactId", "Role")
+      SELECT ($1::uuid[])[1 + i % 3], c, 'Editor' FROM unnest($2::uuid[]) WITH ORDINALITY AS x(c, i)`, [DEMO.projects, DEMO.contacts.slice(3)]);
+    for (const [i, token] of DEMO_TOKENS.entries()) await createApiToken(m, DEMO.contacts[i], 'demo', token);
     return true;
   });
 }
+
+/** Documented demo tokens (README), one per role: demo data only, never for production. */
+export const DEMO_TOKENS = ['demo-admin-token', 'demo-editor-token', 'demo-viewer-token'];

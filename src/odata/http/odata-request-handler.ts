@@ -517,6 +517,13 @@ export class ODataRequestHandler {
     return (await insertRows(manager, type, [values]))[0];
   }
 
+  private async existsAtAll(manager: EntityManager, type: EdmEntityType, key: Record<string, unknown>): Promise<boolean> {
+    const params = new SqlParams();
+    const where = keyScope(type, key)('e0', params, new AliasGenerator());
+    const rows = await manager.createQueryBuilder().select('1', 'x').from(type.table, 'e0').where(where).setParameters(params.values).getRawMany();
+    return rows.length > 0;
+  }
+
   /** Locks the row (if the caller may see it) and checks If-Match; returns it, or undefined when absent. */
   private async lockAndCheck(req: ODataRequest, manager: EntityManager, target: EntityTarget): Promise<Record<string, unknown> | undefined> {
     const type = target.type;
@@ -553,7 +560,8 @@ export class ODataRequestHandler {
       const before = await this.lockAndCheck(req, manager, target);
       if (!before) {
         // Upsert: PATCH/PUT to an absent key creates it (If-Match prevents that, see above).
-        // A key that exists but is out of the caller's sight is a conflict, never a second row.
+        // A key that exists but is out of the caller's sight is "not found", never a second row.
+        if (await this.existsAtAll(manager, type, key)) throw ODataError.notFound(`${type.setName} not found`);
         const values = validateBody(type, body, 'create');
         await this.writeValidators.get(type.setName)?.(values, 'create');
         Object.assign(values, key);

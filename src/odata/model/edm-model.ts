@@ -25,8 +25,10 @@ export interface EdmProperty {
   /** The database fills it when absent on insert (DEFAULT). */
   hasDefault: boolean;
   maxLength?: number;
-  /** A $compute property: SQL over the request's root alias instead of a column. */
+  /** SQL over the request's root alias instead of a column ($compute, or a per-caller value). */
   expression?: string;
+  /** Defined by the request's $compute: returned only when $select names it. */
+  queryComputed?: boolean;
   /** A declared dynamic property of an open type: its value is in the type's jsonb column. */
   dynamic?: boolean;
 }

@@ -20,7 +20,7 @@ export function withComputed(type: EdmEntityType, items: ComputeItem[] | undefin
     if (t.type === 'null') throw ODataError.badRequest(`$compute '${item.alias}' has no type`, '$compute', ErrorCode.BadQueryOption);
     const p = {
       name: item.alias, column: item.alias, type: t.type, collection: false, nullable: true, computed: true,
-      immutable: false, isKey: false, hasDefault: true, expression: t.sql,
+      immutable: false, isKey: false, hasDefault: true, expression: t.sql, queryComputed: true,
     };
     properties.push(p);
     property.set(item.alias, p);

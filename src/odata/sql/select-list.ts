@@ -57,7 +57,7 @@ export function rowColumns(type: EdmEntityType, alias: string, options: QueryOpt
 /** The selected structural properties (keys always included; $compute ones only when selected). */
 function selectedProperties(type: EdmEntityType, select: string[] | undefined): EdmProperty[] {
   // Dynamic properties come with the open type's jsonb column (rowJsonSql), not as columns.
-  if (!select || select.includes('*')) return type.properties.filter((p) => !p.dynamic && (!p.expression || select?.includes(p.name)));
+  if (!select || select.includes('*')) return type.properties.filter((p) => !p.dynamic && (!p.queryComputed || select?.includes(p.name)));
   const names = new Set<string>(type.keys.map((k) => k.name));
   for (const s of select) {
     if (s.includes('/')) throw ODataError.notImplemented(`Selecting paths ('${s}') is not supported`);
