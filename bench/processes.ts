@@ -1,7 +1,7 @@
 /** The service and the floor as child processes, and the service's memory read from /proc. */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -36,6 +36,8 @@ export interface Child {
   /** Sent with every request (the service's credentials). */
   headers: Record<string, string>;
   output: () => string;
+  /** How the process ended, if it has (exit code or signal, and its last output). */
+  exited: () => string | undefined;
   stop: () => Promise<void>;
 }
 
@@ -64,12 +66,17 @@ async function start(what: string, args: string[], env: Record<string, string>, 
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const origin = `http://127.0.0.1:${port}`;
+  let ended: string | undefined;
+  child.once('exit', (code, signal) => {
+    ended = `${what} exited (${signal ?? `code ${code}`}); its last output:\n${log.slice(-1500)}`;
+  });
   await waitUntil(async () => (await fetch(origin + readyPath)).status < 500, child, what, () => log);
   return {
     pid: child.pid!,
     origin,
     headers,
     output: () => log,
+    exited: () => ended,
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
@@ -89,10 +96,24 @@ async function start(what: string, args: string[], env: Record<string, string>, 
  */
 export const SERVICE_SETTINGS = 'ADMIN_TOKEN (Bearer, made per run), RATE_LIMIT_PER_MINUTE=0, SEED_DEMO=0, MIGRATE_ON_START=1, LOG_LEVEL=warn; everything else default';
 
-/** The built service (dist/src/main.js) on DATABASE_URL, no demo data. */
+let serviceMain = 'dist/src/main.js';
+
+/**
+ * Runs the service from a copy of dist/ taken now (in ./.bench-data/service-dist): a build
+ * started meanwhile (deleteOutDir) must not pull files from under the running service.
+ */
+export function snapshotServiceBuild(): string {
+  const target = resolve(ROOT, '.bench-data', 'service-dist');
+  rmSync(target, { recursive: true, force: true });
+  cpSync(resolve(ROOT, 'dist'), target, { recursive: true });
+  serviceMain = resolve(target, 'src', 'main.js');
+  return serviceMain;
+}
+
+/** The built service (dist/src/main.js, or its snapshot) on DATABASE_URL, no demo data. */
 export function startService(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<Child> {
   const token = randomBytes(24).toString('hex');
-  return start('the service', ['dist/src/main.js'], {
+  return start('the service', [serviceMain], {
     DATABASE_URL: databaseUrl, HOST: '127.0.0.1', SEED_DEMO: '0', MIGRATE_ON_START: '1', LOG_LEVEL: 'warn',
     ADMIN_TOKEN: token, RATE_LIMIT_PER_MINUTE: '0', ...extraEnv,
   }, '/odata/', { authorization: `Bearer ${token}` });

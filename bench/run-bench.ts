@@ -17,7 +17,7 @@ import { Expected, expectedFeedRows, expectedRead } from './expected-answers';
 import { ExplainTarget, disableAutoExplain, enableAutoExplain, explainFloorSql, explainThroughService } from './explain';
 import { FloorSql } from './floor-server';
 import { holdsDataset, loadDataset } from './load-dataset';
-import { Child, SERVICE_SETTINGS, memoryOf, startFloor, startService } from './processes';
+import { Child, SERVICE_SETTINGS, memoryOf, snapshotServiceBuild, startFloor, startService } from './processes';
 import { FEED_CASES, MILLION_EXPECTED, WRITE_CASES, readCases } from './query-mix';
 import { renderResults, writeBenchmarksMd } from './report';
 import type { BenchResults, FeedResult, ReadResult, WriteResult } from './results';
@@ -136,6 +136,7 @@ async function main(): Promise<void> {
     log('Building the service (npm run build)');
     if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
   }
+  snapshotServiceBuild();
 
   const db = await openBenchDatabase();
   let service: Child | undefined;
@@ -163,12 +164,25 @@ async function main(): Promise<void> {
     const fullText = Number((await client.query(
       `SELECT count(*) AS c FROM information_schema.columns WHERE table_name IN ('task', 'task_item_note') AND column_name = 'SearchVector'`,
     )).rows[0].c) === 2;
-    floor = await startFloor(db.url, {
+    const floorEnv = {
       BENCH_TASKS: String(n), FLOOR_COLUMNS: JSON.stringify(columns.task), FLOOR_NOTE_COLUMNS: JSON.stringify(columns.note), FLOOR_POOL_SIZE: '10',
       FLOOR_FULL_TEXT: fullText ? '1' : '0',
-    });
+    };
+    floor = await startFloor(db.url, floorEnv);
     log(`Service at ${service.origin} (pid ${service.pid}), floor at ${floor.origin}; ${columns.task.length} task properties`);
     const ctx: BenchContext = { n, seconds: args.seconds, connections: args.connections, service, floor, client, problems, log };
+    /** After each case: a server that died is reported (with its last output) and started again. */
+    const revive = async (after: string) => {
+      for (const who of ['service', 'floor'] as const) {
+        const ended = ctx[who].exited();
+        if (!ended) continue;
+        problems.push(`during ${after}: ${ended}`);
+        log(`  ${who.toUpperCase()} DIED during ${after}; starting it again`);
+        ctx[who] = who === 'service' ? await startService(db.url) : await startFloor(db.url, floorEnv);
+      }
+      service = ctx.service;
+      floor = ctx.floor;
+    };
 
     // Feeds first: the full pull also finds the deep page's link on each server.
     const deepCase = reads.find((c) => c.deepPage);
@@ -183,6 +197,7 @@ async function main(): Promise<void> {
       } catch (e) {
         problems.push(`${c.id}: ${errorText(e)}`);
       }
+      await revive(c.id);
     }
 
     const readResults: ReadResult[] = [];
@@ -195,10 +210,11 @@ async function main(): Promise<void> {
       } catch (e) {
         problems.push(`${c.id}: ${errorText(e)}`);
       }
+      await revive(c.id);
     }
 
-    const writeResults: WriteResult[] = args.writes ? await runWrites(ctx, WRITE_CASES.filter((w) => want(w.id))) : [];
-    const hwmMb = memoryOf(service.pid).hwm;
+    const writeResults: WriteResult[] = args.writes ? await runWrites(ctx, WRITE_CASES.filter((w) => want(w.id)), revive) : [];
+    const hwmMb = memoryOf(ctx.service.pid).hwm;
 
     let plans: BenchResults['plans'] = [];
     if (args.explain) {

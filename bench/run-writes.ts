@@ -39,7 +39,7 @@ async function runWrite(ctx: BenchContext, c: WriteCase, state: Parameters<typeo
   return w;
 }
 
-export async function runWrites(ctx: BenchContext, cases: WriteCase[]): Promise<WriteResult[]> {
+export async function runWrites(ctx: BenchContext, cases: WriteCase[], revive: (after: string) => Promise<void>): Promise<WriteResult[]> {
   const out: WriteResult[] = [];
   const run = Math.floor(Math.random() * 0xffff);
   const mark = await changeLogMark(ctx.client);
@@ -52,6 +52,7 @@ export async function runWrites(ctx: BenchContext, cases: WriteCase[]): Promise<
       } catch (e) {
         ctx.problems.push(`${c.id}: ${errorText(e)}`);
       }
+      await revive(c.id);
     }
   } finally {
     await settle(ctx.client);

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { ODataRequest, ODataResponse } from '../http/odata-request';
@@ -158,6 +159,12 @@ export class BatchRunner {
       });
       const location = res.headers.Location ?? res.headers['OData-EntityId'];
       if (location?.startsWith(outer.serviceRoot)) created.set(part.id, location.slice(outer.serviceRoot.length));
+      if (res.body instanceof Readable) {
+        // A streamed feed inside a batch: the part needs the whole text.
+        let text = '';
+        for await (const chunk of res.body) text += chunk;
+        res.body = text;
+      }
       let resBody: unknown = res.body;
       if (typeof res.body === 'string' && (res.headers['Content-Type'] ?? '').includes('json')) resBody = JSON.parse(res.body);
       else if (Buffer.isBuffer(res.body)) resBody = res.body.toString('utf8');

@@ -90,7 +90,10 @@ export function mountODataRoutes(
     const seconds = (performance.now() - started) / 1000;
     const resource = resourceOf(path);
     (request.raw as { odataResource?: string }).odataResource = resource;
-    opts.observe?.({ resource, method: request.method, status: response.status, seconds, rows: response.meta?.rows, batchSize: response.meta?.batchSize });
+    // Observed when the response is finished: a streamed feed counts its rows as it goes.
+    reply.raw.once('finish', () => {
+      opts.observe?.({ resource, method: request.method, status: response.status, seconds: (performance.now() - started) / 1000, rows: response.meta?.rows, batchSize: response.meta?.batchSize });
+    });
     reply.code(response.status);
     for (const [k, v] of Object.entries(response.headers)) reply.header(k, v);
     // Where the time went (PostgREST-style), visible in browser dev tools.
@@ -98,7 +101,7 @@ export function mountODataRoutes(
     if (response.meta?.dbMs !== undefined) timing.unshift(`db;dur=${response.meta.dbMs.toFixed(1)}`);
     reply.header('Server-Timing', timing.join(', '));
     if (request.method === 'HEAD' || response.body === undefined) return reply.send();
-    return reply.send(response.body instanceof Readable ? response.body : response.body);
+    return reply.send(response.body);
   };
 
   const methods = ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'] as any;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode, ODataError } from '../errors/odata-error';
 import { fromPostgresError } from '../errors/postgres-errors';
@@ -342,36 +344,109 @@ export class ODataRequestHandler {
     if (target.via) await this.ensureExists(manager, target.via.parent, this.scope(req));
     if (query.apply) return this.readApply(req, manager, target, query, n);
     const page = this.pageSize(n);
+    const omitNulls = (n.prefer.get('omit-values') ?? '').toLowerCase() === 'nulls';
     const plan = buildSelect(manager.connection, {
-      model: this.model, type: target.type, query, metadata: n.metadata, scopes: target.scopes, pageSize: page.size, limits: this.limitsFor(), scope: this.scope(req), callerProperties: this.callerProperties(req),
+      model: this.model, type: target.type, query, metadata: n.metadata, scopes: target.scopes, pageSize: page.size, limits: this.limitsFor(),
+      scope: this.scope(req), callerProperties: this.callerProperties(req), omitNulls, pageDigest: query.expand.length === 0,
     });
+    const applied = [page.applied, omitNulls ? 'omit-values=nulls' : undefined].filter(Boolean).join(', ');
+    const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
+    if (applied) headers['Preference-Applied'] = applied;
+
+    // Top-level reads stream the page from a cursor as it is written; inside a $batch change set
+    // the rows are read in the batch's transaction and framed in memory (one page at most).
     const started = performance.now();
-    const rows: Row[] = await manager.query(plan.sql, plan.parameters);
+    const source = req.transaction ? undefined : await this.openCursor(plan.sql, plan.parameters);
+    const rows: AsyncIterator<Row> = source ? source.rows : (await manager.query(plan.sql, plan.parameters) as Row[])[Symbol.iterator]() as unknown as AsyncIterator<Row>;
+    let first: IteratorResult<Row>;
+    try {
+      first = await rows.next();
+    } catch (e) {
+      await source?.close();
+      throw e;
+    }
     const dbMs = performance.now() - started;
-    const hasMore = rows.length > plan.pageSize && (plan.remaining === undefined || plan.remaining > plan.pageSize);
-    const pageRows = rows.slice(0, plan.pageSize);
+    const firstRow = first.done ? undefined : first.value;
 
     let count: string | undefined;
     if (query.count) {
-      if (rows.length) count = rows[0].count;
+      if (firstRow) count = firstRow.count;
       else {
         const c = buildCount(manager.connection, { model: this.model, type: target.type, query, scopes: target.scopes, limits: this.limitsFor(), scope: this.scope(req) });
         count = (await manager.query(c.sql, c.parameters))[0].count;
       }
     }
-    let nextLink: string | undefined;
-    if (hasMore) {
-      const last = pageRows[pageRows.length - 1];
-      const after = Array.from({ length: plan.sortKeys }, (_, i) => last[`k${i}`] ?? null);
-      nextLink = `${req.serviceRoot}${req.path}?${nextQueryString(req.search, encodeSkipToken({ after, served: plan.served + pageRows.length }))}`;
+    // The page's ETag: its rows' versions and the count (Power BI re-reads pages; 304 then).
+    if (firstRow?.digest !== undefined) {
+      const etag = `W/"p${createHash('sha1').update(`${firstRow.digest}|${count ?? ''}|${req.search}`).digest('base64url').slice(0, 22)}"`;
+      headers.ETag = etag;
+      const ifNoneMatch = req.headers['if-none-match'];
+      if (ifNoneMatch && matchesEtag(ifNoneMatch, etag)) {
+        await source?.close();
+        return { status: 304, headers: { ETag: etag } };
+      }
     }
     const head: string[] = [];
     if (n.metadata !== 'none') head.push(`"@odata.context":${JSON.stringify(collectionContext(req.serviceRoot, target.type, query))}`);
     if (count !== undefined) head.push(`"@odata.count":${Number(count)}`);
-    const body = `{${head.join(',')}${head.length ? ',' : ''}"value":[${pageRows.map((r) => r.j).join(',')}]${nextLink ? `,"@odata.nextLink":${JSON.stringify(nextLink)}` : ''}}`;
-    const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
-    if (page.applied) headers['Preference-Applied'] = page.applied;
-    return { status: 200, headers, body, meta: { rows: pageRows.length, dbMs } };
+    const open = `{${head.join(',')}${head.length ? ',' : ''}"value":[`;
+    const meta = { rows: 0, dbMs };
+    const nextLinkAfter = (last: Row, served: number) => {
+      const after = Array.from({ length: plan.sortKeys }, (_, i) => last[`k${i}`] ?? null);
+      return `${req.serviceRoot}${req.path}?${nextQueryString(req.search, encodeSkipToken({ after, served: plan.served + served }))}`;
+    };
+    const moreWanted = plan.remaining === undefined || plan.remaining > plan.pageSize;
+
+    async function* frame(): AsyncGenerator<string> {
+      try {
+        yield open;
+        let served = 0;
+        let last: Row | undefined;
+        let next = first;
+        while (!next.done) {
+          if (served === plan.pageSize) {
+            // the one row beyond the page: there is a next page
+            yield `]${moreWanted ? `,"@odata.nextLink":${JSON.stringify(nextLinkAfter(last!, served))}` : ''}}`;
+            meta.rows = served;
+            return;
+          }
+          yield served === 0 ? next.value.j : `,${next.value.j}`;
+          last = next.value;
+          served++;
+          next = await rows.next();
+        }
+        meta.rows = served;
+        yield ']}';
+      } finally {
+        await source?.close();
+      }
+    }
+    if (source) return { status: 200, headers, body: Readable.from(frame(), { objectMode: false }), meta };
+    let body = '';
+    for await (const chunk of frame()) body += chunk;
+    return { status: 200, headers, body, meta };
+  }
+
+  /** Rows of one statement from a server-side cursor, on a connection held until close(). */
+  private async openCursor(sql: string, parameters: unknown[]): Promise<{ rows: AsyncIterator<Row>; close(): Promise<void> }> {
+    const runner = this.dataSource.createQueryRunner('slave');
+    let closed = false;
+    try {
+      const stream = await runner.stream(sql, parameters);
+      const rows = (stream as unknown as AsyncIterable<Row>)[Symbol.asyncIterator]();
+      return {
+        rows,
+        close: async () => {
+          if (closed) return;
+          closed = true;
+          stream.destroy();
+          await runner.release();
+        },
+      };
+    } catch (e) {
+      await runner.release();
+      throw e;
+    }
   }
 
   /** $apply results: rows of group values and aggregates, nested for navigation paths. */

@@ -42,6 +42,10 @@ export interface SelectInput {
   scope?: ReadScope;
   /** Properties whose SQL depends on the caller (e.g. permission flags). */
   callerProperties?: (type: EdmEntityType, alias: string, params: SqlParams) => Record<string, string>;
+  /** Prefer: omit-values=nulls: leave null properties out of the JSON. */
+  omitNulls?: boolean;
+  /** Add a digest of the page's row versions to every row (the page's ETag). */
+  pageDigest?: boolean;
 }
 
 /** The type with some properties' values computed per caller (SQL over the root alias). */
@@ -114,7 +118,7 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
   const sctx = { model, params, aliases, metadata: input.metadata, maxExpandDepth: input.limits.maxExpandDepth, maxInList: input.limits.maxInList, scope: input.scope };
   const outer = dataSource
     .createQueryBuilder()
-    .select(`CAST(${rowJsonSql(type, root, query, sctx)} AS text)`, 'j')
+    .select(input.omitNulls ? `CAST(json_strip_nulls(CAST(${rowJsonSql(type, root, query, sctx)} AS json)) AS text)` : `CAST(${rowJsonSql(type, root, query, sctx)} AS text)`, 'j')
     .from((inner) => {
       inner.select(`${root}.*`).from(type.table, root);
       keys.forEach((k, i) => inner.addSelect(k.sql, `__o${i}`));
@@ -128,6 +132,10 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
   // Sort key values as text, for the next $skiptoken.
   keys.forEach((_, i) => outer.addSelect(`CAST(${root}.${ident('__o' + i)} AS text)`, `k${i}`));
   if (type.etagColumn) outer.addSelect(`CAST(${root}.${ident(type.etagColumn)} AS text)`, 'etag');
+  if (input.pageDigest && type.etagColumn && !input.single) {
+    // Order-independent: any change to a row on the page gives it a new, higher version.
+    outer.addSelect(`CAST(count(*) OVER () AS text) || '-' || CAST(sum(CAST(${root}.${ident(type.etagColumn)} AS numeric)) OVER () AS text)`, 'digest');
+  }
   if (query.count && !input.single) {
     // An uncorrelated subquery: PostgreSQL runs it once (InitPlan), still one statement.
     outer.addSelect(`(SELECT count(*) FROM ${ident(type.table)} ${root} ${filterWhere.length ? 'WHERE ' + filterWhere.join(' AND ') : ''})`, 'count');
