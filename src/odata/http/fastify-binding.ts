@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import compress from '@fastify/compress';
+import * as zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { ErrorCode, ODataError } from '../errors/odata-error';
@@ -49,6 +51,8 @@ export function mountODataRoutes(
 ): void {
   // An encapsulated plugin: its body parsers and error handler apply to the OData root only.
   root.register(async (fastify) => {
+  // gzip/brotli when asked; brotli at a quality that keeps up with a streamed feed.
+  await fastify.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'], brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } } });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: opts.bodyLimit }, (_req, body, done) => done(null, body));
 
@@ -58,7 +62,9 @@ export function mountODataRoutes(
     const q = url.indexOf('?');
     const fullPath = q < 0 ? url : url.slice(0, q);
     const search = q < 0 ? '' : url.slice(q + 1);
-    const host = request.headers.host ?? 'localhost';
+    // Behind a reverse proxy (TRUST_PROXY) host and protocol come from X-Forwarded-*, so
+    // nextLinks and Locations point where the client can follow them.
+    const host = request.host ?? 'localhost';
     const path = fullPath.slice(opts.prefix.length);
     let caller: Caller | undefined;
     try {

@@ -4,6 +4,7 @@ import { EdmModel, qualified } from './edm-model';
 export const CORE_VOCABULARY = [
   { uri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml', namespace: 'Org.OData.Core.V1', alias: 'Core' },
   { uri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.xml', namespace: 'Org.OData.Capabilities.V1', alias: 'Capabilities' },
+  { uri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Aggregation.V1.xml', namespace: 'Org.OData.Aggregation.V1', alias: 'Aggregation' },
 ];
 
 /** One annotation in a shape both CSDL writers understand: primitives, arrays, records. */
@@ -20,12 +21,18 @@ export function annotationsOf(model: EdmModel): Map<string, ModelAnnotation[]> {
   const result = new Map<string, ModelAnnotation[]>();
   const container = qualified(model, model.containerName);
   result.set(container, [
+    // BI tools fold aggregations into the request when they see this.
+    { term: 'Aggregation.ApplySupported', value: { Transformations: ['filter', 'groupby', 'aggregate'], Rollup: { $EnumMember: 'Aggregation.RollupType/None' } } },
+    { term: 'Capabilities.KeyAsSegmentSupported', value: false },
     { term: 'Capabilities.BatchSupported', value: true },
     { term: 'Capabilities.BatchSupport', value: { Supported: true, ContinueOnErrorSupported: true, ReferencesInRequestBodiesSupported: true, ReferencesAcrossChangeSetsSupported: true, SupportedFormats: ['multipart/mixed', 'application/json'] } },
   ]);
   for (const t of model.entityTypes) {
     const list: ModelAnnotation[] = [
       { term: 'Capabilities.CountRestrictions', value: { Countable: true } },
+      { term: 'Capabilities.FilterRestrictions', value: { Filterable: true } },
+      { term: 'Capabilities.SortRestrictions', value: { Sortable: true } },
+      { term: 'Capabilities.ExpandRestrictions', value: { Expandable: t.navigation.size > 0 } },
       { term: 'Capabilities.TopSupported', value: true },
       { term: 'Capabilities.SkipSupported', value: true },
       { term: 'Capabilities.SearchRestrictions', value: { Searchable: t.searchable.length > 0 } },

@@ -82,7 +82,7 @@ export function toCsdlJson(model: EdmModel): Record<string, unknown> {
 
   const annotations: Record<string, Record<string, unknown>> = {};
   for (const [target, list] of annotationsOf(model)) {
-    annotations[target] = Object.fromEntries(list.map((a) => [`@${a.term}`, a.value]));
+    annotations[target] = Object.fromEntries(list.map((a) => [`@${a.term}`, jsonAnnotationValue(a.value)]));
   }
   schema.$Annotations = annotations;
 
@@ -92,4 +92,14 @@ export function toCsdlJson(model: EdmModel): Record<string, unknown> {
     $Reference: Object.fromEntries(CORE_VOCABULARY.map((v) => [v.uri, { $Include: [{ $Namespace: v.namespace, $Alias: v.alias }] }])),
     [model.namespace]: schema,
   };
+}
+
+/** CSDL JSON writes enumeration members as their names: {$EnumMember: 'NS.Type/None'} -> 'None'. */
+function jsonAnnotationValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(jsonAnnotationValue);
+  if (v && typeof v === 'object') {
+    if ('$EnumMember' in v) return String((v as { $EnumMember: string }).$EnumMember).split('/').pop();
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonAnnotationValue(x)]));
+  }
+  return v;
 }
