@@ -49,6 +49,7 @@ const schema = z
     ODATA_MAX_BATCH_REQUESTS: int(1).default(1000),
     STATEMENT_TIMEOUT_MS: int(0).default(30_000),
     DB_POOL_SIZE: int(1, 1000).default(10),
+    DB_POOL_WAIT_MS: int(1).default(5_000),
     BODY_LIMIT_BYTES: int(1024).default(10 * 1024 * 1024),
   })
   .strict();
@@ -64,6 +65,8 @@ export interface AppConfig {
   logLevel: string;
   statementTimeoutMs: number;
   dbPoolSize: number;
+  /** How long a request waits for a free database connection before answering 503. */
+  dbPoolWaitMs: number;
   bodyLimitBytes: number;
   /** Replicas for reads outside transactions; writes and transactional reads use DATABASE_URL. */
   databaseReadUrls: string[];
@@ -134,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: c.LOG_LEVEL,
     statementTimeoutMs: c.STATEMENT_TIMEOUT_MS,
     dbPoolSize: c.DB_POOL_SIZE,
+    dbPoolWaitMs: c.DB_POOL_WAIT_MS,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
     databaseReadUrls: c.DATABASE_READ_URLS ? c.DATABASE_READ_URLS.split(',').map((u) => u.trim()) : [],
     metrics: { token: c.METRICS_TOKEN, allow: c.METRICS_ALLOW.split(',').map((a) => a.trim()).filter(Boolean) },

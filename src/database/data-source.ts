@@ -7,6 +7,8 @@ export interface PoolOptions {
   /** Read replicas: TypeORM sends reads outside transactions there ('slave' query runners). */
   readUrls?: string[];
   poolSize?: number;
+  /** A request waits at most this long for a connection (then 503 with Retry-After). */
+  poolWaitMs?: number;
   statementTimeoutMs?: number;
   applicationName?: string;
 }
@@ -29,7 +31,7 @@ export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSour
     poolSize: pool.poolSize ?? 10,
     // Session settings for every pooled connection: UTC (DateTimeOffset values are returned in
     // UTC), and the per-statement time limit.
-    extra: { options: settings.join(' '), max: pool.poolSize ?? 10 },
+    extra: { options: settings.join(' '), max: pool.poolSize ?? 10, connectionTimeoutMillis: pool.poolWaitMs ?? 5000 },
   };
 }
 
@@ -38,7 +40,10 @@ export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSour
  * The lock is held on a connection of its own, outside the pool the migrations use.
  */
 export async function runMigrations(dataSource: DataSource): Promise<void> {
-  const lock = new Client({ connectionString: (dataSource.options as { url: string }).url });
+  const options = dataSource.options as { url?: string; replication?: { master: { url?: string } } };
+  const url = options.url ?? options.replication?.master.url;
+  if (!url) throw new Error('runMigrations needs a DataSource configured with a URL');
+  const lock = new Client({ connectionString: url, application_name: 'odata-tasks:migrations' });
   await lock.connect();
   try {
     await lock.query(`SELECT pg_advisory_lock(hashtext('odata-tasks:migrations'))`);

@@ -93,6 +93,11 @@ describe('readiness follows the database', () => {
     expect(down.status).toBe(503);
     expect(Date.now() - t0).toBeLessThan(3000);
     expect((await fetch(`${app.baseUrl}/health/live`)).status).toBe(200);
+    // requests fail fast with 503 and Retry-After, never 500
+    const during = await fetch(`${app.baseUrl}/odata/Task/$count`, { headers: ADMIN_HEADERS });
+    expect(during.status).toBe(503);
+    expect(during.headers.get('retry-after')).toEqual(expect.any(String));
+    expect((await during.json() as any).error.code).toEqual(expect.any(String));
     await pg.start();
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i++) {
@@ -102,6 +107,42 @@ describe('readiness follows the database', () => {
     expect(status).toBe(200);
     expect((await fetch(`${app.baseUrl}/odata/Task/$count`, { headers: ADMIN_HEADERS })).status).toBe(200);
   }, 60000);
+});
+
+describe('backpressure', () => {
+  it('a saturated pool answers 503 with Retry-After after a bounded wait, then recovers', async () => {
+    const app = await startTestApp({ env: { DB_POOL_SIZE: '1', DB_POOL_WAIT_MS: '200', RATE_LIMIT_PER_MINUTE: '0' } });
+    try {
+      const held = app.dataSource.createQueryRunner();
+      await held.connect(); // the only connection, busy
+      const r = await fetch(`${app.baseUrl}/odata/Task/$count`, { headers: ADMIN_HEADERS });
+      expect(r.status).toBe(503);
+      expect(r.headers.get('retry-after')).toBe('2');
+      await held.release();
+      expect((await fetch(`${app.baseUrl}/odata/Task/$count`, { headers: ADMIN_HEADERS })).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a query past STATEMENT_TIMEOUT_MS is cancelled in PostgreSQL and named in the error', async () => {
+    const app = await startTestApp({ env: { STATEMENT_TIMEOUT_MS: '50', RATE_LIMIT_PER_MINUTE: '0' } });
+    try {
+      const c = new Client({ connectionString: app.databaseUrl });
+      await c.connect();
+      await c.query(`SET session_replication_role = replica`); // bulk data without triggers
+      await c.query(`INSERT INTO task ("Name") SELECT 'slow ' || i FROM generate_series(1, 150000) i`);
+      await c.end();
+      const r = await fetch(`${app.baseUrl}/odata/Task?$apply=groupby((Name),aggregate($count as N))&$orderby=N desc`, { headers: ADMIN_HEADERS });
+      expect(r.status).toBe(503);
+      expect(((await r.json()) as any).error.message).toMatch(/STATEMENT_TIMEOUT_MS/);
+      // cancelled in PostgreSQL, not only abandoned in Node: nothing of the request is still running
+      const active = await app.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%GROUP BY%' AND pid <> pg_backend_pid()`);
+      expect(active[0].n).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 describe('migrations and replicas', () => {

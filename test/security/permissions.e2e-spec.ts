@@ -160,7 +160,9 @@ describe('permissions', () => {
   it('the change stream carries only the caller\'s projects', async () => {
     const s = await SseClient.open(`${app.baseUrl}/odata/$events`, { Authorization: `Bearer ${ids.tokens.outsider}` });
     expect(s.status).toBe(200);
-    expect((await fetch(`${app.baseUrl}/odata/$events`)).status).toBe(401);
+    const anonymous = await fetch(`${app.baseUrl}/odata/$events`);
+    expect(anonymous.status).toBe(401);
+    await anonymous.text();
     await root.patch(`Task(${ids.tA.TaskItemId})`, { Name: 'alpha changed' });
     await root.patch(`Task(${ids.tB.TaskItemId})`, { Name: 'beta changed' });
     await s.waitFor((e) => e.data.key === ids.tB.TaskItemId);
@@ -221,6 +223,7 @@ describe('limits and transport security', () => {
       expectODataError(big, 413);
       const keyed = await fetch(`${other.baseUrl}/odata/Task/$count?api_key=test-admin-token-0123456789`);
       expect(keyed.status).toBe(401); // api_key is off by default
+      await keyed.text();
     } finally {
       await other.close();
     }
@@ -229,7 +232,9 @@ describe('limits and transport security', () => {
     expect(meta.headers.get('x-content-type-options')).toBe('nosniff');
     const pre = await fetch(`${app.baseUrl}/odata/Task`, { method: 'OPTIONS', headers: { Origin: 'https://board.example', 'Access-Control-Request-Method': 'PATCH' } });
     expect(pre.headers.get('access-control-allow-origin')).toBe('https://board.example');
+    await pre.text();
     const keyed = await fetch(`${app.baseUrl}/odata/$metadata?api_key=test-admin-token-0123456789`);
     expect(keyed.status).toBe(200);
+    await keyed.text();
   });
 });

@@ -31,7 +31,11 @@ export async function startTestApp(opts: { env?: Record<string, string>; config?
     dataSource: app.get<DataSource>(getDataSourceToken()),
     databaseUrl: db.url,
     close: async () => {
+      // As main.ts does with its deadline: connections a test left unread do not hold the close.
+      const server = app.getHttpServer();
+      const force = setTimeout(() => server.closeAllConnections(), 3000);
       await app.close();
+      clearTimeout(force);
       await db.drop();
     },
   };

@@ -16,9 +16,15 @@ export type ConstraintTargets = (constraint: string) => string | undefined;
  * SQLSTATE -> ODataError. Anything not listed is not the client's fault and stays a 500
  * (logged by the exception filter).
  */
+/** The database cannot be reached or the pool is exhausted: not the client's fault, but temporary. */
+const UNAVAILABLE = /timeout exceeded when trying to connect|Connection terminated|connection error|terminating connection|ECONNREFUSED|ECONNRESET|the database system is (starting up|shutting down)/i;
+
 export function fromPostgresError(err: unknown, targetOf?: ConstraintTargets): ODataError | undefined {
   const e = err as PgError;
   const state = e?.code;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(String(state)) || (typeof e?.message === 'string' && UNAVAILABLE.test(e.message))) {
+    return new ODataError(503, ErrorCode.ServiceUnavailable, 'The database is busy or not available right now; retry shortly', undefined, undefined, { 'Retry-After': '2' });
+  }
   if (typeof state !== 'string' || state.length !== 5) return undefined;
   const target = e.constraint ? targetOf?.(e.constraint) : undefined;
   switch (state) {
@@ -55,7 +61,7 @@ export function fromPostgresError(err: unknown, targetOf?: ConstraintTargets): O
     case '22012':
       return new ODataError(400, ErrorCode.BadLiteral, 'Division by zero');
     case '57014':
-      return new ODataError(503, ErrorCode.Timeout, 'The query took longer than the statement timeout and was cancelled', undefined, undefined, { 'Retry-After': '5' });
+      return new ODataError(503, ErrorCode.Timeout, 'The query ran longer than the per-request limit (STATEMENT_TIMEOUT_MS) and was cancelled in PostgreSQL', undefined, undefined, { 'Retry-After': '5' });
     case '40001':
     case '40P01':
       return new ODataError(409, ErrorCode.Conflict, 'The change conflicted with a concurrent change; retry it');

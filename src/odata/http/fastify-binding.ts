@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { ODataRequestHandler } from './odata-request-handler';
 import type { Caller } from '../access/access-policy';
+import { fromPostgresError } from '../errors/postgres-errors';
 
 /**
  * Mounts the OData service root on Fastify. The protocol core parses its own paths (keys,
@@ -77,8 +78,10 @@ export function mountODataRoutes(
         const wait = await opts.rateLimit(caller ? `contact:${caller.contactId}` : `ip:${request.ip}`);
         if (wait !== undefined) throw new ODataError(429, ErrorCode.TooManyRequests, `Too many requests; retry in ${wait} s`, undefined, undefined, { 'Retry-After': String(wait) });
       }
-    } catch (e) {
-      if (!(e instanceof ODataError)) throw e;
+    } catch (caught) {
+      // A token look-up needs the database too: an outage there is a 503 as well.
+      const e = caught instanceof ODataError ? caught : fromPostgresError(caught);
+      if (!e) throw caught;
       opts.observe?.({ resource: resourceOf(path), method: request.method, status: e.status, seconds: (performance.now() - started) / 1000 });
       reply.code(e.status).headers({ 'Content-Type': 'application/json;charset=utf-8', 'OData-Version': '4.0', ...(e.headers ?? {}) });
       return reply.send(JSON.stringify(e.toJSON()));
