@@ -29,6 +29,7 @@ export class AppModule {
             maxFilterNodes: config.odata.maxFilterNodes,
             maxInList: config.odata.maxInList,
             maxBatchRequests: config.odata.maxBatchRequests,
+            streamDeadlineMs: config.odata.streamDeadlineMs,
           },
         }),
         FeaturesModule,

@@ -16,7 +16,9 @@ describe('loadConfig', () => {
   it('rejects bad values with messages naming the variable', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres/);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
-    expect(() => loadConfig({ ODATA_MAX_PAGE_SIZE: '0' })).toThrow(/ODATA_MAX_PAGE_SIZE/);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: must be a whole number/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: must be at most 65535/);
+    expect(() => loadConfig({ ODATA_MAX_PAGE_SIZE: '0' })).toThrow(/ODATA_MAX_PAGE_SIZE: must be at least 1/);
     expect(() => loadConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
   });
 
@@ -30,6 +32,16 @@ describe('loadConfig', () => {
     expect(c.metrics).toEqual({ token: undefined, allow: ['10.0.0.1'] });
     expect(() => loadConfig({ DATABASE_READ_URLS: 'nope' })).toThrow(/DATABASE_READ_URLS/);
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
+
+  it('reports every bad value at once', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'x', DB_POOL_SIZE: '0', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    for (const name of ['PORT', 'DB_POOL_SIZE', 'LOG_LEVEL']) expect(message).toContain(`  ${name}: `);
   });
 
   it('ignores unrelated environment variables', () => {

@@ -6,7 +6,8 @@ import { z } from 'zod';
  * README's Configuration section.
  */
 const bool = z.enum(['0', '1', 'true', 'false', 'yes', 'no']).transform((v) => ['1', 'true', 'yes'].includes(v));
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number('must be a whole number').int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
 const schema = z
   .object({
@@ -47,6 +48,7 @@ const schema = z
     ODATA_MAX_FILTER_NODES: int(1).default(500),
     ODATA_MAX_IN_LIST: int(1).default(1000),
     ODATA_MAX_BATCH_REQUESTS: int(1).default(1000),
+    ODATA_STREAM_DEADLINE_MS: int(100).default(60_000),
     STATEMENT_TIMEOUT_MS: int(0).default(30_000),
     DB_POOL_SIZE: int(1, 1000).default(10),
     DB_POOL_WAIT_MS: int(1).default(5_000),
@@ -106,6 +108,8 @@ export interface AppConfig {
     maxFilterNodes: number;
     maxInList: number;
     maxBatchRequests: number;
+    /** A streamed page not taken by the client within this time loses its database cursor. */
+    streamDeadlineMs: number;
   };
 }
 
@@ -167,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFilterNodes: c.ODATA_MAX_FILTER_NODES,
       maxInList: c.ODATA_MAX_IN_LIST,
       maxBatchRequests: c.ODATA_MAX_BATCH_REQUESTS,
+      streamDeadlineMs: c.ODATA_STREAM_DEADLINE_MS,
     },
   };
 }

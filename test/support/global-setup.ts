@@ -13,7 +13,7 @@ export const TEMPLATE = 'odata_template';
 /** Starts test/support/embedded-server.ts and waits for its URL. */
 async function startEmbeddedServer(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'odata-tasks-test-'));
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'embedded-server.ts'), dir], {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'embedded-server.ts'), dir, '--ephemeral'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   (globalThis as any).__EMBEDDED_PG__ = child;

@@ -1,5 +1,59 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { DYNAMIC_TASK_ITEM_VIEW } from '../../features/dynamic-task-item/dynamic-task-item.entity';
+
+/**
+ * DynamicTaskItem as this migration first created it: written out, not derived from the entity,
+ * so the migration stays what it was when the entity changes (later columns: 1763850000004).
+ */
+export const DYNAMIC_TASK_ITEM_VIEW_V1 = `CREATE VIEW dynamic_task_item AS SELECT
+  t."TaskItemId" AS "TaskItem_TaskItemId",
+  t."Name" AS "TaskItem_Name",
+  t."TaskItemStatusId" AS "TaskItem_TaskItemStatusId",
+  t."ContactId" AS "TaskItem_ContactId",
+  t."ProjectId" AS "TaskItem_ProjectId",
+  t."PlanningId" AS "TaskItem_PlanningId",
+  t."GroupId" AS "TaskItem_GroupId",
+  t."StartDateTime" AS "TaskItem_StartDateTime",
+  t."EndDateTime" AS "TaskItem_EndDateTime",
+  t."IsDone" AS "TaskItem_IsDone",
+  t."DoneDate" AS "TaskItem_DoneDate",
+  t."WorkAmount" AS "TaskItem_WorkAmount",
+  t."CustomColor" AS "TaskItem_CustomColor",
+  t."CardPositionNumber" AS "TaskItem_CardPositionNumber",
+  t."DescriptionHTML" AS "TaskItem_DescriptionHTML",
+  t."IsBillable" AS "TaskItem_IsBillable",
+  t."Recurrence" AS "TaskItem_Recurrence",
+  t."AssignedByContactId" AS "TaskItem_AssignedByContactId",
+  t."CreatedByContactId" AS "TaskItem_CreatedByContactId",
+  t."ContactDisplayName" AS "TaskItem_ContactDisplayName",
+  t."ContactImageId" AS "TaskItem_ContactImageId",
+  t."RiskId" AS "TaskItem_RiskId",
+  t."RiskName" AS "TaskItem_RiskName",
+  t."ChecklistItemsCount" AS "TaskItem_ChecklistItemsCount",
+  t."CheckListItemsDoneCount" AS "TaskItem_CheckListItemsDoneCount",
+  t."CheckListItemsOpenCount" AS "TaskItem_CheckListItemsOpenCount",
+  t."ContributorsCount" AS "TaskItem_ContributorsCount",
+  t."ContributorsWorkAmount" AS "TaskItem_ContributorsWorkAmount",
+  t."WorkAmountOwner" AS "TaskItem_WorkAmountOwner",
+  t."ReminderDateTime" AS "TaskItem_ReminderDateTime",
+  t."CreatedDateTime" AS "TaskItem_CreatedDateTime",
+  t."ModifiedDateTime" AS "TaskItem_ModifiedDateTime",
+  p."ProjectId" AS "Project_ProjectId",
+  p."Name" AS "Project_Name",
+  p."Description" AS "Project_Description",
+  p."StartDateTime" AS "Project_StartDateTime",
+  p."EndDateTime" AS "Project_EndDateTime",
+  p."IsArchived" AS "Project_IsArchived",
+  pl."PlanningId" AS "Planning_PlanningId",
+  pl."DisplayName" AS "Planning_DisplayName",
+  pl."StartDateTime" AS "Planning_StartDateTime",
+  pl."EndDateTime" AS "Planning_EndDateTime",
+  true AS "Permission_CanEdit",
+  true AS "Permission_CanDelete",
+  true AS "Permission_IsAdmin",
+  t."ProjectDefinedFields" AS "CustomFields"
+FROM task t
+LEFT JOIN project p ON p."ProjectId" = t."ProjectId"
+LEFT JOIN planning pl ON pl."PlanningId" = t."PlanningId"`;
 
 /**
  * The initial schema: tables, keys and foreign keys generated from the entities, plus what
@@ -224,7 +278,7 @@ export class InitialSchema1763850000000 implements MigrationInterface {
         OR OLD."EndDateTime" IS DISTINCT FROM NEW."EndDateTime" OR OLD."WorkAmount" IS DISTINCT FROM NEW."WorkAmount"
         OR OLD."ProjectId" IS DISTINCT FROM NEW."ProjectId") EXECUTE FUNCTION task_notify()`);
 
-    await queryRunner.query(DYNAMIC_TASK_ITEM_VIEW);
+    await queryRunner.query(DYNAMIC_TASK_ITEM_VIEW_V1);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

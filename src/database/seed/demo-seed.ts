@@ -17,8 +17,10 @@ const THINGS = ['landing page', 'invoice', 'patient intake form', 'sprint board'
 
 /**
  * Demo data for a first start: 3 projects with 5 Kanban columns each, 8 contacts, 200 tasks
- * with notes, checklist items, contributors, tags, a custom field, plannings, a risk and a
- * document. Deterministic (derived from row numbers), and loaded only into an empty database.
+ * with notes, checklist items, contributors, followers, tags, a custom field, plannings, two
+ * risks and two documents linked to tasks. Deterministic (derived from row numbers; dates
+ * relative to the day of loading), set-based (one statement per table, no per-row round
+ * trips), and loaded only into a database without projects.
  */
 export async function seedDemoData(dataSource: DataSource): Promise<boolean> {
   return dataSource.transaction(async (m) => {
@@ -35,8 +37,13 @@ export async function seedDemoData(dataSource: DataSource): Promise<boolean> {
              CASE WHEN s = 0 THEN NULL ELSE s * 3355443 END, CASE WHEN s = 2 THEN 8 END
       FROM unnest($1::uuid[]) AS p, generate_series(0, 4) s`, [DEMO.projects]);
     await m.query(`INSERT INTO planning ("PlanningId", "DisplayName", "ProjectId") SELECT md5('demo-planning-' || p)::uuid, 'Milestone 1', p FROM unnest($1::uuid[]) p`, [DEMO.projects]);
-    await m.query(`INSERT INTO risk ("RiskId", "Name", "ProjectId") VALUES (md5('demo-risk')::uuid, 'Supplier delay', $1)`, [DEMO.projects[2]]);
-    await m.query(`INSERT INTO document ("DocumentId", "FileName", "ContentType", "ProjectId") VALUES (md5('demo-doc')::uuid, 'requirements.pdf', 'application/pdf', $1)`, [DEMO.projects[0]]);
+    await m.query(`INSERT INTO risk ("RiskId", "Name", "ProjectId", "Description") VALUES
+      (md5('demo-risk')::uuid, 'Supplier delay', $1, 'Parts for the service vans may arrive late.'),
+      (md5('demo-risk-2')::uuid, 'Content not ready', $2, 'Texts and images for the new pages are still missing.')`, [DEMO.projects[2], DEMO.projects[0]]);
+    await m.query(`INSERT INTO document ("DocumentId", "FileName", "ContentType", "ProjectId") VALUES
+      (md5('demo-doc')::uuid, 'requirements.pdf', 'application/pdf', $1),
+      (md5('demo-doc-2')::uuid, 'intake-form-draft.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', $2)`,
+      [DEMO.projects[0], DEMO.projects[1]]);
     await m.query(`INSERT INTO project_defined_field ("ProjectId", "FieldName", "DisplayName", "Type") VALUES ($1, 'pf_dt0_1a2b3c4d_Budget', 'Budget', 'Number')`, [DEMO.projects[0]]);
 
     await m.query(`INSERT INTO task ("TaskItemId", "Name", "ProjectId", "TaskItemStatusId", "ContactId", "PlanningId", "StartDateTime", "EndDateTime",
@@ -54,7 +61,7 @@ export async function seedDemoData(dataSource: DataSource): Promise<boolean> {
              i % 2 = 0,
              CASE WHEN i % 7 = 0 THEN ARRAY['urgent'] WHEN i % 3 = 0 THEN ARRAY['customer', 'q3'] ELSE ARRAY[]::text[] END,
              ($2::uuid[])[1 + (i * 3) % 8],
-             CASE WHEN i % 3 = 2 AND i % 11 = 0 THEN md5('demo-risk')::uuid END,
+             CASE WHEN i % 3 = 2 AND i % 11 = 0 THEN md5('demo-risk')::uuid WHEN i % 3 = 0 AND i % 13 = 0 THEN md5('demo-risk-2')::uuid END,
              CASE WHEN i % 3 = 0 THEN jsonb_build_object('pf_dt0_1a2b3c4d_Budget', (i * 37) % 5000) ELSE '{}'::jsonb END
       FROM generate_series(1, 200) i`, [DEMO.projects, DEMO.contacts, VERBS, THINGS, DEMO.projectNames]);
     // Card positions 1..n per column, in a stable order.
@@ -72,6 +79,9 @@ export async function seedDemoData(dataSource: DataSource): Promise<boolean> {
       FROM generate_series(1, 200) i, generate_series(1, 4) k WHERE i % 2 = 0`);
     await m.query(`INSERT INTO task_contributor ("TaskItemId", "ContactId", "WorkAmount")
       SELECT md5('demo-task-' || i)::uuid, ($1::uuid[])[1 + (i + 4) % 8], (i % 3) + 1 FROM generate_series(1, 200) i WHERE i % 5 = 0`, [DEMO.contacts]);
+    await m.query(`INSERT INTO task_document ("TaskItemId", "DocumentId")
+      SELECT md5('demo-task-' || i)::uuid, CASE i % 3 WHEN 0 THEN md5('demo-doc')::uuid ELSE md5('demo-doc-2')::uuid END
+      FROM generate_series(1, 200) i WHERE i % 3 <> 2 AND i % 10 = 0`);
     await m.query(`INSERT INTO task_follower ("TaskItemId", "ContactId")
       SELECT md5('demo-task-' || i)::uuid, ($1::uuid[])[1 + (i + 2) % 8] FROM generate_series(1, 200) i WHERE i % 6 = 0`, [DEMO.contacts]);
     // Roles: Ada administers everything, Ed edits and Vera views every demo project; the rest

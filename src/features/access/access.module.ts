@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiToken } from './api-token.entity';
+import { ProjectMember } from './project-member.entity';
 import { Authenticator } from './authenticator';
 import { PgThrottlerStorage } from './pg-throttler-storage';
 import { ProjectAccessPolicy } from './project-access.policy';
@@ -6,7 +9,8 @@ import { TokenOperations } from './token.operations';
 
 /** Tokens, project permissions and rate limits. */
 @Module({
+  imports: [TypeOrmModule.forFeature([ApiToken, ProjectMember])],
   providers: [Authenticator, ProjectAccessPolicy, PgThrottlerStorage, TokenOperations],
-  exports: [Authenticator, PgThrottlerStorage],
+  exports: [Authenticator, PgThrottlerStorage, TypeOrmModule],
 })
 export class AccessModule {}

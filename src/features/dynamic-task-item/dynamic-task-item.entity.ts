@@ -6,10 +6,12 @@ import { EntitySet, ODataIgnore } from '../../odata/model/odata.decorators';
  * prefixed (TaskItem_Name, Project_Name, Planning_DisplayName, ...), the caller's
  * permissions, and one CF_<FieldName> dynamic property per project-defined field value.
  *
- * The columns below and the SQL view (DYNAMIC_TASK_ITEM_VIEW, created by a migration) come
- * from the one list here, so they cannot drift apart.
+ * It maps the SQL view `dynamic_task_item`, which the migrations create (the latest
+ * definition: 1763850000004-dynamic-task-item-columns.ts). A property added to Task, Project
+ * or Planning needs a line here and a migration that appends it to the view;
+ * test/database/schema.e2e-spec.ts fails while the two differ.
  */
-type Col = [name: string, type: ColumnType, nullable: boolean];
+type Col = [name: string, type: ColumnType, nullable: boolean, array?: boolean];
 
 const TASK: Col[] = [
   ['TaskItemId', 'uuid', false], ['Name', 'text', true], ['TaskItemStatusId', 'uuid', true], ['ContactId', 'uuid', true],
@@ -20,29 +22,19 @@ const TASK: Col[] = [
   ['ContactDisplayName', 'text', true], ['ContactImageId', 'uuid', true], ['RiskId', 'uuid', true], ['RiskName', 'text', true],
   ['ChecklistItemsCount', 'integer', false], ['CheckListItemsDoneCount', 'integer', false], ['CheckListItemsOpenCount', 'integer', false],
   ['ContributorsCount', 'integer', false], ['ContributorsWorkAmount', 'double precision', false], ['WorkAmountOwner', 'double precision', false],
-  ['ReminderDateTime', 'timestamptz', true], ['CreatedDateTime', 'timestamptz', false], ['ModifiedDateTime', 'timestamptz', false],
+  ['ReminderDateTime', 'timestamptz', true], ['ReminderSentDateTime', 'timestamptz', true], ['Tags', 'text', false, true],
+  ['ModifiedByContactId', 'uuid', true], ['CreatedDateTime', 'timestamptz', false], ['ModifiedDateTime', 'timestamptz', false],
 ];
+// A task without a project or planning has nulls here (LEFT JOIN): all nullable.
 const PROJECT: Col[] = [
   ['ProjectId', 'uuid', true], ['Name', 'text', true], ['Description', 'text', true], ['StartDateTime', 'timestamptz', true],
-  ['EndDateTime', 'timestamptz', true], ['IsArchived', 'boolean', true],
+  ['EndDateTime', 'timestamptz', true], ['IsArchived', 'boolean', true], ['CreatedDateTime', 'timestamptz', true],
+  ['ModifiedDateTime', 'timestamptz', true],
 ];
 const PLANNING: Col[] = [
-  ['PlanningId', 'uuid', true], ['DisplayName', 'text', true], ['StartDateTime', 'timestamptz', true], ['EndDateTime', 'timestamptz', true],
+  ['PlanningId', 'uuid', true], ['DisplayName', 'text', true], ['ProjectId', 'uuid', true], ['StartDateTime', 'timestamptz', true],
+  ['EndDateTime', 'timestamptz', true], ['CreatedDateTime', 'timestamptz', true], ['ModifiedDateTime', 'timestamptz', true],
 ];
-
-/** The view: one row per task, joined to its project and planning. */
-export const DYNAMIC_TASK_ITEM_VIEW = `CREATE VIEW dynamic_task_item AS SELECT
-  ${[
-    ...TASK.map(([c]) => `t."${c}" AS "TaskItem_${c}"`),
-    ...PROJECT.map(([c]) => `p."${c}" AS "Project_${c}"`),
-    ...PLANNING.map(([c]) => `pl."${c}" AS "Planning_${c}"`),
-    // REVISIT: the caller's real rights once project permissions exist.
-    'true AS "Permission_CanEdit"', 'true AS "Permission_CanDelete"', 'true AS "Permission_IsAdmin"',
-    't."ProjectDefinedFields" AS "CustomFields"',
-  ].join(',\n  ')}
-FROM task t
-LEFT JOIN project p ON p."ProjectId" = t."ProjectId"
-LEFT JOIN planning pl ON pl."PlanningId" = t."PlanningId"`;
 
 @Entity({ name: 'dynamic_task_item', synchronize: false })
 @EntitySet('DynamicTaskItem', { readOnly: true, openType: true, dynamicPrefix: 'CF_' })
@@ -54,11 +46,13 @@ export class DynamicTaskItem {
 
 // The prefixed columns, declared from the lists above.
 for (const [prefix, cols] of [['TaskItem_', TASK], ['Project_', PROJECT], ['Planning_', PLANNING]] as const) {
-  for (const [name, type, nullable] of cols) {
+  for (const [name, type, nullable, array] of cols) {
     if (prefix + name === 'TaskItem_TaskItemId') continue;
-    Column({ type, nullable })(DynamicTaskItem.prototype, prefix + name);
+    Column({ type, nullable, array: array ?? false })(DynamicTaskItem.prototype, prefix + name);
   }
 }
+// The caller's rights on the task's project: the view answers true, the access policy
+// (features/access/project-access.policy.ts) replaces them per caller in every query.
 for (const name of ['Permission_CanEdit', 'Permission_CanDelete', 'Permission_IsAdmin']) {
   Column({ type: 'boolean' })(DynamicTaskItem.prototype, name);
 }

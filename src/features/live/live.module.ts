@@ -1,10 +1,18 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { OpsModule } from '../../ops/ops.module';
 import { AccessModule } from '../access/access.module';
 import { ChangeStream } from './change-stream';
 import { ReminderScheduler } from './reminder-scheduler';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { ChangeEvent } from './change-event.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { Webhook } from './webhook.entity';
 
 /** Live updates: the change stream, reminders and webhook delivery. */
-@Module({ imports: [OpsModule, AccessModule], providers: [ChangeStream, ReminderScheduler, WebhookDispatcher], exports: [ReminderScheduler, WebhookDispatcher] })
+@Module({
+  imports: [OpsModule, AccessModule, TypeOrmModule.forFeature([ChangeEvent, Webhook, WebhookDelivery])],
+  providers: [ChangeStream, ReminderScheduler, WebhookDispatcher],
+  exports: [ReminderScheduler, WebhookDispatcher, TypeOrmModule],
+})
 export class LiveModule {}

@@ -26,6 +26,6 @@ export class TaskItemNote {
 
   @ManyToOne(() => Task, (t) => t.Notes, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'TaskItemId' })
   Task!: Task;
-  @ManyToOne(() => Contact, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'CreatedByContactId' })
+  @ManyToOne(() => Contact, { onDelete: 'NO ACTION' }) @JoinColumn({ name: 'CreatedByContactId' })
   CreatedByContact!: Contact;
 }

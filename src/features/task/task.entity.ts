@@ -78,7 +78,7 @@ export class Task extends Tracked {
   Contact!: Contact | null;
   @ManyToOne(() => Contact, { onDelete: 'SET NULL', nullable: true }) @JoinColumn({ name: 'AssignedByContactId' })
   AssignedByContact!: Contact | null;
-  @ManyToOne(() => Contact, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'CreatedByContactId' })
+  @ManyToOne(() => Contact, { onDelete: 'NO ACTION' }) @JoinColumn({ name: 'CreatedByContactId' })
   CreatedByContact!: Contact;
   @ManyToOne(() => Planning, { onDelete: 'SET NULL', nullable: true }) @JoinColumn({ name: 'PlanningId' })
   Planning!: Planning | null;

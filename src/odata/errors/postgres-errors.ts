@@ -17,7 +17,7 @@ export type ConstraintTargets = (constraint: string) => string | undefined;
  * (logged by the exception filter).
  */
 /** The database cannot be reached or the pool is exhausted: not the client's fault, but temporary. */
-const UNAVAILABLE = /timeout exceeded when trying to connect|Connection terminated|connection error|terminating connection|ECONNREFUSED|ECONNRESET|the database system is (starting up|shutting down)/i;
+const UNAVAILABLE = /timeout exceeded when trying to connect|Connection terminated|connection error|terminating connection|not queryable|ECONNREFUSED|ECONNRESET|the database system is (starting up|shutting down)|connection .*already released/i;
 
 export function fromPostgresError(err: unknown, targetOf?: ConstraintTargets): ODataError | undefined {
   const e = err as PgError;

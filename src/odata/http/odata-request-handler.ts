@@ -30,6 +30,8 @@ export interface ODataLimits {
   maxPageSize: number;
   /** Requests in one $batch. */
   maxBatchRequests: number;
+  /** How long one streamed page may take to reach a slow client before its cursor is dropped. */
+  streamDeadlineMs?: number;
   maxTop: number;
   maxExpandDepth: number;
   maxFilterNodes: number;
@@ -427,22 +429,30 @@ export class ODataRequestHandler {
     return { status: 200, headers, body, meta };
   }
 
-  /** Rows of one statement from a server-side cursor, on a connection held until close(). */
+  /**
+   * Rows of one statement from a server-side cursor, on a connection held until close(). The
+   * cursor is read as the client consumes the response; a client too slow to take one page
+   * within STREAM_DEADLINE_MS loses it, so no connection is held hostage.
+   */
   private async openCursor(sql: string, parameters: unknown[]): Promise<{ rows: AsyncIterator<Row>; close(): Promise<void> }> {
     const runner = this.dataSource.createQueryRunner('slave');
     let closed = false;
     try {
       const stream = await runner.stream(sql, parameters);
       const rows = (stream as unknown as AsyncIterable<Row>)[Symbol.asyncIterator]();
-      return {
-        rows,
-        close: async () => {
-          if (closed) return;
-          closed = true;
-          stream.destroy();
-          await runner.release();
-        },
+      const close = async () => {
+        if (closed) return;
+        closed = true;
+        clearTimeout(deadline);
+        stream.destroy();
+        await runner.release();
       };
+      const deadline = setTimeout(() => {
+        stream.destroy(new Error('The client read the page too slowly (STREAM_DEADLINE_MS)'));
+        void close();
+      }, this.limits.streamDeadlineMs ?? 60_000);
+      deadline.unref();
+      return { rows, close };
     } catch (e) {
       await runner.release();
       throw e;
