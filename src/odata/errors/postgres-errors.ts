@@ -30,6 +30,8 @@ export function fromPostgresError(err: unknown, targetOf?: ConstraintTargets): O
   switch (state) {
     case '23505':
       return new ODataError(409, ErrorCode.Conflict, `An entity with the same key already exists${e.detail ? ': ' + e.detail : ''}`, target);
+    case '23001': // restrict_violation: a row others still reference
+      return new ODataError(409, ErrorCode.Conflict, `The entity is still referenced${e.detail ? ': ' + e.detail : ''}`, target);
     case '23503':
       // Insert/update pointing at a missing row is the client's bad reference (400);
       // deleting a row that others still reference is a conflict (409).
