@@ -6,6 +6,7 @@
  * equivalent SQL is explained instead (the report says which).
  */
 import type { Client } from 'pg';
+import { timeout } from './bench-context';
 import { onServerLog } from './database';
 import type { FloorSql } from './floor-server';
 import type { FloorQuery } from './query-mix';
@@ -68,10 +69,10 @@ export async function explainThroughService(targets: ExplainTarget[], headers: R
   const out: PlanEntry[] = [];
   try {
     for (const t of targets) {
-      await (await fetch(t.url, { headers })).arrayBuffer();
+      await (await fetch(t.url, { headers, signal: timeout() })).arrayBuffer();
       await new Promise((r) => setTimeout(r, 100));
       log = '';
-      await (await fetch(t.url, { headers })).arrayBuffer();
+      await (await fetch(t.url, { headers, signal: timeout() })).arrayBuffer();
       await new Promise((r) => setTimeout(r, 300));
       // Only the request's own statements: reads of the service (alias e0), not background jobs.
       const statements = parsePlans(log).filter((s) => /^\s*(SELECT|WITH)\b/i.test(s.sql) && /\be0\b/.test(s.sql));

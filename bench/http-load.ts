@@ -1,6 +1,7 @@
 /** Load generation: autocannon for single requests, a small puller for nextLink feeds. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import autocannon = require('autocannon');
+import { timeout } from './bench-context';
 
 export interface LoadResult {
   connections: number;
@@ -83,7 +84,7 @@ export async function pullFeed(url: string, opts: { keepRows?: boolean; captureP
   while (next) {
     pages++;
     if (opts.capturePage === pages) captured = next;
-    const res = await fetch(next, { headers: opts.headers });
+    const res = await fetch(next, { headers: opts.headers, signal: timeout() });
     const text = await res.text();
     if (res.status !== 200) return { rows, pages, ms: performance.now() - t0, status: res.status, error: text.slice(0, 200) };
     if (opts.keepRows) {

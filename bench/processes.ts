@@ -36,9 +36,10 @@ export interface Child {
   /** Sent with every request (the service's credentials). */
   headers: Record<string, string>;
   output: () => string;
+  /** SIGTERM, then SIGKILL after `graceMs` (a server stuck on requests it cannot finish). */
+  stop: (graceMs?: number) => Promise<void>;
   /** How the process ended, if it has (exit code or signal, and its last output). */
   exited: () => string | undefined;
-  stop: () => Promise<void>;
 }
 
 async function waitUntil(check: () => Promise<boolean>, child: ChildProcess, what: string, output: () => string, ms = 90_000): Promise<void> {
@@ -70,17 +71,19 @@ async function start(what: string, args: string[], env: Record<string, string>, 
   child.once('exit', (code, signal) => {
     ended = `${what} exited (${signal ?? `code ${code}`}); its last output:\n${log.slice(-1500)}`;
   });
-  await waitUntil(async () => (await fetch(origin + readyPath)).status < 500, child, what, () => log);
+  await waitUntil(async () => (await fetch(origin + readyPath, { headers, signal: AbortSignal.timeout(5000) })).status < 500, child, what, () => log);
   return {
     pid: child.pid!,
     origin,
     headers,
     output: () => log,
     exited: () => ended,
-    stop: () =>
+    stop: (graceMs = 10_000) =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
+        const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
         child.once('exit', () => {
+          clearTimeout(kill);
           children.delete(child);
           done();
         });
@@ -94,7 +97,7 @@ async function start(what: string, args: string[], env: Record<string, string>, 
  * ADMIN_TOKEN made for the run (an administrator sees every project; no token lookup per
  * request), and the per-caller rate limit is off (the load tests would only measure 429s).
  */
-export const SERVICE_SETTINGS = 'ADMIN_TOKEN (Bearer, made per run), RATE_LIMIT_PER_MINUTE=0, SEED_DEMO=0, MIGRATE_ON_START=1, LOG_LEVEL=warn; everything else default';
+export const SERVICE_SETTINGS = 'a snapshot of dist/ (.bench-data/service-dist); ADMIN_TOKEN (Bearer, made per run), RATE_LIMIT_PER_MINUTE=0, SEED_DEMO=0, MIGRATE_ON_START=1, LOG_LEVEL=warn; everything else default';
 
 let serviceMain = 'dist/src/main.js';
 

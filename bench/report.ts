@@ -108,7 +108,11 @@ export function renderResults(r: BenchResults): string {
   if (r.harnessProblems.length) {
     out.push('### Harness problems');
     out.push('');
-    for (const p of r.harnessProblems) out.push(`- ${p}`);
+    for (const p of r.harnessProblems) {
+      const [first, ...rest] = p.split('\n');
+      out.push(`- ${first}`);
+      if (rest.length) out.push('', '  ```', ...rest.map((l) => `  ${l}`), '  ```');
+    }
     out.push('');
   }
   out.push(`### Query plans: EXPLAIN (ANALYZE, BUFFERS)${r.plans[0] ? ` of the ${r.plans[0].source}` : ''}`);

@@ -19,6 +19,7 @@ import { FloorSql } from './floor-server';
 import { holdsDataset, loadDataset } from './load-dataset';
 import { Child, SERVICE_SETTINGS, memoryOf, snapshotServiceBuild, startFloor, startService } from './processes';
 import { FEED_CASES, MILLION_EXPECTED, WRITE_CASES, readCases } from './query-mix';
+import { T12345 } from './dataset-rules';
 import { renderResults, writeBenchmarksMd } from './report';
 import type { BenchResults, FeedResult, ReadResult, WriteResult } from './results';
 import { runFeed } from './run-feeds';
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
     const { expected, feedRows } = await expectations(client, n, reads, problems);
     for (const p of problems) log(`  HARNESS PROBLEM: ${p}`);
 
-    log('Starting the service (node dist/src/main.js) and the floor');
+    log('Starting the service (node dist/src/main.js, from a snapshot of dist/) and the floor');
     service = await startService(db.url);
     const startMb = memoryOf(service.pid).rss;
     const columns = await serviceColumns(service, client);
@@ -170,19 +171,30 @@ async function main(): Promise<void> {
     };
     floor = await startFloor(db.url, floorEnv);
     log(`Service at ${service.origin} (pid ${service.pid}), floor at ${floor.origin}; ${columns.task.length} task properties`);
-    const ctx: BenchContext = { n, seconds: args.seconds, connections: args.connections, service, floor, client, problems, log };
-    /** After each case: a server that died is reported (with its last output) and started again. */
-    const revive = async (after: string) => {
+    /**
+     * After each load run: a server that died, or that no longer answers a simple read within
+     * 10 s, is reported (with its last output) and started again, so one failure does not spoil
+     * the runs after it.
+     */
+    const revive = async (after: string): Promise<void> => {
       for (const who of ['service', 'floor'] as const) {
-        const ended = ctx[who].exited();
-        if (!ended) continue;
-        problems.push(`during ${after}: ${ended}`);
-        log(`  ${who.toUpperCase()} DIED during ${after}; starting it again`);
+        let trouble = ctx[who].exited();
+        if (!trouble) {
+          const probe = `${ctx[who].origin}/odata/Task(${T12345})`;
+          const status = await fetch(probe, { headers: ctx[who].headers, signal: AbortSignal.timeout(10_000) })
+            .then(async (r) => (await r.arrayBuffer(), r.status), (e) => `no answer (${errorText(e)})`);
+          if (status !== 200 && status !== 404) trouble = `the ${who} no longer answers Task(${T12345}): ${typeof status === 'number' ? `HTTP ${status}` : status}`;
+          if (trouble) await ctx[who].stop(1000);
+        }
+        if (!trouble) continue;
+        problems.push(`after ${after}: ${trouble}`);
+        log(`  ${who.toUpperCase()} FAILED after ${after}; starting it again`);
         ctx[who] = who === 'service' ? await startService(db.url) : await startFloor(db.url, floorEnv);
       }
       service = ctx.service;
       floor = ctx.floor;
     };
+    const ctx: BenchContext = { n, seconds: args.seconds, connections: args.connections, service, floor, client, problems, log, revive };
 
     // Feeds first: the full pull also finds the deep page's link on each server.
     const deepCase = reads.find((c) => c.deepPage);
@@ -213,7 +225,7 @@ async function main(): Promise<void> {
       await revive(c.id);
     }
 
-    const writeResults: WriteResult[] = args.writes ? await runWrites(ctx, WRITE_CASES.filter((w) => want(w.id)), revive) : [];
+    const writeResults: WriteResult[] = args.writes ? await runWrites(ctx, WRITE_CASES.filter((w) => want(w.id))) : [];
     const hwmMb = memoryOf(ctx.service.pid).hwm;
 
     let plans: BenchResults['plans'] = [];

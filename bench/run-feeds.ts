@@ -62,6 +62,7 @@ export async function runFeed(ctx: BenchContext, c: FeedCase, expectedRows: numb
   }
   if (c.once || !opts.measure) return { result: r, captured };
   for (const clients of ctx.connections.filter((x) => x <= 16)) {
+    const { service, floor } = ctx;
     const url = (origin: string) => `${origin}/odata/${encodeRequest(c.request)}`;
     const mem = sampleMemory(service.pid);
     const s = await feedLoad(url(service.origin), clients, ctx.seconds, service.origin, service.headers);
@@ -71,6 +72,7 @@ export async function runFeed(ctx: BenchContext, c: FeedCase, expectedRows: numb
     await settle(client);
     r.runs.push({ clients, service: { ...s, peakRssMb }, floor: f, ratio: f.rowsPerSecond ? s.rowsPerSecond / f.rowsPerSecond : undefined });
     ctx.log(`    ${clients} clients: ${s.rowsPerSecond.toFixed(0)} rows/s (floor ${f.rowsPerSecond.toFixed(0)}), RSS ${peakRssMb.toFixed(0)} MB`);
+    await ctx.revive(`${c.id} with ${clients} clients`);
   }
   return { result: r, captured };
 }

@@ -11,9 +11,9 @@ import type { AnswerCheck, ReadResult } from './results';
 const asCheck = (status: number, v: ReturnType<typeof checkRead>): AnswerCheck => ({ status, ...v });
 
 async function measure(ctx: BenchContext, c: ReadCase, paths: { service: string; floor: string }): Promise<ReadResult['runs']> {
-  const { service, floor, client } = ctx;
   const runs: ReadResult['runs'] = [];
   for (const connections of c.connections ?? ctx.connections) {
+    const { service, floor, client } = ctx;
     const mem = sampleMemory(service.pid);
     const s = await loadTest({ origin: service.origin, headers: service.headers, path: paths.service, connections, seconds: ctx.seconds });
     const { peakRss } = mem.stop();
@@ -23,6 +23,7 @@ async function measure(ctx: BenchContext, c: ReadCase, paths: { service: string;
     runs.push({ connections, service: { ...s, peakRssMb: peakRss }, floor: f, ratio: f.rps ? s.rps / f.rps : undefined });
     const bad = s.non2xx + s.errors + s.timeouts;
     ctx.log(`    c=${connections}: ${s.rps.toFixed(0)} req/s, p99 ${s.p99} ms (floor ${f.rps.toFixed(0)} req/s), RSS ${peakRss.toFixed(0)} MB${bad ? `, ${s.non2xx} non-2xx, ${s.errors + s.timeouts} errors` : ''}`);
+    await ctx.revive(`${c.id} at ${connections} connections`);
   }
   return runs;
 }

@@ -26,6 +26,7 @@ async function runWrite(ctx: BenchContext, c: WriteCase, state: Parameters<typeo
   if (!probe.ok && w.supported) ctx.problems.push(`${c.id}: the probe request answered ${probe.status} but ${probe.note}`);
   if (!w.supported) return w;
   for (const connections of c.connections ?? ctx.connections) {
+    await ctx.revive(`${c.id} before ${connections} connections`);
     const mem = sampleMemory(ctx.service.pid);
     const s: LoadResult = await loadTest({ origin: ctx.service.origin, connections, seconds: ctx.seconds, ...request });
     const peakRssMb = mem.stop().peakRss;
@@ -39,7 +40,7 @@ async function runWrite(ctx: BenchContext, c: WriteCase, state: Parameters<typeo
   return w;
 }
 
-export async function runWrites(ctx: BenchContext, cases: WriteCase[], revive: (after: string) => Promise<void>): Promise<WriteResult[]> {
+export async function runWrites(ctx: BenchContext, cases: WriteCase[]): Promise<WriteResult[]> {
   const out: WriteResult[] = [];
   const run = Math.floor(Math.random() * 0xffff);
   const mark = await changeLogMark(ctx.client);
@@ -52,7 +53,7 @@ export async function runWrites(ctx: BenchContext, cases: WriteCase[], revive: (
       } catch (e) {
         ctx.problems.push(`${c.id}: ${errorText(e)}`);
       }
-      await revive(c.id);
+      await ctx.revive(c.id);
     }
   } finally {
     await settle(ctx.client);

@@ -8,6 +8,7 @@ import {
   BENCH_DATES_FROM, BENCH_PROJECT, BUSY_STATUS, MOVERS_STATUS, WriteCase, benchKey, benchTask, busyColumnMiddleCard,
 } from './query-mix';
 import type { LoadOptions } from './http-load';
+import { timeout } from './bench-context';
 
 /** Tasks created by SQL for g-patch and MoveTaskItem to work on (the service's POST may be missing). */
 export async function createBenchTasks(client: Client, run: number, count: number): Promise<string[]> {
@@ -66,7 +67,7 @@ const movers = (pool: string[]) => pool.slice(0, 32);
 export async function moveIntoBusyColumn(origin: string, headers: Record<string, string>, pool: string[], n: number): Promise<void> {
   for (const key of movers(pool)) {
     const res = await fetch(`${origin}/odata/Task(${key})/MoveTaskItem`, {
-      method: 'POST', headers, body: JSON.stringify({ taskItemStatusId: BUSY_STATUS, afterTaskItemId: busyColumnMiddleCard(n) }),
+      method: 'POST', headers, signal: timeout(), body: JSON.stringify({ taskItemStatusId: BUSY_STATUS, afterTaskItemId: busyColumnMiddleCard(n) }),
     });
     await res.arrayBuffer();
     if (!res.ok) return;
@@ -130,7 +131,7 @@ export function writeRequest(c: WriteCase, ctx: { run: number; pool: string[]; n
 /** One request of the case, checked: supported (2xx) and what it should have done. */
 export async function probeWrite(origin: string, c: WriteCase, request: ReturnType<typeof writeRequest>): Promise<{ status: number; ok: boolean; note: string }> {
   const req = request.setupRequest ? request.setupRequest({ path: request.path, body: request.body, method: request.method, headers: request.headers }) : request;
-  const res = await fetch(origin + req.path, { method: request.method, headers: request.headers, body: req.body });
+  const res = await fetch(origin + req.path, { method: request.method, headers: request.headers, body: req.body, signal: timeout() });
   const text = await res.text();
   if (res.status < 200 || res.status > 299) return { status: res.status, ok: false, note: text.slice(0, 200) };
   let body: any = {};

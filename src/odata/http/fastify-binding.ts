@@ -103,6 +103,15 @@ export function mountODataRoutes(
     reply.raw.once('finish', () => {
       opts.observe?.({ resource, method: request.method, status: response.status, seconds: (performance.now() - started) / 1000, rows: response.meta?.rows, batchSize: response.meta?.batchSize });
     });
+    // A client that is gone (before or while the body streams) must not leave the body, and the
+    // database cursor behind it, waiting: destroying the body closes the cursor.
+    const body = response.body;
+    if (body instanceof Readable) {
+      reply.raw.once('close', () => {
+        if (!body.destroyed) body.destroy();
+      });
+      if (request.raw.destroyed || reply.raw.destroyed) body.destroy();
+    }
     reply.code(response.status);
     for (const [k, v] of Object.entries(response.headers)) reply.header(k, v);
     // Where the time went (PostgREST-style), visible in browser dev tools.

@@ -423,7 +423,12 @@ export class ODataRequestHandler {
         await source?.close();
       }
     }
-    if (source) return { status: 200, headers, body: Readable.from(frame(), { objectMode: false }), meta };
+    if (source) {
+      const body = Readable.from(frame(), { objectMode: false });
+      // A client that leaves before (or while) reading must not keep the cursor's connection.
+      body.once('close', () => void source.close());
+      return { status: 200, headers, body, meta };
+    }
     let body = '';
     for await (const chunk of frame()) body += chunk;
     return { status: 200, headers, body, meta };
@@ -439,18 +444,28 @@ export class ODataRequestHandler {
     let closed = false;
     try {
       const stream = await runner.stream(sql, parameters);
+      stream.on('error', () => undefined); // reported through the iterator; never an unhandled 'error'
       const rows = (stream as unknown as AsyncIterable<Row>)[Symbol.asyncIterator]();
       const close = async () => {
         if (closed) return;
         closed = true;
         clearTimeout(deadline);
-        stream.destroy();
-        await runner.release();
+        // Close the cursor before the connection goes back to the pool; a connection whose
+        // cursor does not close promptly is discarded rather than reused half-read.
+        const cursorClosed = stream.destroyed && (stream as { closed?: boolean }).closed
+          ? Promise.resolve(true)
+          : new Promise<boolean>((done) => {
+              const timer = setTimeout(() => done(false), 1000);
+              stream.once('close', () => {
+                clearTimeout(timer);
+                done(true);
+              });
+              stream.destroy();
+            });
+        if (await cursorClosed) await runner.release();
+        else await (runner as unknown as { releasePostgresConnection(err: Error): Promise<void> }).releasePostgresConnection(new Error('cursor not closed'));
       };
-      const deadline = setTimeout(() => {
-        stream.destroy(new Error('The client read the page too slowly (STREAM_DEADLINE_MS)'));
-        void close();
-      }, this.limits.streamDeadlineMs ?? 60_000);
+      const deadline = setTimeout(() => void close(), this.limits.streamDeadlineMs ?? 60_000);
       deadline.unref();
       return { rows, close };
     } catch (e) {
