@@ -1,7 +1,7 @@
 import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { EdmEntityType, EdmModel } from '../model/edm-model';
 import type { SearchExpr } from '../query/odata-query';
-import { AliasGenerator, navigationJoin } from './filter-to-sql';
+import { AliasGenerator } from './filter-to-sql';
 import { SqlParams, escapeLike, ident } from './sql-params';
 import type { ReadScope } from '../access/access-policy';
 
@@ -50,16 +50,23 @@ function fullTextCondition(type: EdmEntityType, alias: string, search: SearchExp
     }
   };
   const q = query(search);
-  const matches = [`${alias}.${ident(type.fullText!.vector)} @@ ${q}`];
+  const own = `${alias}.${ident(type.fullText!.vector)} @@ ${q}`;
   // Related rows count for positive queries only: "NOT x" means the row's own text lacks x,
   // not "some note lacks x".
   const negated = (e: SearchExpr): boolean => e.kind === 'not' || (e.kind !== 'term' && (negated(e.left) || negated(e.right)));
+  const related: string[] = [];
   for (const navName of negated(search) ? [] : type.fullText!.via ?? []) {
     const nav = type.navigation.get(navName);
     const target = nav && model?.types.get(nav.target);
-    if (!nav || !target?.fullText) continue;
+    if (!nav || !target?.fullText || nav.join.kind !== 'foreignKey' || nav.join.pairs.length !== 1) continue;
     const r = aliases.next('s');
-    matches.push(`EXISTS (SELECT 1 FROM ${ident(target.table)} ${r} WHERE ${navigationJoin(nav, alias, r, aliases)} AND ${r}.${ident(target.fullText.vector)} @@ ${q})`);
+    const visible = scope?.(target, r, params, aliases);
+    related.push(`SELECT ${r}.${ident(nav.join.pairs[0].target)} FROM ${ident(target.table)} ${r} WHERE ${r}.${ident(target.fullText.vector)} @@ ${q}${visible ? ` AND ${visible}` : ''}`);
   }
-  return `(${matches.join(' OR ')})`;
+  if (related.length === 0) return `(${own})`;
+  // Matching keys from each GIN index, united: the planner looks them up instead of testing
+  // every row against the notes.
+  const key = type.keys[0].column;
+  const t = aliases.next('s');
+  return `(${alias}.${ident(key)} IN (SELECT ${t}.${ident(key)} FROM ${ident(type.table)} ${t} WHERE ${t}.${ident(type.fullText!.vector)} @@ ${q} UNION ${related.join(' UNION ')}))`;
 }
