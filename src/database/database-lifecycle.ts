@@ -33,7 +33,7 @@ export async function prepareDatabase(config: AppConfig, logger = new Logger('Da
   let url = config.databaseUrl;
   if (!url) {
     logger.log(`Starting the embedded PostgreSQL in ${config.dataDir}`);
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, notice: (m) => logger.warn(m) });
     url = embedded.url;
   }
   try {

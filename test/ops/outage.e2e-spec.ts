@@ -2,7 +2,22 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../src/database/data-source';
 import { startTestApp, TestApp } from '../support/test-app';
-import { ODataClient } from '../support/odata-client';
+import { ADMIN_HEADERS, ODataClient, TEST_ADMIN_TOKEN } from '../support/odata-client';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+async function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
 import { OwnPostgres } from '../support/own-server';
 
 /** Writes interrupted by the database going away leave nothing behind; the service recovers by itself. */
@@ -55,4 +70,44 @@ describe('database outage during writes', () => {
     if (b.status === 200 && b.body.responses.every((x: any) => x.status === 201)) expect(written).toBe(500);
     expect((await client.get('Task/$count')).status).toBe(200);
   }, 60000);
+});
+
+describe('embedded PostgreSQL crash', () => {
+  it('the service restarts a crashed embedded PostgreSQL and answers again, without a restart of its own', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'odata-tasks-crash-'));
+    const port = await freePort();
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../../src/main.ts')], {
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, SEED_DEMO: '0', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_TOKEN: TEST_ADMIN_TOKEN, LIVE_WORKERS: '0' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const ready = async () => (await fetch(`${base}/health/ready`).then((r) => r.status, () => 0)) === 200;
+    try {
+      for (let i = 0; i < 150 && !(await ready()); i++) await new Promise((r) => setTimeout(r, 200));
+      expect(await ready()).toBe(true);
+      const postmaster = Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      process.kill(postmaster, 'SIGKILL');
+      // down first ...
+      let down = false;
+      for (let i = 0; i < 50 && !down; i++) {
+        down = !(await ready());
+        if (!down) await new Promise((r) => setTimeout(r, 50));
+      }
+      let back = false;
+      for (let i = 0; i < 150 && !back; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        back = await ready();
+      }
+      expect(back).toBe(true);
+      // a new server, not the old one surviving
+      expect(Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0])).not.toBe(postmaster);
+      const r = await fetch(`${base}/odata/Task/$count`, { headers: ADMIN_HEADERS });
+      expect(r.status).toBe(200);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90000);
 });
