@@ -1,21 +1,9 @@
 import { OData } from '@odata/client';
 import { csdl2openapi } from 'odata-openapi';
 import { startTestApp, TestApp } from '../support/test-app';
-import { ADMIN_HEADERS, ODataClient, TEST_ADMIN_TOKEN } from '../support/odata-client';
-import { spawn } from 'node:child_process';
+import { ADMIN_HEADERS, ODataClient } from '../support/odata-client';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
+import { startServiceProcess } from '../support/service-process';
 
 /** Real OData clients against the running service, with nothing of ours in between. */
 describe('real OData clients', () => {
@@ -91,16 +79,11 @@ describe('a feed pull like Power Query', () => {
   it('$metadata, then every page of a 100,000-task feed: every row exactly once, in bounded server memory', async () => {
     // The service in a process of its own with a 160 MB heap: the whole feed as JSON text is
     // larger than that, so the pull only completes if the server holds one page at a time.
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--max-old-space-size=160', '-r', '@swc-node/register', join(__dirname, '../../src/main.ts')], {
-      env: { ...process.env, DATABASE_URL: app.databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_TOKEN: TEST_ADMIN_TOKEN, RATE_LIMIT_PER_MINUTE: '0', LIVE_WORKERS: '0' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const service = await startServiceProcess({ DATABASE_URL: app.databaseUrl, RATE_LIMIT_PER_MINUTE: '0', LIVE_WORKERS: '0' }, ['--max-old-space-size=160']);
+    const child = service.child;
     const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
     try {
-      const base = `http://127.0.0.1:${port}`;
-      for (let i = 0; i < 150 && !(await fetch(`${base}/health/live`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 200));
-      const feed = new ODataClient(base);
+      const feed = new ODataClient(service.base);
       expect((await feed.get('$metadata')).status).toBe(200);
       const seen = new Set<string>();
       let url: string | undefined = 'Task';
@@ -119,8 +102,7 @@ describe('a feed pull like Power Query', () => {
       expect(child.exitCode).toBeNull();
       process.stdout.write(`feed pull: 100 pages, server peak RSS ${(peak / 1048576).toFixed(0)} MB\n`);
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await service.stop();
     }
   }, 180000);
 

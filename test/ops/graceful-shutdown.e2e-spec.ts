@@ -1,19 +1,7 @@
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { ADMIN_HEADERS, TEST_ADMIN_TOKEN } from '../support/odata-client';
-
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
+import { ADMIN_HEADERS } from '../support/odata-client';
+import { startServiceProcess } from '../support/service-process';
 
 /** The real service process (src/main.ts), so SIGTERM is the one an orchestrator sends. */
 describe('graceful shutdown', () => {
@@ -24,17 +12,7 @@ describe('graceful shutdown', () => {
   afterAll(() => db.drop());
 
   it('SIGTERM during a running $batch and feed pull lets both finish; nothing is half-written; exit 0', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../../src/main.ts')], {
-      env: { ...process.env, ADMIN_TOKEN: TEST_ADMIN_TOKEN, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '20000' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`${base}/health/live`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const { child, base, exited } = await startServiceProcess({ DATABASE_URL: db.url, SHUTDOWN_TIMEOUT_MS: '20000' });
 
     // A change set of 400 inserts and a feed pull of many pages, both running when SIGTERM comes.
     const batch = fetch(`${base}/odata/$batch`, {

@@ -2,22 +2,11 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../src/database/data-source';
 import { startTestApp, TestApp } from '../support/test-app';
-import { ADMIN_HEADERS, ODataClient, TEST_ADMIN_TOKEN } from '../support/odata-client';
-import { spawn } from 'node:child_process';
+import { ADMIN_HEADERS, ODataClient } from '../support/odata-client';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
+import { startServiceProcess } from '../support/service-process';
 import { OwnPostgres } from '../support/own-server';
 
 /** Writes interrupted by the database going away leave nothing behind; the service recovers by itself. */
@@ -75,12 +64,8 @@ describe('database outage during writes', () => {
 describe('embedded PostgreSQL crash', () => {
   it('the service restarts a crashed embedded PostgreSQL and answers again, without a restart of its own', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'odata-tasks-crash-'));
-    const port = await freePort();
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../../src/main.ts')], {
-      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, SEED_DEMO: '0', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_TOKEN: TEST_ADMIN_TOKEN, LIVE_WORKERS: '0' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const base = `http://127.0.0.1:${port}`;
+    const service = await startServiceProcess({ DATABASE_URL: '', DATA_DIR: dataDir, SEED_DEMO: '0', LIVE_WORKERS: '0' });
+    const { child, base } = service;
     const ready = async () => (await fetch(`${base}/health/ready`).then((r) => r.status, () => 0)) === 200;
     try {
       for (let i = 0; i < 150 && !(await ready()); i++) await new Promise((r) => setTimeout(r, 200));
@@ -105,8 +90,7 @@ describe('embedded PostgreSQL crash', () => {
       expect(r.status).toBe(200);
       expect(child.exitCode).toBeNull();
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await service.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 90000);
