@@ -17,12 +17,15 @@ export type ConstraintTargets = (constraint: string) => string | undefined;
  * (logged by the exception filter).
  */
 /** The database cannot be reached or the pool is exhausted: not the client's fault, but temporary. */
-const UNAVAILABLE = /timeout exceeded when trying to connect|Connection terminated|connection error|terminating connection|not queryable|ECONNREFUSED|ECONNRESET|the database system is (starting up|shutting down)|connection .*already released/i;
+const UNAVAILABLE = /timeout exceeded when trying to connect|Connection terminated|connection error|terminating connection|not queryable|ECONNREFUSED|ECONNRESET|the database system is (starting up|shutting down)|already released/i;
+/** TypeORM's errors for a connection that went away under a running request. */
+const CONNECTION_GONE = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError', 'CannotExecuteNotConnectedError', 'ConnectionIsNotSetError']);
 
 export function fromPostgresError(err: unknown, targetOf?: ConstraintTargets): ODataError | undefined {
   const e = err as PgError;
   const state = e?.code;
-  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(String(state)) || (typeof e?.message === 'string' && UNAVAILABLE.test(e.message))) {
+  const name = (err as { name?: string })?.name ?? '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(String(state)) || CONNECTION_GONE.has(name) || (typeof e?.message === 'string' && UNAVAILABLE.test(e.message))) {
     return new ODataError(503, ErrorCode.ServiceUnavailable, 'The database is busy or not available right now; retry shortly', undefined, undefined, { 'Retry-After': '2' });
   }
   if (typeof state !== 'string' || state.length !== 5) return undefined;
