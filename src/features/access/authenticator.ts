@@ -51,13 +51,17 @@ export class Authenticator {
     const token = this.tokenOf(headers, search);
     if (!token) return undefined;
     if (this.config.auth.adminToken && equal(token, this.config.auth.adminToken)) return { contactId: SYSTEM_CONTACT_ID, isAdmin: true };
+    // A read on every request; LastUsedDateTime is written at most once a minute per token, so
+    // authentication adds no write to the hot path.
     const [row] = await this.dataSource.query(
-      `UPDATE api_token t SET "LastUsedDateTime" = CASE WHEN t."LastUsedDateTime" IS NULL OR t."LastUsedDateTime" < now() - interval '1 minute' THEN now() ELSE t."LastUsedDateTime" END
-       FROM contact c
-       WHERE t."TokenHash" = $1 AND t."RevokedDateTime" IS NULL AND c."ContactId" = t."ContactId"
-       RETURNING t."ContactId", c."IsAdmin"`,
+      `SELECT t."ApiTokenId", t."ContactId", c."IsAdmin", t."LastUsedDateTime" IS NULL OR t."LastUsedDateTime" < now() - interval '1 minute' AS stale
+       FROM api_token t JOIN contact c ON c."ContactId" = t."ContactId"
+       WHERE t."TokenHash" = $1 AND t."RevokedDateTime" IS NULL`,
       [hashToken(token)],
-    ).then((r) => (Array.isArray(r[0]) ? r[0] : r));
+    );
+    if (row?.stale) {
+      void this.dataSource.query(`UPDATE api_token SET "LastUsedDateTime" = now() WHERE "ApiTokenId" = $1`, [row.ApiTokenId]).catch(() => undefined);
+    }
     if (!row) throw unauthorized('The token is not valid (unknown or revoked)');
     return { contactId: row.ContactId, isAdmin: row.IsAdmin };
   }

@@ -22,7 +22,7 @@ import { parseJsonBody, validateBody } from '../write/validate-body';
 import { insertRows } from '../write/entity-writer';
 import { Negotiated, negotiate } from './negotiation';
 import { BatchRunner } from '../batch/run-batch';
-import type { AccessPolicy, Caller, ReadScope } from '../access/access-policy';
+import type { AccessPolicy, ReadScope } from '../access/access-policy';
 import type { ODataRequest, ODataResponse } from './odata-request';
 import { EntityTarget, Target, keyScope, resolveTarget } from './resolve-target';
 
@@ -247,6 +247,7 @@ export class ODataRequestHandler {
           model: this.model, type, query: { orderby: [], count: false, expand: [] }, metadata: n.metadata,
           scopes: [(alias, params) => `${alias}.${ident(k.column)} = ANY(${params.typed(ids, PG_TYPE[k.type] + '[]')})`],
           pageSize: Math.max(ids.length, 1), limits: { ...this.limitsFor(), maxTop: Number.MAX_SAFE_INTEGER },
+          scope: this.scope(req), callerProperties: this.callerProperties(req),
         });
         const rows: Row[] = await manager.query(plan.sql, plan.parameters);
         // Keep the order the operation returned (e.g. BatchInsert: the order of the items).
@@ -564,6 +565,8 @@ export class ODataRequestHandler {
   private async readBack(req: ODataRequest, manager: EntityManager, type: EdmEntityType, key: Record<string, unknown>, n: Negotiated): Promise<Row> {
     const plan = buildSelect(manager.connection, {
       model: this.model, type, query: { orderby: [], count: false, expand: [] }, metadata: n.metadata, scopes: [keyScope(type, key)], pageSize: 1, single: true, limits: this.limitsFor(),
+      // What a write or an operation returns is read like any other read: in the caller's scope.
+      scope: this.scope(req), callerProperties: this.callerProperties(req),
     });
     const rows: Row[] = await manager.query(plan.sql, plan.parameters);
     return rows[0];
