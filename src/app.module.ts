@@ -9,6 +9,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { loggingParams } from './ops/logging';
 import { ODataModule } from './odata/odata.module';
+import { longSlotsOf } from './odata/http/admission';
 
 /** Wires configuration, the database, the OData core and the feature modules. */
 @Module({})
@@ -30,6 +31,12 @@ export class AppModule {
             maxInList: config.odata.maxInList,
             maxBatchRequests: config.odata.maxBatchRequests,
             streamDeadlineMs: config.odata.streamDeadlineMs,
+          },
+          admission: {
+            slots: config.dbPoolSize,
+            longSlots: longSlotsOf(config.dbPoolSize, config.dbPoolLongShare),
+            queueLength: config.dbQueueLength,
+            waitMs: config.dbPoolWaitMs,
           },
         }),
         FeaturesModule,

@@ -34,6 +34,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
   });
 
+  it('admission: queue length per lane and the long-work share of the pool', () => {
+    expect(loadConfig({})).toMatchObject({ dbPoolSize: 10, dbPoolWaitMs: 5000, dbQueueLength: 100, dbPoolLongShare: 0.3 });
+    expect(loadConfig({ DB_QUEUE_LENGTH: '0', DB_POOL_LONG_SHARE: '0.5' })).toMatchObject({ dbQueueLength: 0, dbPoolLongShare: 0.5 });
+    expect(() => loadConfig({ DB_POOL_LONG_SHARE: '0' })).toThrow(/DB_POOL_LONG_SHARE: must be more than 0/);
+    expect(() => loadConfig({ DB_POOL_LONG_SHARE: '1.5' })).toThrow(/DB_POOL_LONG_SHARE: must be at most 1/);
+    expect(() => loadConfig({ DB_QUEUE_LENGTH: '-1' })).toThrow(/DB_QUEUE_LENGTH: must be at least 0/);
+    expect(() => loadConfig({ DB_QUEUE_LEN: '10' })).toThrow(/DB_QUEUE_LEN: unknown option/);
+  });
+
   it('reports every bad value at once', () => {
     let message = '';
     try {

@@ -52,6 +52,8 @@ const schema = z
     STATEMENT_TIMEOUT_MS: int(0).default(30_000),
     DB_POOL_SIZE: int(1, 1000).default(10),
     DB_POOL_WAIT_MS: int(1).default(5_000),
+    DB_QUEUE_LENGTH: int(0).default(100),
+    DB_POOL_LONG_SHARE: z.coerce.number('must be a number').gt(0, 'must be more than 0').max(1, 'must be at most 1').default(0.3),
     BODY_LIMIT_BYTES: int(1024).default(10 * 1024 * 1024),
   })
   .strict();
@@ -69,6 +71,10 @@ export interface AppConfig {
   dbPoolSize: number;
   /** How long a request waits for a free database connection before answering 503. */
   dbPoolWaitMs: number;
+  /** Requests that may wait for a connection, per admission lane (short, long); more answer 503 at once. */
+  dbQueueLength: number;
+  /** The share of the pool that long work ($batch, large pages) may hold at once. */
+  dbPoolLongShare: number;
   bodyLimitBytes: number;
   /** Replicas for reads outside transactions; writes and transactional reads use DATABASE_URL. */
   databaseReadUrls: string[];
@@ -142,6 +148,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statementTimeoutMs: c.STATEMENT_TIMEOUT_MS,
     dbPoolSize: c.DB_POOL_SIZE,
     dbPoolWaitMs: c.DB_POOL_WAIT_MS,
+    dbQueueLength: c.DB_QUEUE_LENGTH,
+    dbPoolLongShare: c.DB_POOL_LONG_SHARE,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
     databaseReadUrls: c.DATABASE_READ_URLS ? c.DATABASE_READ_URLS.split(',').map((u) => u.trim()) : [],
     metrics: { token: c.METRICS_TOKEN, allow: c.METRICS_ALLOW.split(',').map((a) => a.trim()).filter(Boolean) },

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { buildEdmModel } from './model/build-edm-model';
 import type { EdmModel } from './model/edm-model';
 import { ODataLimits, ODataRequestHandler } from './http/odata-request-handler';
+import { AdmissionGate, AdmissionOptions } from './http/admission';
 
 import { EDM_MODEL, ODATA_LIMITS } from './model/tokens';
 import { OperationRegistry } from './operations/operation-registry';
@@ -14,6 +15,8 @@ export { EDM_MODEL, ODATA_LIMITS };
 export interface ODataModuleOptions {
   namespace: string;
   limits: ODataLimits;
+  /** Slots, lanes, queue and wait of request admission (see http/admission.ts). */
+  admission: AdmissionOptions;
 }
 
 /**
@@ -34,14 +37,19 @@ export class ODataModule {
           inject: [getDataSourceToken()],
           useFactory: (dataSource: DataSource): EdmModel => buildEdmModel(dataSource, { namespace: options.namespace }),
         },
+        { provide: AdmissionGate, useFactory: () => new AdmissionGate(options.admission) },
         {
           provide: ODataRequestHandler,
-          inject: [getDataSourceToken(), EDM_MODEL],
-          useFactory: (dataSource: DataSource, model: EdmModel) => new ODataRequestHandler(dataSource, model, options.limits),
+          inject: [getDataSourceToken(), EDM_MODEL, AdmissionGate],
+          useFactory: (dataSource: DataSource, model: EdmModel, admission: AdmissionGate) => {
+            const handler = new ODataRequestHandler(dataSource, model, options.limits);
+            handler.admission = admission;
+            return handler;
+          },
         },
         OperationRegistry,
       ],
-      exports: [EDM_MODEL, ODataRequestHandler],
+      exports: [EDM_MODEL, ODataRequestHandler, AdmissionGate],
     };
   }
 }

@@ -1,7 +1,8 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { AdmissionGate } from '../odata/http/admission';
 
 /** What the service reports to Prometheus at /metrics. */
 @Injectable()
@@ -40,8 +41,32 @@ export class Metrics implements OnModuleDestroy {
   /** Event-stream subscribers, reminder and webhook queues: set by the features that own them. */
   readonly gauges = new Map<string, Gauge>();
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  /** Requests answered 503 by admission: the lane's queue was full, or the wait ran out. */
+  readonly admissionRejected = new Counter({
+    name: 'odata_admission_rejected_total',
+    help: 'Requests answered 503 because no database connection became free (reason queue_full or timeout), by lane',
+    labelNames: ['lane', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(@InjectDataSource() dataSource: DataSource, @Optional() admission?: AdmissionGate) {
     collectDefaultMetrics({ register: this.registry });
+    if (admission) {
+      admission.onReject = (lane, reason) => this.admissionRejected.inc({ lane, reason });
+      new Gauge({
+        name: 'odata_admission_requests',
+        help: 'Requests holding a database slot (state active) or waiting for one (state waiting), by lane (short, long)',
+        labelNames: ['lane', 'state'] as const,
+        registers: [this.registry],
+        collect() {
+          const s = admission.stats();
+          for (const lane of ['short', 'long'] as const) {
+            this.set({ lane, state: 'active' }, s.active[lane]);
+            this.set({ lane, state: 'waiting' }, s.waiting[lane]);
+          }
+        },
+      });
+    }
     const pool = () => (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
     new Gauge({
       name: 'db_pool_connections',

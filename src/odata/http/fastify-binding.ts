@@ -7,6 +7,7 @@ import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { ODataRequestHandler } from './odata-request-handler';
 import type { Caller } from '../access/access-policy';
 import { fromPostgresError } from '../errors/postgres-errors';
+import { AdmissionAbandoned, Release } from './admission';
 
 /**
  * Mounts the OData service root on Fastify. The protocol core parses its own paths (keys,
@@ -57,6 +58,43 @@ export function mountODataRoutes(
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: opts.bodyLimit }, (_req, body, done) => done(null, body));
 
+  const answerError = (reply: FastifyReply, e: ODataError) => {
+    reply.code(e.status).headers({ 'Content-Type': 'application/json;charset=utf-8', 'OData-Version': '4.0', ...(e.headers ?? {}) });
+    return reply.send(JSON.stringify(e.toJSON()));
+  };
+
+  /**
+   * A slot of the admission gate (admission.ts), taken before anything touches the database
+   * (the token look-up included). Undefined: the request was answered here (503), or its
+   * client left while it waited.
+   */
+  const admit = async (request: FastifyRequest, reply: FastifyReply, path: string, search: string, started: number): Promise<Release | undefined> => {
+    const gate = handler.admission;
+    if (!gate) return () => undefined;
+    const lane = handler.laneOf({ method: request.method, path, search, headers: request.headers as Record<string, string | undefined> });
+    // The response closing before it was sent: the client is gone, stop waiting for it.
+    const left = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableFinished) left.abort();
+    };
+    reply.raw.once('close', onClose);
+    try {
+      return await gate.acquire(lane, left.signal);
+    } catch (e) {
+      // Nobody reads this answer; it is sent only so that Fastify finishes the request.
+      if (e instanceof AdmissionAbandoned) {
+        await answerError(reply, new ODataError(503, ErrorCode.ServiceUnavailable, 'The client left while its request waited for a database connection'));
+        return undefined;
+      }
+      if (!(e instanceof ODataError)) throw e;
+      opts.observe?.({ resource: resourceOf(path), method: request.method, status: e.status, seconds: (performance.now() - started) / 1000 });
+      await answerError(reply, e);
+      return undefined;
+    } finally {
+      reply.raw.off('close', onClose);
+    }
+  };
+
   const serve = async (request: FastifyRequest, reply: FastifyReply) => {
     const started = performance.now();
     const url = request.raw.url ?? '/';
@@ -67,6 +105,19 @@ export function mountODataRoutes(
     // nextLinks and Locations point where the client can follow them.
     const host = request.host ?? 'localhost';
     const path = fullPath.slice(opts.prefix.length);
+    const release = await admit(request, reply, path, search, started);
+    if (!release) return reply;
+    try {
+      return await respond(request, reply, { started, search, host, path, release });
+    } catch (e) {
+      release();
+      throw e;
+    }
+  };
+
+  /** Runs an admitted request; its slot is given back once the response no longer needs the database. */
+  const respond = async (request: FastifyRequest, reply: FastifyReply, r: { started: number; search: string; host: string; path: string; release: Release }) => {
+    const { started, search, host, path, release } = r;
     let caller: Caller | undefined;
     try {
       if (opts.authenticate) {
@@ -83,8 +134,8 @@ export function mountODataRoutes(
       const e = caught instanceof ODataError ? caught : fromPostgresError(caught);
       if (!e) throw caught;
       opts.observe?.({ resource: resourceOf(path), method: request.method, status: e.status, seconds: (performance.now() - started) / 1000 });
-      reply.code(e.status).headers({ 'Content-Type': 'application/json;charset=utf-8', 'OData-Version': '4.0', ...(e.headers ?? {}) });
-      return reply.send(JSON.stringify(e.toJSON()));
+      release();
+      return answerError(reply, e);
     }
     (request.raw as { odataCaller?: string }).odataCaller = caller?.contactId;
     const response = await handler.handle({
@@ -107,11 +158,15 @@ export function mountODataRoutes(
     // database cursor behind it, waiting: destroying the body closes the cursor.
     const body = response.body;
     if (body instanceof Readable) {
+      // A streamed page holds its connection (and so its slot) until the stream has closed:
+      // ended, failed, or destroyed because the client left; its cursor is closed by then.
+      if (body.closed) release();
+      else body.once('close', release);
       reply.raw.once('close', () => {
         if (!body.destroyed) body.destroy();
       });
       if (request.raw.destroyed || reply.raw.destroyed) body.destroy();
-    }
+    } else release();
     reply.code(response.status);
     for (const [k, v] of Object.entries(response.headers)) reply.header(k, v);
     // Where the time went (PostgREST-style), visible in browser dev tools.

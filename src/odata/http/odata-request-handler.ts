@@ -25,6 +25,8 @@ import { BatchRunner } from '../batch/run-batch';
 import type { AccessPolicy, ReadScope } from '../access/access-policy';
 import type { ODataRequest, ODataResponse } from './odata-request';
 import { EntityTarget, Target, keyScope, resolveTarget } from './resolve-target';
+import type { AdmissionGate, WorkLane } from './admission';
+import { workLaneOf } from './work-lane';
 
 export interface ODataLimits {
   maxPageSize: number;
@@ -62,6 +64,11 @@ export class ODataRequestHandler {
   private metadataModel?: EdmModel;
   private metadataJson?: string;
   operations?: OperationRouter;
+  /**
+   * Admission to the database for requests arriving over HTTP (fastify-binding.ts takes a slot
+   * before a request runs); $batch parts run inside their batch's slot.
+   */
+  admission?: AdmissionGate;
   /** Who may see and change what (a feature provides it); without one, everything is visible. */
   access?: AccessPolicy;
   /** Checks a feature adds to writes of one entity set (values by column), e.g. webhook URLs. */
@@ -85,6 +92,11 @@ export class ODataRequestHandler {
         if (fk.name) fk.columnNames.forEach((c) => this.constraintTargets.set(fk.name!, c));
       }
     }
+  }
+
+  /** The admission lane of an HTTP request: long for $batch and large pages (work-lane.ts). */
+  laneOf(req: Pick<ODataRequest, 'method' | 'path' | 'search' | 'headers'>): WorkLane {
+    return workLaneOf(this.model, req, this.limits.maxPageSize);
   }
 
   /** The caller's read scope for this request (undefined: no restriction). */
