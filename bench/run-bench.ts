@@ -6,8 +6,7 @@
  * explains the main reads, and writes BENCHMARKS.md and bench/results/<date>-<mode>-<N>.json.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Client } from 'pg';
 import { BenchContext, errorText, getJson, pathOf } from './bench-context';
@@ -17,6 +16,7 @@ import { Expected, expectedFeedRows, expectedRead } from './expected-answers';
 import { ExplainTarget, disableAutoExplain, enableAutoExplain, explainFloorSql, explainThroughService } from './explain';
 import { FloorSql } from './floor-server';
 import { holdsDataset, loadDataset } from './load-dataset';
+import { machine } from './machine';
 import { Child, SERVICE_SETTINGS, memoryOf, snapshotServiceBuild, startFloor, startService } from './processes';
 import { FEED_CASES, MILLION_EXPECTED, WRITE_CASES, readCases } from './query-mix';
 import { T12345 } from './dataset-rules';
@@ -64,16 +64,6 @@ function parseArgs(argv: string[]): Args {
 }
 
 const log = (line: string) => console.log(line);
-
-function machine(postgres: string): BenchResults['machine'] {
-  let cpu = cpus()[0]?.model ?? 'unknown';
-  try {
-    cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
-  } catch {
-    /* not Linux */
-  }
-  return { cpu, cores: cpus().length, ramGb: totalmem() / 2 ** 30, node: process.version, postgres, os: `${process.platform} ${release()}` };
-}
 
 /** The properties the service returns for tasks and notes: the floor sends the same ones. */
 async function serviceColumns(service: Child, client: Client): Promise<{ task: string[]; note: string[] }> {
