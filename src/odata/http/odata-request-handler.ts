@@ -370,6 +370,11 @@ export class ODataRequestHandler {
 
     // Top-level reads stream the page from a cursor as it is written; inside a $batch change set
     // the rows are read in the batch's transaction and framed in memory (one page at most).
+    // REVISIT: a navigation read (Task(<key>)/Notes) has already used the `reading` connection
+    // (ensureExists) and holds it while the cursor takes a second one, so it briefly needs two
+    // connections for its one admission slot; under saturation that second one waits in the pool
+    // (bounded by DB_POOL_WAIT_MS). Running the cursor on the `reading` connection would need the
+    // $count query below to run before the cursor opens.
     const started = performance.now();
     const source = req.transaction ? undefined : await this.openCursor(plan.sql, plan.parameters);
     const rows: AsyncIterator<Row> = source ? source.rows : (await manager.query(plan.sql, plan.parameters) as Row[])[Symbol.iterator]() as unknown as AsyncIterator<Row>;
