@@ -11,7 +11,8 @@ COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
-RUN npx nest build
+COPY web ./web
+RUN npm run build
 
 # Runtime stage: production dependencies and the compiled service, as a non-root user.
 FROM node:20-bookworm-slim
@@ -20,6 +21,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 USER node
 EXPOSE 3000
 # Liveness: the process answers. (Readiness, /health/ready, also needs the database; a load

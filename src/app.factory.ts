@@ -12,6 +12,7 @@ import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import { Authenticator } from './features/access/authenticator';
 import { PgThrottlerStorage } from './features/access/pg-throttler-storage';
+import { serveBoard } from './board/serve-board';
 
 export const SERVICE_ROOT = '/odata';
 
@@ -43,7 +44,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     reply.header('X-Request-Id', request.id);
     if (closing) reply.header('Connection', 'close');
   });
-  // Security headers; the API serves JSON, so a strict policy that still lets the board's scripts run.
+  // Security headers. The API answers JSON (no policy needed); the board's pages set their own
+  // Content-Security-Policy (src/board/serve-board.ts).
   await fastify.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
   if (config.auth.corsOrigins.length) {
     await fastify.register(cors, {
@@ -75,6 +77,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
       if (o.batchSize) metrics.batchSize.observe(o.batchSize);
     },
   });
+  await serveBoard(fastify);
   await app.init();
   return app;
 }
