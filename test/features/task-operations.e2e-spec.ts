@@ -80,6 +80,23 @@ describe('bound operations of Task', () => {
     expect(after.map((x: any) => x.CardPositionNumber)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
+  it('the same cards moved at once across columns never deadlock: every move succeeds, every column stays a strict order', async () => {
+    const lanes = [await make.status(project.ProjectId, { Name: 'L1' }), await make.status(project.ProjectId, { Name: 'L2' }), await make.status(project.ProjectId, { Name: 'L3' })];
+    const cards: any[] = [];
+    for (let i = 0; i < 4; i++) cards.push(await task({ TaskItemStatusId: lanes[i % 3].TaskItemStatusId }));
+    // Each card is moved ten times, its moves racing each other and the other cards' moves.
+    const moves = Array.from({ length: 40 }, (_, i) => ({ card: cards[i % 4], lane: lanes[(i * 7 + Math.floor(i / 4)) % 3] }));
+    const results = await Promise.all(moves.map((mv) => client.post(`Task(${mv.card.TaskItemId})/MoveTaskItem`, { taskItemStatusId: mv.lane.TaskItemStatusId, afterTaskItemId: null })));
+    expect(results.map((r) => (r.status === 200 ? 200 : `${r.status} ${r.text}`))).toEqual(results.map(() => 200));
+    let total = 0;
+    for (const lane of lanes) {
+      const positions = (await column(lane.TaskItemStatusId)).map((x: any) => x.CardPositionNumber);
+      expect(positions).toEqual(positions.map((_: number, i: number) => i + 1));
+      total += positions.length;
+    }
+    expect(total).toBe(4);
+  });
+
   it('a hard work-in-progress limit refuses a move into a full column (409); a soft one reports it', async () => {
     const hard = await make.status(project.ProjectId, { Name: 'Hard', WipLimit: 1, IsWipLimitHard: true });
     const soft = await make.status(project.ProjectId, { Name: 'Soft', WipLimit: 1 });

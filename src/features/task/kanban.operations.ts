@@ -52,10 +52,16 @@ export class KanbanOperations {
       throw ODataError.badRequest(`TaskStatus ${targetStatus} does not exist`, 'taskItemStatusId', ErrorCode.BadForeignKey);
     });
     // Lock the columns involved (in key order, so two moves never deadlock), then the card.
-    // A concurrent move of the same card may change its column in between: then retry.
+    // A concurrent move of the same card may change its column in between: then retry, after
+    // rolling back to a savepoint so the retry does not still hold the card's lock while it
+    // waits for column locks (that order, card before column, deadlocks with other moves).
+    // Moves of one card take turns (a transaction-scoped advisory lock, taken before any row
+    // lock), so racing moves of the same card queue instead of exhausting the retries below.
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('MoveTaskItem'), hashtext($1))`, [taskId]);
     let task: { TaskItemStatusId: string | null; ProjectId: string | null } | undefined;
     let locked: Array<{ TaskItemStatusId: string; ProjectId: string; WipLimit: number | null; IsWipLimitHard: boolean }> = [];
     for (let attempt = 0; attempt < 5 && !task; attempt++) {
+      await m.query('SAVEPOINT move_task_item');
       const [before] = await rows(m, `SELECT "TaskItemStatusId" FROM task WHERE "TaskItemId" = $1`, [taskId]);
       const columns = [...new Set([targetStatus, before.TaskItemStatusId].filter(Boolean))].sort();
       locked = await rows(m,
@@ -63,7 +69,12 @@ export class KanbanOperations {
         [columns],
       );
       const [now] = await rows(m, `SELECT "TaskItemStatusId", "ProjectId" FROM task WHERE "TaskItemId" = $1 FOR UPDATE`, [taskId]);
-      if (now.TaskItemStatusId === before.TaskItemStatusId) task = now;
+      if (now.TaskItemStatusId === before.TaskItemStatusId) {
+        task = now;
+        await m.query('RELEASE SAVEPOINT move_task_item');
+      } else {
+        await m.query('ROLLBACK TO SAVEPOINT move_task_item');
+      }
     }
     if (!task) throw new ODataError(409, ErrorCode.Conflict, 'The card is being moved by someone else; retry');
     const target = locked.find((s) => s.TaskItemStatusId === targetStatus);
