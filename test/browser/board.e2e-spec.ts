@@ -183,6 +183,11 @@ describe('the Kanban board', () => {
     await dialog.getByRole('button', { name: 'Start' }).click();
     await dialog.locator('.stopwatch__state', { hasText: 'Running' }).waitFor();
     expect((await api.get(`Task(${id})/GetStopwatch()`)).body.State).toBe('Running');
+    await dialog.getByRole('button', { name: 'Pause' }).click();
+    await dialog.locator('.stopwatch__state', { hasText: 'Paused' }).waitFor();
+    expect((await api.get(`Task(${id})/GetStopwatch()`)).body.State).toBe('Paused');
+    await dialog.getByRole('button', { name: 'Resume' }).click();
+    await dialog.locator('.stopwatch__state', { hasText: 'Running' }).waitFor();
     await dialog.getByRole('button', { name: 'Stop' }).click();
     await dialog.locator('.stopwatch__state', { hasText: 'Stopped' }).waitFor();
     await dialog.getByText(/Logged a time entry/).waitFor();
@@ -239,7 +244,7 @@ describe('the Kanban board', () => {
     await b.page.context().close();
   });
 
-  it('shows a conflicting edit (412) instead of overwriting it', async () => {
+  it('edits a task; a conflicting edit (412) is shown instead of overwriting it', async () => {
     const { page } = await openPage(browser);
     await signIn(page);
     const id = cards['Review budget'].TaskItemId;
@@ -253,6 +258,14 @@ describe('the Kanban board', () => {
     await dialog.getByRole('alert').filter({ hasText: 'changed by someone else' }).waitFor();
     expect(await dialog.getByLabel('Name').inputValue()).toBe('Review the budget');
     expect((await task(id)).Name).toBe('Review the budget');
+    // Made again on the version now shown, the edit goes through, and the card follows.
+    await dialog.getByLabel('Name').fill('Review the budget with finance');
+    await dialog.getByLabel('Tags').fill('finance, q3');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const saved = await eventually(() => task(id), (t) => t.Name === 'Review the budget with finance');
+    expect(saved.Tags).toEqual(['finance', 'q3']);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await card(page, 'Review the budget with finance').locator('.tag', { hasText: 'q3' }).waitFor();
     await page.context().close();
   });
 

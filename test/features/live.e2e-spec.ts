@@ -56,6 +56,20 @@ describe('live: change stream, reminders, webhooks', () => {
     expect(outsider.events).toHaveLength(0);
   });
 
+  it('a client that disconnects leaves the stream: no subscriber and no heartbeat stay behind', async () => {
+    const subscribers = async () => {
+      const text = await (await fetch(`${a.baseUrl}/metrics`)).text();
+      return Number(/^odata_event_subscribers (\d+)/m.exec(text)?.[1]);
+    };
+    const before = await subscribers();
+    const s = await SseClient.open(`${a.baseUrl}/odata/$events`, ADMIN_HEADERS);
+    for (let i = 0; i < 100 && (await subscribers()) !== before + 1; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await subscribers()).toBe(before + 1);
+    s.close();
+    for (let i = 0; i < 100 && (await subscribers()) !== before; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await subscribers()).toBe(before);
+  });
+
   it('Last-Event-ID resumes after a disconnect without losing events', async () => {
     const project = await make.project();
     const s1 = await open(a, `?projectId=${project.ProjectId}`);

@@ -170,10 +170,15 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
       // Memberships change: refresh what this caller may see every few heartbeats.
       if (visible && ++beats % 4 === 0) void this.visibleProjects(caller.contactId).then((v) => (subscriber.visible = v), () => undefined);
     }, this.config.live.heartbeatMs);
-    req.raw.on('close', () => {
+    // The response's 'close' (the client left, or the stream was ended at shutdown) stops the
+    // heartbeat. Not the request's: a GET's request emits 'close' once it has been read, which
+    // may be before this point, and the interval would then run for ever.
+    const stop = () => {
       clearInterval(heartbeat);
       this.subscribers.delete(subscriber);
-    });
+    };
+    res.once('close', stop);
+    if (res.destroyed) stop(); // the client left while we authenticated
 
     // Missed events first (subscribed already, so nothing falls between replay and live).
     let lastSent = 0n;

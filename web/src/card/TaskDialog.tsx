@@ -38,6 +38,11 @@ export function TaskDialog({ api, taskId, contacts, onClose, onSaved }: TaskDial
   const [draft, setDraft] = useState<Draft | null>(null);
   const [conflict, setConflict] = useState(false);
 
+  // The board re-renders on every live change; the callbacks it passes are new each time. Held
+  // in a ref, they do not make the form reload (and drop what the user is typing).
+  const close = useRef(onClose);
+  close.current = onClose;
+
   const load = useCallback(async () => {
     try {
       const t = await api.task(taskId);
@@ -45,13 +50,13 @@ export function TaskDialog({ api, taskId, contacts, onClose, onSaved }: TaskDial
       setDraft(toDraft(t));
     } catch (e) {
       toast.error(e);
-      onClose();
+      close.current();
     }
-  }, [api, taskId, toast, onClose]);
+  }, [api, taskId, toast]);
 
   useEffect(() => {
     void load();
-    dialog.current?.showModal();
+    if (!dialog.current?.open) dialog.current?.showModal();
   }, [load]);
 
   const save = async () => {
@@ -65,8 +70,8 @@ export function TaskDialog({ api, taskId, contacts, onClose, onSaved }: TaskDial
       toast.info('Saved');
     } catch (e) {
       if (e instanceof ODataRequestError && e.status === 412) {
+        await load(); // the newer version first, then the notice that says it is shown
         setConflict(true);
-        await load();
       }
       toast.error(e);
     }
