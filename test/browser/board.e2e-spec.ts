@@ -242,6 +242,8 @@ describe('the Kanban board', () => {
     expect([...a.errors, ...b.errors]).toEqual([]);
     await a.page.context().close();
     await b.page.context().close();
+    // Closed pages leave the change stream: the service keeps no subscriber (nor its heartbeat).
+    await eventually(() => subscribers(), (n) => n === 0);
   });
 
   it('edits a task; a conflicting edit (412) is shown instead of overwriting it', async () => {
@@ -327,6 +329,12 @@ describe('the Kanban board', () => {
 async function lifted(page: Page, columnName: string): Promise<void> {
   await column(page, columnName).locator('li.card--placeholder').waitFor();
   await page.waitForTimeout(350);
+}
+
+/** Clients connected to the change stream, from the service's metrics. */
+async function subscribers(): Promise<number> {
+  const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+  return Number(/^odata_event_subscribers (\d+)/m.exec(text)?.[1]);
 }
 
 async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
