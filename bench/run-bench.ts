@@ -15,7 +15,6 @@ import { CREATE_UUID_FUNCTION } from './dataset.sql';
 import { Expected, expectedFeedRows, expectedRead } from './expected-answers';
 import { ExplainTarget, disableAutoExplain, enableAutoExplain, explainFloorSql, explainThroughService } from './explain';
 import { FloorSql } from './floor-server';
-import { holdsDataset, loadDataset } from './load-dataset';
 import { machine } from './machine';
 import { Child, SERVICE_SETTINGS, memoryOf, snapshotServiceBuild, startFloor, startService } from './processes';
 import { FEED_CASES, MILLION_EXPECTED, WRITE_CASES, readCases } from './query-mix';
@@ -26,7 +25,7 @@ import { runFeed } from './run-feeds';
 import { requestPath, runRead } from './run-reads';
 import { runWrites } from './run-writes';
 import { judgeTargets } from './targets';
-import { cleanUpBenchWrites } from './write-cases';
+import { prepareDataset } from './write-cases';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -79,19 +78,6 @@ async function serviceColumns(service: Child, client: Client): Promise<{ task: s
   return { task: task.length ? task : await columns('task'), note: note.length ? note : await columns('task_item_note') };
 }
 
-/** Makes sure the database holds exactly the N-task data set; returns the load time if it loaded. */
-async function prepareData(client: Client, n: number): Promise<number | undefined> {
-  const leftovers = await cleanUpBenchWrites(client, { restore: false });
-  if (leftovers.removed) log(`Removed ${leftovers.removed} bench tasks left by an earlier run`);
-  if (await holdsDataset(client, n)) {
-    const { restored } = await cleanUpBenchWrites(client, { restore: true });
-    log(`The database holds the ${n.toLocaleString('en-US')}-task data set${restored ? ` (${restored} cards put back in place)` : ''}`);
-    return undefined;
-  }
-  const t0 = Date.now();
-  await loadDataset(client, n, log);
-  return (Date.now() - t0) / 1000;
-}
 
 /** Expected answers from the rules; for N = 1,000,000 also compared with DATASET.md's. */
 async function expectations(client: Client, n: number, reads: ReturnType<typeof readCases>, problems: string[]) {
@@ -139,7 +125,7 @@ async function main(): Promise<void> {
     await client.query(CREATE_UUID_FUNCTION);
     const dbName = (await client.query('SELECT current_database() AS d')).rows[0].d as string;
     if (db.embedded) await disableAutoExplain(client, dbName); // left on by an interrupted run?
-    const loadSeconds = await prepareData(client, n);
+    const loadSeconds = await prepareDataset(client, n, log);
     const pgVersion = (await client.query('SHOW server_version')).rows[0].server_version as string;
     const sizes = (await client.query(`SELECT pg_database_size(current_database()) AS db, pg_total_relation_size('task') AS task`)).rows[0];
 

@@ -18,14 +18,13 @@ import autocannon = require('autocannon');
 import { errorText } from './bench-context';
 import { connect, migrate, onServerLog, openBenchDatabase, settle } from './database';
 import { CREATE_UUID_FUNCTION } from './dataset.sql';
-import { holdsDataset, loadDataset } from './load-dataset';
 import { machine } from './machine';
 import { Child, SERVICE_SETTINGS, memoryOf, snapshotServiceBuild, startService } from './processes';
 import type { Machine } from './results';
 import { BENCH_DATES_FROM, benchKey } from './query-mix';
 import { uuid } from './dataset-rules';
 import { Mover, SOAK_REQUESTS, SOAK_WEIGHTS, SoakMix, SoakOp } from './soak-mix';
-import { changeLogMark, cleanUpBenchWrites, createBenchTasks, dropChangeLogSince } from './write-cases';
+import { changeLogMark, cleanUpBenchWrites, createBenchTasks, dropChangeLogSince, prepareDataset } from './write-cases';
 
 const ROOT = resolve(__dirname, '..');
 const START = '<!-- soak:start -->';
@@ -345,19 +344,6 @@ async function createMovers(client: Client, run: number, count: number, projects
   return movers;
 }
 
-/** Makes sure the database holds exactly the N-task data set (as npm run bench does); returns the load time if it loaded. */
-async function prepareData(client: Client, n: number): Promise<number | undefined> {
-  const leftovers = await cleanUpBenchWrites(client, { restore: false });
-  if (leftovers.removed) log(`Removed ${leftovers.removed} bench tasks left by an earlier run`);
-  if (await holdsDataset(client, n)) {
-    const { restored } = await cleanUpBenchWrites(client, { restore: true });
-    log(`The database holds the ${n.toLocaleString('en-US')}-task data set${restored ? ` (${restored} cards put back in place)` : ''}`);
-    return undefined;
-  }
-  const t0 = Date.now();
-  await loadDataset(client, n, log);
-  return (Date.now() - t0) / 1000;
-}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -387,7 +373,7 @@ async function main(): Promise<void> {
     await migrate(db.url);
     client = await connect(db.url, 'soak');
     await client.query(CREATE_UUID_FUNCTION);
-    const loadSeconds = await prepareData(client, n);
+    const loadSeconds = await prepareDataset(client, n, log);
     mark = await changeLogMark(client);
     const pgVersion = (await client.query('SHOW server_version')).rows[0].server_version as string;
     const sizeMb = Number((await client.query('SELECT pg_database_size(current_database()) AS s')).rows[0].s) / 2 ** 20;

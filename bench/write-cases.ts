@@ -9,6 +9,7 @@ import {
 } from './query-mix';
 import type { LoadOptions } from './http-load';
 import { timeout } from './bench-context';
+import { holdsDataset, loadDataset } from './load-dataset';
 
 /** Tasks created by SQL for g-patch and MoveTaskItem to work on (the service's POST may be missing). */
 export async function createBenchTasks(client: Client, run: number, count: number): Promise<string[]> {
@@ -155,4 +156,22 @@ export async function probeWrite(origin: string, c: WriteCase, request: ReturnTy
       return { status: res.status, ok: status === undefined || status === BUSY_STATUS, note: status === undefined ? 'moved' : `moved to ${status === BUSY_STATUS ? 'the busy column' : status}` };
     }
   }
+}
+
+/**
+ * Makes sure the database holds exactly the N-task data set (bench and soak alike): removes
+ * tasks an earlier run left, puts moved cards back, loads the set if it is not there. Returns
+ * the load time in seconds if it loaded.
+ */
+export async function prepareDataset(client: Client, n: number, log: (line: string) => void): Promise<number | undefined> {
+  const leftovers = await cleanUpBenchWrites(client, { restore: false });
+  if (leftovers.removed) log(`Removed ${leftovers.removed} bench tasks left by an earlier run`);
+  if (await holdsDataset(client, n)) {
+    const { restored } = await cleanUpBenchWrites(client, { restore: true });
+    log(`The database holds the ${n.toLocaleString('en-US')}-task data set${restored ? ` (${restored} cards put back in place)` : ''}`);
+    return undefined;
+  }
+  const t0 = Date.now();
+  await loadDataset(client, n, log);
+  return (Date.now() - t0) / 1000;
 }
