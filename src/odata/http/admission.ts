@@ -42,7 +42,6 @@ export type RejectReason = 'queue_full' | 'timeout';
 export type Release = () => void;
 
 interface Waiter {
-  lane: WorkLane;
   since: number;
   grant: () => void;
   timer: NodeJS.Timeout;
@@ -92,7 +91,6 @@ export class AdmissionGate {
         reject(new AdmissionAbandoned('the client left'));
       };
       const waiter: Waiter = {
-        lane,
         since: performance.now(),
         grant: () => {
           leave();

@@ -194,7 +194,7 @@ export function Board({ api, projectId, contacts }: BoardProps) {
       flip(!card.IsDone);
       try {
         const updated = await api.updateTask(card.TaskItemId, card['@odata.etag'], { IsDone: !card.IsDone });
-        setCards((current) => ({ ...current, [card.TaskItemId]: { ...current[card.TaskItemId], ...pickCard(updated) } }));
+        setCards((current) => ({ ...current, [card.TaskItemId]: { ...current[card.TaskItemId], ...updated } }));
       } catch (e) {
         flip(card.IsDone);
         toast.error(e);
@@ -211,15 +211,10 @@ export function Board({ api, projectId, contacts }: BoardProps) {
     const lane = lanes[column.TaskItemStatusId] ?? [];
     try {
       await api.createCard(projectId, column.TaskItemStatusId, name, lane[lane.length - 1] ?? null);
-      await flushNow();
+      await reload(); // shown now, not when the change stream reports it
     } catch (e) {
       toast.error(e);
     }
-  };
-
-  /** After the board's own write: show it now rather than when the stream reports it. */
-  const flushNow = async () => {
-    await reload();
   };
 
   const saveColumn = async (column: Column, changes: Partial<Column>) => {
@@ -328,9 +323,4 @@ function placeCard(cards: Record<string, Card>, id: string, lane: string, order:
     if (next[cardId]) next[cardId] = { ...next[cardId], CardPositionNumber: index + 1 };
   });
   return next;
-}
-
-function pickCard(task: Card): Partial<Card> {
-  const { TaskItemId, Name, TaskItemStatusId, CardPositionNumber, ContactId, ContactDisplayName, EndDateTime, IsDone, ChecklistItemsCount, CheckListItemsDoneCount, Tags } = task;
-  return { TaskItemId, Name, TaskItemStatusId, CardPositionNumber, ContactId, ContactDisplayName, EndDateTime, IsDone, ChecklistItemsCount, CheckListItemsDoneCount, Tags, '@odata.etag': task['@odata.etag'] };
 }

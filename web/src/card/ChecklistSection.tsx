@@ -1,15 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { BoardApi } from '../api/board-api';
 import type { ChecklistItem } from '../api/types';
-import { useToasts } from '../ui/toasts';
+import { useTaskData } from './use-task-data';
 
 export function ChecklistSection({ api, taskId }: { api: BoardApi; taskId: string }) {
-  const toast = useToasts();
-  const [items, setItems] = useState<ChecklistItem[]>([]);
+  const { data: items, change } = useTaskData<ChecklistItem[]>(useCallback(() => api.checklist(taskId), [api, taskId]), []);
   const [name, setName] = useState('');
-  const load = useCallback(() => api.checklist(taskId).then(setItems, toast.error), [api, taskId, toast]);
-  useEffect(() => void load(), [load]);
   const done = items.filter((i) => i.IsDone).length;
+  const nextPosition = (items[items.length - 1]?.OrdinalPosition ?? 0) + 1;
   return (
     <section className="task-section" aria-label="Checklist">
       <h3>
@@ -19,18 +17,7 @@ export function ChecklistSection({ api, taskId }: { api: BoardApi; taskId: strin
         {items.map((item) => (
           <li key={item.ChecklistItemId}>
             <label className="inline">
-              <input
-                type="checkbox"
-                checked={item.IsDone}
-                onChange={async (e) => {
-                  try {
-                    await api.setChecklistItemDone(item, e.target.checked);
-                  } catch (err) {
-                    toast.error(err);
-                  }
-                  await load();
-                }}
-              />
+              <input type="checkbox" checked={item.IsDone} onChange={(e) => void change(() => api.setChecklistItemDone(item, e.target.checked))} />
               {item.Name}
             </label>
           </li>
@@ -40,14 +27,7 @@ export function ChecklistSection({ api, taskId }: { api: BoardApi; taskId: strin
         className="row"
         onSubmit={async (e) => {
           e.preventDefault();
-          if (!name.trim()) return;
-          try {
-            await api.addChecklistItem(taskId, name.trim(), (items[items.length - 1]?.OrdinalPosition ?? 0) + 1);
-            setName('');
-            await load();
-          } catch (err) {
-            toast.error(err);
-          }
+          if (name.trim() && (await change(() => api.addChecklistItem(taskId, name.trim(), nextPosition)))) setName('');
         }}
       >
         <input aria-label="New checklist item" placeholder="Add an item" value={name} onChange={(e) => setName(e.target.value)} />

@@ -1,15 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { BoardApi } from '../api/board-api';
 import type { Contact, Contributor } from '../api/types';
-import { useToasts } from '../ui/toasts';
+import { useTaskData } from './use-task-data';
 
 export function ContributorsSection({ api, taskId, contacts }: { api: BoardApi; taskId: string; contacts: Contact[] }) {
-  const toast = useToasts();
-  const [contributors, setContributors] = useState<Contributor[]>([]);
+  const { data: contributors, change } = useTaskData<Contributor[]>(useCallback(() => api.contributors(taskId), [api, taskId]), []);
   const [contactId, setContactId] = useState('');
   const [hours, setHours] = useState('1');
-  const load = useCallback(() => api.contributors(taskId).then(setContributors, toast.error), [api, taskId, toast]);
-  useEffect(() => void load(), [load]);
   const nameOf = (id: string) => contacts.find((c) => c.ContactId === id)?.DisplayName ?? id;
   return (
     <section className="task-section" aria-label="Contributors">
@@ -18,19 +15,7 @@ export function ContributorsSection({ api, taskId, contacts }: { api: BoardApi; 
         {contributors.map((c) => (
           <li key={c.Id}>
             <span>{nameOf(c.ContactId)}</span> <span className="muted">{c.WorkAmount} h</span>
-            <button
-              type="button"
-              className="link-button"
-              aria-label={`Remove ${nameOf(c.ContactId)}`}
-              onClick={async () => {
-                try {
-                  await api.removeContributor(taskId, c.Id);
-                } catch (err) {
-                  toast.error(err);
-                }
-                await load();
-              }}
-            >
+            <button type="button" className="link-button" aria-label={`Remove ${nameOf(c.ContactId)}`} onClick={() => void change(() => api.removeContributor(taskId, c.Id))}>
               remove
             </button>
           </li>
@@ -40,14 +25,7 @@ export function ContributorsSection({ api, taskId, contacts }: { api: BoardApi; 
         className="row"
         onSubmit={async (e) => {
           e.preventDefault();
-          if (!contactId) return;
-          try {
-            await api.addContributor(taskId, contactId, Number(hours) || 0);
-            setContactId('');
-            await load();
-          } catch (err) {
-            toast.error(err);
-          }
+          if (contactId && (await change(() => api.addContributor(taskId, contactId, Number(hours) || 0)))) setContactId('');
         }}
       >
         <select aria-label="Contributor" value={contactId} onChange={(e) => setContactId(e.target.value)}>

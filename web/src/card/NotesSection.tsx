@@ -1,14 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { BoardApi } from '../api/board-api';
 import type { Note } from '../api/types';
-import { useToasts } from '../ui/toasts';
+import { useTaskData } from './use-task-data';
 
 export function NotesSection({ api, taskId }: { api: BoardApi; taskId: string }) {
-  const toast = useToasts();
-  const [notes, setNotes] = useState<Note[]>([]);
+  const { data: notes, change } = useTaskData<Note[]>(useCallback(() => api.notes(taskId), [api, taskId]), []);
   const [text, setText] = useState('');
-  const load = useCallback(() => api.notes(taskId).then(setNotes, toast.error), [api, taskId, toast]);
-  useEffect(() => void load(), [load]);
   return (
     <section className="task-section" aria-label="Notes">
       <h3>Notes</h3>
@@ -16,14 +13,7 @@ export function NotesSection({ api, taskId }: { api: BoardApi; taskId: string })
         className="row"
         onSubmit={async (e) => {
           e.preventDefault();
-          if (!text.trim()) return;
-          try {
-            await api.addNote(taskId, text.trim());
-            setText('');
-            await load();
-          } catch (err) {
-            toast.error(err);
-          }
+          if (text.trim() && (await change(() => api.addNote(taskId, text.trim())))) setText('');
         }}
       >
         <input aria-label="New note" placeholder="Write a note" value={text} onChange={(e) => setText(e.target.value)} />
