@@ -288,11 +288,42 @@ describe('the Kanban board', () => {
     await eventually(() => page.locator('.column__name').allTextContents(), (names) => names.join() === 'To do,Doing,Waiting,Done');
     const stored = (await api.get(`TaskStatus?$filter=ProjectId eq ${project.ProjectId}&$orderby=OrdinalPosition`)).body.value.map((s: any) => s.Name);
     expect(stored).toEqual(['To do', 'Doing', 'Waiting', 'Done']);
-    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await eventually(() => page.locator('.column__name').allTextContents(), (names) => names.join() === 'To do,Doing,Done');
     expect((await api.get(`TaskStatus?$filter=ProjectId eq ${project.ProjectId}`)).body.value).toHaveLength(3);
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+
+  it('deletes a project after confirming it, and other open boards follow live', async () => {
+    const scratch = (await api.post('Project', { Name: 'Scratch' })).body; // its creator is its Admin
+    const lane = (await api.post('TaskStatus', { Name: 'Ideas', ProjectId: scratch.ProjectId, OrdinalPosition: 1 })).body;
+    for (const name of ['One idea', 'Another idea']) {
+      await api.post('Task', { Name: name, ProjectId: scratch.ProjectId, TaskItemStatusId: lane.TaskItemStatusId });
+    }
+    const [a, b] = [await openPage(browser), await openPage(browser)];
+    for (const { page } of [a, b]) {
+      await signIn(page);
+      await page.getByLabel('Project').selectOption({ label: 'Scratch' });
+      await column(page, 'Ideas').waitFor();
+      await page.locator('.live-dot--on').waitFor();
+    }
+    const asked: string[] = [];
+    a.page.on('dialog', (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
+    await a.page.getByRole('button', { name: 'Delete project' }).click();
+    for (const { page } of [a, b]) {
+      await eventually(() => page.getByLabel('Project').locator('option').allTextContents(), (names) => !names.includes('Scratch'));
+      await page.getByRole('status').filter({ hasText: 'Project "Scratch" was deleted' }).waitFor();
+    }
+    expect(asked).toEqual([expect.stringContaining('Delete the project "Scratch"')]);
+    expect((await api.get(`Project(${scratch.ProjectId})`)).status).toBe(404);
+    expect((await api.get(`Task?$filter=ProjectId eq ${scratch.ProjectId}`)).body.value).toEqual([]);
+    expect([...a.errors, ...b.errors]).toEqual([]);
+    await a.page.context().close();
+    await b.page.context().close();
   });
 
   it('stays usable with 500 cards in a column and on a phone-width screen', async () => {

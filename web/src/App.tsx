@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BoardApi } from './api/board-api';
 import { ODataHttp, ODataRequestError } from './api/odata-http';
 import type { Contact, Project } from './api/types';
@@ -83,6 +83,30 @@ function Workspace({ api, onSignOut }: { api: BoardApi; onSignOut(): void }) {
     if (projectId) localStorage.setItem(PROJECT_KEY, projectId);
   }, [projectId]);
 
+  // Deleted here or on another board: the project leaves the list and the next one opens.
+  const projectsRef = useRef(projects);
+  projectsRef.current = projects;
+  const forgetProject = useCallback((deleted: string) => {
+    const gone = projectsRef.current.find((p) => p.ProjectId === deleted);
+    if (!gone) return; // already forgotten (this board's own delete comes back as an event too)
+    const rest = projectsRef.current.filter((p) => p !== gone);
+    projectsRef.current = rest;
+    setProjects(rest);
+    setProjectId((current) => (current === deleted ? (rest[0]?.ProjectId ?? '') : current));
+    toast.info(`Project "${gone.Name}" was deleted`);
+  }, [toast]);
+
+  const deleteProject = async () => {
+    const project = projects.find((p) => p.ProjectId === projectId);
+    if (!project || !window.confirm(`Delete the project "${project.Name}" with all its columns and cards? This cannot be undone.`)) return;
+    try {
+      await api.deleteProject(project.ProjectId);
+      forgetProject(project.ProjectId);
+    } catch (e) {
+      toast.error(e);
+    }
+  };
+
   return (
     <div className="workspace">
       <header className="topbar">
@@ -95,11 +119,14 @@ function Workspace({ api, onSignOut }: { api: BoardApi; onSignOut(): void }) {
             ))}
           </select>
         </label>
+        {projectId && (
+          <button type="button" className="link-button" onClick={() => void deleteProject()}>Delete project</button>
+        )}
         <span className="spacer" />
         <a href="/docs" className="muted">API</a>
         <button type="button" className="link-button" onClick={onSignOut}>Sign out</button>
       </header>
-      {projectId ? <Board key={projectId} api={api} projectId={projectId} contacts={contacts} /> : <p className="empty">No project you can see yet.</p>}
+      {projectId ? <Board key={projectId} api={api} projectId={projectId} contacts={contacts} onProjectDeleted={forgetProject} /> : <p className="empty">No project you can see yet.</p>}
     </div>
   );
 }

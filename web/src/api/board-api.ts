@@ -75,6 +75,11 @@ export class BoardApi {
     ]);
   }
 
+  /** The project and everything in it (the service needs the project's Admin role). */
+  deleteProject(projectId: string): Promise<void> {
+    return this.http.send(`Project(${projectId})`, { method: 'DELETE' });
+  }
+
   deleteColumn(column: Column): Promise<void> {
     return this.http.send(`TaskStatus(${column.TaskItemStatusId})`, { method: 'DELETE', etag: column['@odata.etag'] });
   }

@@ -33,10 +33,12 @@ interface BoardProps {
   api: BoardApi;
   projectId: string;
   contacts: Contact[];
+  /** The project was deleted, here or elsewhere (its change stream says so). */
+  onProjectDeleted(projectId: string): void;
 }
 
 /** One project's Kanban board: columns, cards, drag and drop, filters, live changes. */
-export function Board({ api, projectId, contacts }: BoardProps) {
+export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps) {
   const toast = useToasts();
   const [columns, setColumns] = useState<Column[]>([]);
   const [cards, setCards] = useState<Record<string, Card>>({});
@@ -113,6 +115,7 @@ export function Board({ api, projectId, contacts }: BoardProps) {
   useEffect(() => {
     const stop = followProject(projectId, api.http.authorization, {
       onChange: (event: ChangeEvent) => {
+        if (event.entitySet === 'Project' && event.kind === 'deleted') return onProjectDeleted(event.key);
         if (event.entitySet === 'Task') pending.current.tasks.add(event.key);
         else if (event.entitySet === 'TaskStatus') pending.current.columns = true;
         else return;
@@ -125,7 +128,7 @@ export function Board({ api, projectId, contacts }: BoardProps) {
       onStatus: setLive,
     });
     return stop;
-  }, [api, projectId, schedule]);
+  }, [api, projectId, schedule, onProjectDeleted]);
 
   const onDragStart = ({ active }: DragStartEvent) => {
     dragStart.current = { lanes, cards };
