@@ -21,6 +21,21 @@ const UNAVAILABLE = /timeout exceeded when trying to connect|Connection terminat
 /** TypeORM's errors for a connection that went away under a running request. */
 const CONNECTION_GONE = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError', 'CannotExecuteNotConnectedError', 'ConnectionIsNotSetError']);
 
+/**
+ * What a data exception (SQLSTATE class 22) was, in our words: PostgreSQL's own messages quote
+ * the offending value, which may be a stored value the caller cannot read. No message or detail
+ * of PostgreSQL's reaches a client.
+ */
+const DATA_EXCEPTIONS: Record<string, string> = {
+  '22P02': 'invalid text representation',
+  '22007': 'invalid date or time format',
+  '22008': 'date or time out of range',
+  '22003': 'number out of range',
+  '22023': 'invalid parameter value',
+  '2201B': 'invalid regular expression',
+  '22025': 'invalid escape sequence',
+};
+
 export function fromPostgresError(err: unknown, targetOf?: ConstraintTargets): ODataError | undefined {
   const e = err as PgError;
   const state = e?.code;
@@ -32,16 +47,17 @@ export function fromPostgresError(err: unknown, targetOf?: ConstraintTargets): O
   const target = e.constraint ? targetOf?.(e.constraint) : undefined;
   switch (state) {
     case '23505':
-      return new ODataError(409, ErrorCode.Conflict, `An entity with the same key already exists${e.detail ? ': ' + e.detail : ''}`, target);
+      return new ODataError(409, ErrorCode.Conflict, `An entity with the same ${target ?? 'key'} already exists`, target);
     case '23001': // restrict_violation: a row others still reference
-      return new ODataError(409, ErrorCode.Conflict, `The entity is still referenced${e.detail ? ': ' + e.detail : ''}`, target);
+      return new ODataError(409, ErrorCode.Conflict, 'The entity is still referenced by other entities', target);
     case '23503':
       // Insert/update pointing at a missing row is the client's bad reference (400);
       // deleting a row that others still reference is a conflict (409).
       if (/is still referenced/.test(e.detail ?? '')) {
-        return new ODataError(409, ErrorCode.Conflict, `The entity is still referenced: ${e.detail}`, target);
+        return new ODataError(409, ErrorCode.Conflict, 'The entity is still referenced by other entities', target);
       }
-      return new ODataError(400, ErrorCode.BadForeignKey, `${target ?? 'A reference'} does not point at an existing entity${e.detail ? ': ' + e.detail : ''}`, target);
+      // Names neither the table nor the key: a reference the caller cannot see reads as missing.
+      return new ODataError(400, ErrorCode.BadForeignKey, `${target ?? 'A reference'} does not point at an existing entity`, target);
     case '23502':
       return new ODataError(400, ErrorCode.MissingProperty, `${e.column ?? 'A property'} must not be null`, e.column);
     case '23514':
@@ -53,7 +69,7 @@ export function fromPostgresError(err: unknown, targetOf?: ConstraintTargets): O
     case '22023':
     case '2201B':
     case '22025':
-      return new ODataError(400, ErrorCode.BadLiteral, `Invalid value: ${e.message}`);
+      return new ODataError(400, ErrorCode.BadLiteral, `A value in the request is out of range or not of the expected type (${DATA_EXCEPTIONS[state]})`);
     // The expression's operand types do not fit each other (e.g. a function on the wrong type).
     case '42883':
     case '42804':

@@ -5,6 +5,7 @@ import type { Aggregate, ApplyStep, Expr, ODataQuery } from '../query/odata-quer
 import type { RowScope } from './build-select';
 import { AliasGenerator, TranslateContext, condition, translate } from './filter-to-sql';
 import { SqlParams, ident } from './sql-params';
+import { guardedConditions } from './scope-guard';
 import type { ReadScope } from '../access/access-policy';
 
 const AGG_SQL = { sum: 'sum', min: 'min', max: 'max', average: 'avg', countdistinct: 'count(DISTINCT' } as const;
@@ -61,7 +62,8 @@ export function buildApply(dataSource: DataSource, input: {
   let current: EdmEntityType = input.type;
   let from = `${ident(input.type.table)} e0`;
   let where: string[] = input.scopes.map((s) => s('e0', params, aliases));
-  const access = input.scope?.(input.type, 'e0', params, aliases);
+  const inScope = input.scope ? () => input.scope!(input.type, 'e0', params, aliases) : undefined;
+  const access = inScope?.();
   if (access) where.push(access);
   let grouped = false;
   let columns: string[] = current.properties.map((p) => p.name);
@@ -73,7 +75,8 @@ export function buildApply(dataSource: DataSource, input: {
     const alias = level === 0 ? 'e0' : `g${level}`;
     const ctx = ctxFor(current, alias);
     if (step.kind === 'filter') {
-      where.push(condition(grouped ? flattenGroupedPaths(step.expr, current) : step.expr, ctx));
+      if (grouped) where.push(condition(flattenGroupedPaths(step.expr, current), ctx));
+      else where.push(...guardedConditions(step.expr, ctx, inScope)); // on the set's rows: guarded by their scope
       continue;
     }
     const groupPaths = step.kind === 'groupby' ? step.paths : [];

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { EdmEntityType, EdmModel } from '../model/edm-model';
 import type { ODataQuery } from '../query/odata-query';
-import { AliasGenerator, TranslateContext, condition, translate } from './filter-to-sql';
+import { AliasGenerator, TranslateContext, translate } from './filter-to-sql';
 import { SortKey, decodeSkipToken, keysetCondition } from './paging';
 import { PG_TYPE } from './pg-types';
 import { MetadataLevel, rowJsonSql } from './select-list';
@@ -10,6 +10,7 @@ import { searchCondition } from './search-to-sql';
 import { withComputed } from './compute';
 import type { ReadScope } from '../access/access-policy';
 import { SqlParams, ident } from './sql-params';
+import { guardedConditions, guardedValue } from './scope-guard';
 
 /** Restricts the rows of a set, e.g. to the targets of a navigation from one parent entity. */
 export type RowScope = (alias: string, params: SqlParams, aliases: AliasGenerator) => string;
@@ -85,9 +86,10 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
   const tctx: TranslateContext = { ...baseCtx, root: { kind: 'entity', type, alias: root } };
 
   const where: string[] = input.scopes.map((s) => s(root, params, aliases));
-  const access = input.scope?.(type, root, params, aliases);
+  const inScope = input.scope ? () => input.scope!(type, root, params, aliases) : undefined;
+  const access = inScope?.();
   if (access) where.push(access);
-  if (query.filter) where.push(condition(query.filter, tctx));
+  if (query.filter) where.push(...guardedConditions(query.filter, tctx, inScope, query.compute));
   if (query.search) where.push(searchCondition(type, root, query.search, params, model, aliases, input.scope));
   const filterWhere = [...where];
 
@@ -96,7 +98,7 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
     for (const o of query.orderby) {
       const t = translate(o.expr, tctx);
       if (t.type === 'null') continue;
-      keys.push({ sql: t.sql, pgType: PG_TYPE[t.type], desc: o.desc, nullable: true });
+      keys.push({ sql: guardedValue(o.expr, t.sql, inScope, query.compute), pgType: PG_TYPE[t.type], desc: o.desc, nullable: true });
     }
     for (const k of type.keys) keys.push({ sql: `${root}.${ident(k.column)}`, pgType: PG_TYPE[k.type], desc: false, nullable: false });
   }
@@ -155,9 +157,10 @@ export function buildCount(dataSource: DataSource, input: Omit<SelectInput, 'pag
   const base: TranslateContext = { model: input.model, params, aliases, root: { kind: 'entity', type: input.type, alias: root }, maxInList: input.limits.maxInList, scope: input.scope };
   const tctx: TranslateContext = { ...base, root: { kind: 'entity', type: withComputed(input.type, input.query.compute, base), alias: root } };
   const where = input.scopes.map((s) => s(root, params, aliases));
-  const access = input.scope?.(input.type, root, params, aliases);
+  const inScope = input.scope ? () => input.scope!(input.type, root, params, aliases) : undefined;
+  const access = inScope?.();
   if (access) where.push(access);
-  if (input.query.filter) where.push(condition(input.query.filter, tctx));
+  if (input.query.filter) where.push(...guardedConditions(input.query.filter, tctx, inScope, input.query.compute));
   if (input.query.search) where.push(searchCondition(input.type, root, input.query.search, params, input.model, aliases, input.scope));
   const qb = dataSource.createQueryBuilder().select('count(*)', 'count').from(input.type.table, root);
   if (where.length) qb.where(where.join(' AND '));

@@ -2,7 +2,7 @@ import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { EdmEntityType, EdmModel, EdmNavigation, EdmPrimitive, EdmProperty } from '../model/edm-model';
 import type { Expr, LiteralType } from '../query/odata-query';
 import { Typed, canonicalFunction } from './canonical-functions';
-import { NUMERIC_TYPES, PG_TYPE } from './pg-types';
+import { NUMERIC_TYPES, PG_TYPE, TRY_CAST_FUNCTION } from './pg-types';
 import { SqlParams, escapeLike, ident } from './sql-params';
 import type { ReadScope } from '../access/access-policy';
 
@@ -111,7 +111,15 @@ export function translate(expr: Expr, ctx: TranslateContext, expected?: EdmPrimi
       const pg = PG_TYPE[target];
       if (!pg) throw ODataError.badRequest(`Cannot cast to ${expr.type}`, '$filter', ErrorCode.BadQueryOption);
       const v = translate(expr.operand, ctx);
-      return { sql: `CAST(${v.sql} AS ${pg})`, type: target };
+      if (v.type === target || v.type === 'null') return { sql: `CAST(${v.sql} AS ${pg})`, type: target };
+      if (target === 'Edm.String') return { sql: `CAST(${v.sql} AS text)`, type: target };
+      if (NUMERIC_TYPES.has(v.type) && NUMERIC_TYPES.has(target)) {
+        // Between numbers PostgreSQL rounds; a value out of the target's range is null, not an error.
+        const limit = NUMERIC_LIMIT[pg];
+        if (!limit) return { sql: `CAST(${v.sql} AS ${pg})`, type: target };
+        return { sql: `(CASE WHEN abs(${v.sql}) <= ${limit} THEN CAST(${v.sql} AS ${pg}) END)`, type: target };
+      }
+      return { sql: `${TRY_CAST_FUNCTION[pg]}(CAST(${v.sql} AS text))`, type: target };
     }
     case 'isof': {
       const v = translate(expr.operand, ctx);
@@ -119,6 +127,11 @@ export function translate(expr: Expr, ctx: TranslateContext, expected?: EdmPrimi
     }
   }
 }
+
+/** The largest magnitude a cast to a narrower number type keeps (a little inside, for rounding). */
+const NUMERIC_LIMIT: Record<string, string | undefined> = {
+  smallint: '32767', integer: '2147483647', bigint: '9223372036854770000', real: '3.4e38',
+};
 
 /** A boolean SQL condition; a non-boolean expression here is a 400. */
 export function condition(expr: Expr, ctx: TranslateContext): string {
@@ -196,8 +209,10 @@ function arithmetic(op: keyof typeof ARITH_SQL, leftExpr: Expr, rightExpr: Expr,
     }
   }
   const type = widen(left.type, right.type);
-  if (op === 'mod') return { sql: `mod(CAST(${left.sql} AS numeric), CAST(${right.sql} AS numeric))`, type };
-  if (op === 'divby') return { sql: `(CAST(${left.sql} AS numeric) / ${right.sql})`, type: 'Edm.Decimal' };
+  // Division by zero yields null rather than an error that depends on a row's value.
+  if (op === 'mod') return { sql: `mod(CAST(${left.sql} AS numeric), NULLIF(CAST(${right.sql} AS numeric), 0))`, type };
+  if (op === 'divby') return { sql: `(CAST(${left.sql} AS numeric) / NULLIF(${right.sql}, 0))`, type: 'Edm.Decimal' };
+  if (op === 'div') return { sql: `(${left.sql} / NULLIF(${right.sql}, 0))`, type };
   return { sql: `(${left.sql} ${ARITH_SQL[op]} ${right.sql})`, type };
 }
 

@@ -21,3 +21,15 @@ export const PG_TYPE: Record<EdmPrimitive, string> = {
 };
 
 export const NUMERIC_TYPES = new Set<string>(['Edm.Byte', 'Edm.SByte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64', 'Edm.Double', 'Edm.Single', 'Edm.Decimal']);
+
+/**
+ * `odata_try_cast_<suffix>(text)` (migration 1763850000011): the value converted, or null when it
+ * does not convert, as OData's cast() promises. A plain CAST would raise with the row's value in
+ * its message.
+ */
+export const TRY_CAST_FUNCTION: Record<string, string> = {
+  uuid: 'odata_try_cast_uuid', boolean: 'odata_try_cast_boolean', smallint: 'odata_try_cast_smallint',
+  integer: 'odata_try_cast_integer', bigint: 'odata_try_cast_bigint', 'double precision': 'odata_try_cast_double',
+  real: 'odata_try_cast_real', numeric: 'odata_try_cast_numeric', timestamptz: 'odata_try_cast_timestamptz',
+  date: 'odata_try_cast_date', time: 'odata_try_cast_time', interval: 'odata_try_cast_interval', bytea: 'odata_try_cast_bytea',
+};

@@ -4,6 +4,7 @@ import type { ExpandItem, QueryOptions } from '../query/odata-query';
 import { AliasGenerator, TranslateContext, condition, navigationJoin, scopeAnd, translate } from './filter-to-sql';
 import type { ReadScope } from '../access/access-policy';
 import { SqlParams, ident } from './sql-params';
+import { guardedConditions } from './scope-guard';
 
 export type MetadataLevel = 'minimal' | 'full' | 'none';
 
@@ -99,7 +100,8 @@ function expandColumns(type: EdmEntityType, alias: string, item: ExpandItem, ctx
   const e = ctx.aliases.next('e');
   const tctx: TranslateContext = { model: ctx.model, params: ctx.params, aliases: ctx.aliases, root: { kind: 'entity', type: target, alias: e }, maxInList: ctx.maxInList, scope: ctx.scope };
   const where = [navigationJoin(nav, alias, e, ctx.aliases) + scopeAnd(tctx, target, e)];
-  if (item.options.filter) where.push(condition(item.options.filter, tctx));
+  const inScope = ctx.scope ? () => ctx.scope!(target, e, ctx.params, ctx.aliases) : undefined;
+  if (item.options.filter) where.push(...guardedConditions(item.options.filter, tctx, inScope));
   if (item.options.search) throw ODataError.notImplemented('$search inside $expand is not supported');
 
   const inner = item.ref
