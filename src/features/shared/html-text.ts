@@ -48,18 +48,24 @@ export function checkHtml(html: string, limits: HtmlLimits, target: string): voi
   }
 }
 
+/** html-to-text's options for notes and descriptions: links keep their text, not their URL. */
+export function convertOptions(limits: HtmlLimits) {
+  return {
+    wordwrap: false as const,
+    selectors: [{ selector: 'a', options: { ignoreHref: true } }],
+    limits: { maxDepth: limits.maxDepth, maxInputLength: limits.maxLength },
+  };
+}
+
 /**
- * Plain text of any HTML, stored or not: longer HTML is cut to maxLength first; HTML nested
- * beyond maxDepth loses its tags by a linear scan instead of being converted.
+ * Plain text of any HTML, stored or not, on the calling thread: longer HTML is cut to maxLength
+ * first; HTML nested beyond maxDepth loses its tags by a linear scan instead of being converted.
+ * The service (html-text.service.ts) runs the conversion in a worker thread instead.
  */
 export function htmlToText(html: string, limits: HtmlLimits): string {
   const cut = html.length > limits.maxLength ? html.slice(0, limits.maxLength) : html;
   if (nestsDeeperThan(cut, limits.maxDepth)) return stripTags(cut);
-  return convert(cut, {
-    wordwrap: false,
-    selectors: [{ selector: 'a', options: { ignoreHref: true } }],
-    limits: { maxDepth: limits.maxDepth, maxInputLength: limits.maxLength },
-  }).trim();
+  return convert(cut, convertOptions(limits)).trim();
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
