@@ -86,7 +86,7 @@ describe('input is checked at the edge', () => {
     ].join('\r\n');
     const res = await fetch(`${client.root}/$batch`, { method: 'POST', headers: { ...ADMIN_HEADERS, 'Content-Type': 'multipart/mixed; boundary=b' }, body });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.message).toMatch(/cannot contain another \$batch/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/cannot contain another \$batch/);
     expect(await taskCount()).toBe(before);
   });
 
