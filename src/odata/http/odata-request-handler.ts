@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import QueryStream from 'pg-query-stream';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, ODataError } from '../errors/odata-error';
+import { ErrorCode, ODataError, fromStackOverflow } from '../errors/odata-error';
 import { fromPostgresError } from '../errors/postgres-errors';
 import { EdmEntityType, EdmModel, EdmOperation, qualified } from '../model/edm-model';
 import type { OperationResult } from '../operations/operation-context';
@@ -162,7 +162,7 @@ export class ODataRequestHandler {
   }
 
   errorResponse(e: unknown, version = '4.0'): ODataResponse {
-    const error = e instanceof ODataError ? e : stackOverflow(e) ?? fromPostgresError(e, (c) => this.constraintTargets.get(c));
+    const error = e instanceof ODataError ? e : fromStackOverflow(e) ?? fromPostgresError(e, (c) => this.constraintTargets.get(c));
     if (!error) throw e; // not the client's fault: the exception filter logs it and answers 500
     return {
       status: error.status,
@@ -762,15 +762,6 @@ export class ODataRequestHandler {
       return { status: 204, headers: {} };
     });
   }
-}
-
-/**
- * Input nested deeper than the checks above foresaw (or limits raised too far) exhausts the
- * stack somewhere in a parser: the client's input did it, so it is a 400, never a 500.
- */
-function stackOverflow(e: unknown): ODataError | undefined {
-  if (!(e instanceof RangeError) || !/call stack/i.test(e.message)) return undefined;
-  return ODataError.badRequest('The request is nested too deeply to be processed', undefined, ErrorCode.LimitExceeded);
 }
 
 /** If-Match / If-None-Match: `*` or a list of ETags; weak comparison as the standard allows for OData. */

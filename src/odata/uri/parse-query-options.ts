@@ -1,4 +1,4 @@
-import { ErrorCode, ODataError } from '../errors/odata-error';
+import { ErrorCode, ODataError, fromStackOverflow } from '../errors/odata-error';
 import { Expr, ExpandItem, ODataQuery, OrderByItem, QueryOptions, SearchExpr, emptyOptions } from '../query/odata-query';
 import { parseBoolExpr, parseCommonExpr } from './parser-extensions/bool-expr';
 import { normalizeKeywords } from './parser-extensions/normalize-keywords';
@@ -71,6 +71,8 @@ export function splitQueryString(search: string, limits?: InputLimits): RawOptio
 }
 
 function syntaxError(option: string, text: string, e: unknown): ODataError {
+  const overflow = fromStackOverflow(e);
+  if (overflow) return overflow;
   const detail = e instanceof Error ? e.message.replace(/^Fail at/, 'cannot parse from position').replace(/^Unexpected character at/, 'unexpected character at position') : '';
   return ODataError.badRequest(`Invalid ${option} '${text}': ${detail}`, option, ErrorCode.BadQueryOption);
 }

@@ -51,7 +51,9 @@ function inYearRange(ms: number): boolean {
 
 /** Checks one value against an Edm type; returns it in the form the database takes, or an error message. */
 export function checkValue(type: EdmPrimitive, value: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
-  const fail = (expected: string) => ({ ok: false as const, message: `expected ${expected}, got ${JSON.stringify(value)}` });
+  // String(): JSON.stringify shows Infinity (1e400 once parsed) as null.
+  const shown = () => (typeof value === 'number' ? String(value) : JSON.stringify(value));
+  const fail = (expected: string) => ({ ok: false as const, message: `expected ${expected}, got ${shown()}` });
   switch (type) {
     case 'Edm.Guid':
       return typeof value === 'string' && GUID.test(value) ? { ok: true, value: value.toLowerCase() } : fail('a Guid');
