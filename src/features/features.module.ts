@@ -19,7 +19,8 @@ import { HtmlTextModule } from './shared/html-text.service';
  */
 @Module({
   imports: [
-    HtmlTextModule, TaskModule, TaskItemNoteModule, TaskStatusModule, TaskItemTemplateModule, DynamicTaskItemModule, ProjectModule, ContactModule,
+    HtmlTextModule,
+    TaskModule, TaskItemNoteModule, TaskStatusModule, TaskItemTemplateModule, DynamicTaskItemModule, ProjectModule, ContactModule,
     DocumentModule, NotificationModule, LiveModule, AccessModule,
   ],
   exports: [AccessModule],

@@ -69,7 +69,9 @@ describe('no request holds the event loop', () => {
 
   it('a long URL inside a $batch (no HTTP header limit there): the part gets 414', async () => {
     const url = `Task?$filter=${encodeURIComponent(`${'Project/'.repeat(3000)}Name eq 'x'`)}`;
-    const { reply, slowest } = await probeWhile(() => client.post('$batch', { requests: [{ id: '1', method: 'GET', url }] }));
+    const { reply, slowest } = await probeWhile(() =>
+      client.post('$batch', { requests: [{ id: '1', method: 'GET', url }] }),
+    );
     expect(reply.status).toBe(200);
     expect(reply.body.responses[0]).toMatchObject({ status: 414, body: { error: { code: 'ODATA107' } } });
     expect(slowest).toBeLessThan(100);
@@ -82,19 +84,27 @@ describe('no request holds the event loop', () => {
 
   it('250 KB of nested <div>s in a note: 400 at once (over HTML_MAX_LENGTH)', async () => {
     const htmlText = '<div>'.repeat(50_000);
-    const r = await expectRefusedQuickly(() => client.post(`Task(${taskId})/AddNote`, { htmlText, notificationContactIds: [] }), 400);
+    const r = await expectRefusedQuickly(
+      () => client.post(`Task(${taskId})/AddNote`, { htmlText, notificationContactIds: [] }),
+      400,
+    );
     expect(r.body.error.target).toBe('htmlText');
   });
 
   it('nested <div>s within HTML_MAX_LENGTH: refused by depth, measured in linear time', async () => {
     const htmlText = `${'<div>'.repeat(19_000)}x${'</div>'.repeat(500)}`;
-    const r = await expectRefusedQuickly(() => client.post(`Task(${taskId})/AddNote`, { htmlText, notificationContactIds: [] }), 400);
+    const r = await expectRefusedQuickly(
+      () => client.post(`Task(${taskId})/AddNote`, { htmlText, notificationContactIds: [] }),
+      400,
+    );
     expect(r.body.error).toMatchObject({ target: 'htmlText', message: expect.stringMatching(/more than 100 deep/) });
   });
 
   it('the largest note accepted is converted off the event loop', async () => {
     const htmlText = '<p>'.repeat(33_000);
-    const { reply, slowest } = await probeWhile(() => client.post(`Task(${taskId})/AddNote`, { htmlText, notificationContactIds: [] }));
+    const { reply, slowest } = await probeWhile(() =>
+      client.post(`Task(${taskId})/AddNote`, { htmlText, notificationContactIds: [] }),
+    );
     expect(reply.status).toBe(200);
     expect(slowest).toBeLessThan(100);
   });

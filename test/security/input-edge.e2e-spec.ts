@@ -13,7 +13,9 @@ describe('input is checked at the edge', () => {
 
   beforeAll(async () => {
     // Small length limits, so that 414s are reachable under Node's own 16 KB header limit.
-    app = await startTestApp({ env: { ODATA_MAX_URL_LENGTH: '6000', ODATA_MAX_OPTION_LENGTH: '3000', ODATA_MAX_NESTING: '8' } });
+    app = await startTestApp({
+      env: { ODATA_MAX_URL_LENGTH: '6000', ODATA_MAX_OPTION_LENGTH: '3000', ODATA_MAX_NESTING: '8' },
+    });
     client = new ODataClient(app.baseUrl);
     taskId = (await client.post('Task', { Name: 'edge' })).body.TaskItemId;
   });
@@ -30,8 +32,16 @@ describe('input is checked at the edge', () => {
     const before = await taskCount();
     expectError(await client.post('Task', { Name: 'a\u0000b' }), 400, 'ODATA105', 'Name');
     expectError(await client.patch(`Task(${taskId})`, { Tags: ['ok', 'n\u0000l'] }), 400, 'ODATA105', 'Tags[1]');
-    expectError(await client.post('Task/BatchInsert', { items: [{ Name: 'fine' }, { Name: '\u0000' }] }), 400, 'ODATA105', 'items[1].Name');
-    const note = await client.post(`Task(${taskId})/AddNote`, { htmlText: '<p>\u0000</p>', notificationContactIds: [] });
+    expectError(
+      await client.post('Task/BatchInsert', { items: [{ Name: 'fine' }, { Name: '\u0000' }] }),
+      400,
+      'ODATA105',
+      'items[1].Name',
+    );
+    const note = await client.post(`Task(${taskId})/AddNote`, {
+      htmlText: '<p>\u0000</p>',
+      notificationContactIds: [],
+    });
     expectError(note, 400, 'ODATA105', 'htmlText');
     expect(await taskCount()).toBe(before);
   });
@@ -57,10 +67,20 @@ describe('input is checked at the edge', () => {
   });
 
   it('dates outside years 1..9999, or days a month lacks: 400 naming the property', async () => {
-    for (const StartDateTime of ['9999-12-31T23:00:00-05:00', '0000-06-01T00:00:00Z', '0001-01-01T00:30:00+01:00', '2025-02-30T00:00:00Z']) {
+    for (const StartDateTime of [
+      '9999-12-31T23:00:00-05:00',
+      '0000-06-01T00:00:00Z',
+      '0001-01-01T00:30:00+01:00',
+      '2025-02-30T00:00:00Z',
+    ]) {
       expectError(await client.post('Task', { Name: 'when', StartDateTime }), 400, 'ODATA105', 'StartDateTime');
     }
-    expectError(await client.post('Task', { Name: 'when', StartDateTime: '10000-01-01T00:00:00Z' }), 400, 'ODATA105', 'StartDateTime');
+    expectError(
+      await client.post('Task', { Name: 'when', StartDateTime: '10000-01-01T00:00:00Z' }),
+      400,
+      'ODATA105',
+      'StartDateTime',
+    );
     const latest = await client.post('Task', { Name: 'latest', StartDateTime: '9999-12-31T23:59:59Z' });
     expect(latest.status).toBe(201);
     expect(latest.body.StartDateTime).toMatch(/^9999-12-31T23:59:59/);
@@ -81,12 +101,25 @@ describe('input is checked at the edge', () => {
     }
     const inner = '--inner\r\nContent-Type: application/http\r\n\r\nGET Task HTTP/1.1\r\n\r\n\r\n--inner--\r\n';
     const body = [
-      '--b', 'Content-Type: application/http', '', 'POST /odata/$batch HTTP/1.1', 'Content-Type: multipart/mixed; boundary=inner', '', inner,
-      '--b--', '',
+      '--b',
+      'Content-Type: application/http',
+      '',
+      'POST /odata/$batch HTTP/1.1',
+      'Content-Type: multipart/mixed; boundary=inner',
+      '',
+      inner,
+      '--b--',
+      '',
     ].join('\r\n');
-    const res = await fetch(`${client.root}/$batch`, { method: 'POST', headers: { ...ADMIN_HEADERS, 'Content-Type': 'multipart/mixed; boundary=b' }, body });
+    const res = await fetch(`${client.root}/$batch`, {
+      method: 'POST',
+      headers: { ...ADMIN_HEADERS, 'Content-Type': 'multipart/mixed; boundary=b' },
+      body,
+    });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/cannot contain another \$batch/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /cannot contain another \$batch/,
+    );
     expect(await taskCount()).toBe(before);
   });
 
@@ -123,5 +156,37 @@ describe('input is checked at the edge', () => {
     expect(long.body.error.message).toMatch(/at most 3000/);
     expectError(await client.get(`Task?x=${'y'.repeat(2999)}&z=${'y'.repeat(2999)}&$top=1`), 414, 'ODATA107');
     expectError(await client.get(`Task('${'k'.repeat(3001)}')`), 414, 'ODATA107');
+  });
+});
+
+describe('with the limits raised too far', () => {
+  let app: TestApp;
+  let client: ODataClient;
+  beforeAll(async () => {
+    const huge = '10000000';
+    app = await startTestApp({
+      env: {
+        ODATA_MAX_URL_LENGTH: huge,
+        ODATA_MAX_OPTION_LENGTH: huge,
+        ODATA_MAX_NESTING: '1000',
+        ODATA_MAX_FILTER_NODES: huge,
+      },
+    });
+    client = new ODataClient(app.baseUrl);
+  });
+  afterAll(() => app.close());
+
+  it('a stack overflow in the parser is still a 400 LimitExceeded, without internals', async () => {
+    // $batch parts have no HTTP header limit: 20,000 chained operators overflow the parser's recursion.
+    for (const filter of [`WorkAmount${' add 1'.repeat(20_000)} eq 1`, `${'not '.repeat(50_000)}IsDone`]) {
+      const r = await client.post('$batch', {
+        requests: [{ id: '1', method: 'GET', url: `Task?$filter=${encodeURIComponent(filter)}` }],
+      });
+      expect(r.status).toBe(200);
+      expect(r.body.responses[0]).toMatchObject({
+        status: 400,
+        body: { error: { code: 'ODATA107', message: 'The request is nested too deeply to be processed' } },
+      });
+    }
   });
 });

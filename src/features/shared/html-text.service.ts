@@ -67,7 +67,10 @@ export class HtmlText implements OnModuleDestroy {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { htmlToText: require.resolve('html-to-text') } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { htmlToText: require.resolve('html-to-text') },
+    });
     // Requests keep the process alive, not this thread.
     worker.unref();
     worker.on('message', (m: { id: number; text?: string; error?: string }) => {

@@ -32,7 +32,9 @@ describe('HTML -> text within limits', () => {
     try {
       await expect(service.checkedText('<ul><li>one</li><li>two</li></ul>', 'htmlText')).resolves.toBe('* one\n * two');
       await expect(service.toText('<div>'.repeat(10) + 'x')).resolves.toBe('x');
-      expect(() => service.checkedText('<div>'.repeat(6), 'htmlText')).toThrow(expect.objectContaining({ status: 400, target: 'htmlText' }));
+      expect(() => service.checkedText('<div>'.repeat(6), 'htmlText')).toThrow(
+        expect.objectContaining({ status: 400, target: 'htmlText' }),
+      );
       expect(() => service.checkedText('x'.repeat(1001), 'htmlText')).toThrow(/at most 1000/);
       const many = await Promise.all(['<b>1</b>', '<i>2</i>', '3'].map((h) => service.toText(h)));
       expect(many).toEqual(['1', '2', '3']);

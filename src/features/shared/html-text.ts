@@ -41,10 +41,18 @@ export function nestsDeeperThan(html: string, max: number): boolean {
 /** Refuses HTML a client sends (e.g. AddNote's htmlText) beyond the limits, naming the parameter. */
 export function checkHtml(html: string, limits: HtmlLimits, target: string): void {
   if (html.length > limits.maxLength) {
-    throw ODataError.badRequest(`${target} is ${html.length} characters of HTML; at most ${limits.maxLength} are accepted`, target, ErrorCode.LimitExceeded);
+    throw ODataError.badRequest(
+      `${target} is ${html.length} characters of HTML; at most ${limits.maxLength} are accepted`,
+      target,
+      ErrorCode.LimitExceeded,
+    );
   }
   if (nestsDeeperThan(html, limits.maxDepth)) {
-    throw ODataError.badRequest(`${target} nests HTML elements more than ${limits.maxDepth} deep`, target, ErrorCode.LimitExceeded);
+    throw ODataError.badRequest(
+      `${target} nests HTML elements more than ${limits.maxDepth} deep`,
+      target,
+      ErrorCode.LimitExceeded,
+    );
   }
 }
 
@@ -85,5 +93,9 @@ export function stripTags(html: string): string {
     if (close < 0) break;
     i = close + 1;
   }
-  return parts.join('').replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, e: string) => ENTITIES[e]).replace(/\s+/g, ' ').trim();
+  return parts
+    .join('')
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, e: string) => ENTITIES[e])
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -51,7 +51,10 @@ export class BatchRunner {
       throw new ODataError(400, ErrorCode.LimitExceeded, `A $batch may hold at most ${this.limits.maxRequests} requests; this one has ${parts.length}`);
     }
     const nested = parts.find((p) => isBatchUrl(p.url));
-    if (nested) throw ODataError.badRequest(`Request ${nested.id} is a $batch; a $batch cannot contain another $batch`, nested.id, ErrorCode.BadRequest);
+    if (nested) {
+      const message = `Request ${nested.id} is a $batch; a $batch cannot contain another $batch`;
+      throw ODataError.badRequest(message, nested.id, ErrorCode.BadRequest);
+    }
     const ids = new Set<string>();
     for (const p of parts) {
       if (ids.has(p.id)) throw ODataError.badRequest(`Request id '${p.id}' is used twice in the $batch`, p.id, ErrorCode.BadBody);

@@ -105,7 +105,8 @@ export class ODataRequestHandler {
     if (limits.maxUrlLength && limits.maxOptionLength && limits.maxNesting) {
       // A parsed $filter may hold maxFilterNodes nodes; its text rarely needs more than two terms per node.
       const maxTerms = 2 * limits.maxFilterNodes;
-      this.inputLimits = { maxUrlLength: limits.maxUrlLength, maxOptionLength: limits.maxOptionLength, maxNesting: limits.maxNesting, maxTerms };
+      const { maxUrlLength, maxOptionLength, maxNesting } = limits;
+      this.inputLimits = { maxUrlLength, maxOptionLength, maxNesting, maxTerms };
     }
     for (const m of dataSource.entityMetadatas) {
       for (const fk of m.foreignKeys) {
@@ -158,11 +159,14 @@ export class ODataRequestHandler {
   /** A JSON body nested beyond the limit is refused before JSON.parse (and the recursion that follows it). */
   private checkBody(req: ODataRequest): void {
     const type = (req.headers['content-type'] ?? '').toLowerCase();
-    if (req.body && this.limits.maxJsonDepth && (type === '' || type.includes('json'))) checkJsonDepth(req.body, this.limits.maxJsonDepth);
+    const max = this.limits.maxJsonDepth;
+    if (req.body && max && (type === '' || type.includes('json'))) checkJsonDepth(req.body, max);
   }
 
   errorResponse(e: unknown, version = '4.0'): ODataResponse {
-    const error = e instanceof ODataError ? e : fromStackOverflow(e) ?? fromPostgresError(e, (c) => this.constraintTargets.get(c));
+    const error = e instanceof ODataError
+      ? e
+      : (fromStackOverflow(e) ?? fromPostgresError(e, (c) => this.constraintTargets.get(c)));
     if (!error) throw e; // not the client's fault: the exception filter logs it and answers 500
     return {
       status: error.status,
@@ -177,7 +181,9 @@ export class ODataRequestHandler {
     if (path === '/$metadata') return this.metadata(n, req);
     if (path === '/$batch') {
       // A nested $batch would escape ODATA_MAX_BATCH_REQUESTS (each level may hold that many).
-      if (req.transaction || req.inBatch) throw ODataError.badRequest('A $batch cannot contain another $batch', '$batch');
+      if (req.transaction || req.inBatch) {
+        throw ODataError.badRequest('A $batch cannot contain another $batch', '$batch');
+      }
       return this.batch.run(req);
     }
     const segments = parseResourcePath(path, this.inputLimits);

@@ -25,8 +25,15 @@ describe('limits checked before parsing', () => {
   });
 
   it('refuses deep nesting and many terms with 400 LimitExceeded naming the option', () => {
-    expect(error(() => checkExpression('$filter', '((((x))))', limits))).toMatchObject({ status: 400, code: 'ODATA107', target: '$filter' });
-    expect(error(() => checkExpression('$orderby', 'a,b,c,d,e,f,g,h,i,j,k', limits))).toMatchObject({ status: 400, target: '$orderby' });
+    expect(error(() => checkExpression('$filter', '((((x))))', limits))).toMatchObject({
+      status: 400,
+      code: 'ODATA107',
+      target: '$filter',
+    });
+    expect(error(() => checkExpression('$orderby', 'a,b,c,d,e,f,g,h,i,j,k', limits))).toMatchObject({
+      status: 400,
+      target: '$orderby',
+    });
     expect(() => checkExpression('$filter', '(((x)))', limits)).not.toThrow();
     expect(() => checkExpression('$filter', '((((((x))))))', undefined)).not.toThrow();
   });

@@ -18,7 +18,12 @@ export interface InputLimits {
 }
 
 export function tooLong(what: string, length: number, max: number, target?: string): ODataError {
-  return new ODataError(414, ErrorCode.LimitExceeded, `${what} is ${length} characters long; at most ${max} are accepted`, target);
+  return new ODataError(
+    414,
+    ErrorCode.LimitExceeded,
+    `${what} is ${length} characters long; at most ${max} are accepted`,
+    target,
+  );
 }
 
 /** Path and query string of one request or $batch part. */
@@ -29,14 +34,27 @@ export function checkUrlLength(path: string, search: string, limits: InputLimits
 
 /** A decoded option value or path segment: no NUL (PostgreSQL cannot store it), not too long. */
 export function checkText(target: string, text: string, limits: InputLimits | undefined): void {
-  if (text.includes('\u0000')) throw ODataError.badRequest(`${target} contains a NUL character`, target, ErrorCode.BadLiteral);
-  if (limits && text.length > limits.maxOptionLength) throw tooLong(target, text.length, limits.maxOptionLength, target);
+  if (text.includes('\u0000'))
+    throw ODataError.badRequest(`${target} contains a NUL character`, target, ErrorCode.BadLiteral);
+  if (limits && text.length > limits.maxOptionLength)
+    throw tooLong(target, text.length, limits.maxOptionLength, target);
 }
 
 const OPEN = 0x28;
 const CLOSE = 0x29;
 /** Characters that end a term: whitespace and the punctuation between operands. */
-const SEPARATORS = new Set([0x20, 0x09, 0x0a, 0x0d, OPEN, CLOSE, 0x2c /* , */, 0x2f /* / */, 0x3b /* ; */, 0x3d /* = */]);
+const SEPARATORS = new Set([
+  0x20,
+  0x09,
+  0x0a,
+  0x0d,
+  OPEN,
+  CLOSE,
+  0x2c /* , */,
+  0x2f /* / */,
+  0x3b /* ; */,
+  0x3d /* = */,
+]);
 const MINUS = 0x2d;
 
 /**
@@ -78,13 +96,26 @@ export function measureExpression(text: string, quote: "'" | '"' = "'"): { depth
 }
 
 /** Refuses an expression (a query option, a key or parameter list) nested or long beyond the limits. */
-export function checkExpression(target: string, text: string, limits: InputLimits | undefined, quote: "'" | '"' = "'"): void {
+export function checkExpression(
+  target: string,
+  text: string,
+  limits: InputLimits | undefined,
+  quote: "'" | '"' = "'",
+): void {
   if (!limits) return;
   const { depth, terms } = measureExpression(text, quote);
   if (depth > limits.maxNesting) {
-    throw ODataError.badRequest(`${target} nests parentheses ${depth} deep; at most ${limits.maxNesting} are accepted`, target, ErrorCode.LimitExceeded);
+    throw ODataError.badRequest(
+      `${target} nests parentheses ${depth} deep; at most ${limits.maxNesting} are accepted`,
+      target,
+      ErrorCode.LimitExceeded,
+    );
   }
   if (terms > limits.maxTerms) {
-    throw ODataError.badRequest(`${target} has ${terms} terms; at most ${limits.maxTerms} are accepted`, target, ErrorCode.LimitExceeded);
+    throw ODataError.badRequest(
+      `${target} has ${terms} terms; at most ${limits.maxTerms} are accepted`,
+      target,
+      ErrorCode.LimitExceeded,
+    );
   }
 }

@@ -19,7 +19,11 @@ export function checkJsonDepth(text: string, max: number): void {
     } else if (c === QUOTE) inString = true;
     else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
       if (++depth > max) {
-        throw ODataError.badRequest(`The JSON body nests arrays and objects more than ${max} deep`, undefined, ErrorCode.LimitExceeded);
+        throw ODataError.badRequest(
+          `The JSON body nests arrays and objects more than ${max} deep`,
+          undefined,
+          ErrorCode.LimitExceeded,
+        );
       }
     } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
   }

@@ -29,7 +29,9 @@ export function parseJsonBody(body: string | undefined): Record<string, unknown>
   }
   // Checked here for every property and parameter, nested ones too (entity and complex values).
   const nul = nulPath(value);
-  if (nul) throw ODataError.badRequest(`${nul} contains a NUL character, which cannot be stored`, nul, ErrorCode.BadType);
+  if (nul) {
+    throw ODataError.badRequest(`${nul} contains a NUL character, which cannot be stored`, nul, ErrorCode.BadType);
+  }
   return value as Record<string, unknown>;
 }
 
@@ -58,7 +60,9 @@ export function checkValue(type: EdmPrimitive, value: unknown): { ok: true; valu
     case 'Edm.Guid':
       return typeof value === 'string' && GUID.test(value) ? { ok: true, value: value.toLowerCase() } : fail('a Guid');
     case 'Edm.String':
-      if (typeof value === 'string' && value.includes('\u0000')) return { ok: false, message: 'a NUL character cannot be stored' };
+      if (typeof value === 'string' && value.includes('\u0000')) {
+        return { ok: false, message: 'a NUL character cannot be stored' };
+      }
       return typeof value === 'string' ? { ok: true, value } : fail('a string');
     case 'Edm.Boolean':
       return typeof value === 'boolean' ? { ok: true, value } : fail('true or false');
@@ -81,11 +85,14 @@ export function checkValue(type: EdmPrimitive, value: unknown): { ok: true; valu
       return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max ? { ok: true, value: n } : fail(`an integer from ${min} to ${max}`);
     }
     case 'Edm.DateTimeOffset':
-      return typeof value === 'string' && DATETIMEOFFSET.test(value) && isCalendarDate(value) && inYearRange(Date.parse(value))
+      return typeof value === 'string' && DATETIMEOFFSET.test(value) && isCalendarDate(value)
+        && inYearRange(Date.parse(value))
         ? { ok: true, value }
         : fail('a DateTimeOffset from year 1 to 9999 such as 2025-02-01T09:00:00Z');
     case 'Edm.Date':
-      return typeof value === 'string' && DATE.test(value) && isCalendarDate(value) ? { ok: true, value } : fail('a Date from year 1 to 9999 such as 2025-02-01');
+      return typeof value === 'string' && DATE.test(value) && isCalendarDate(value)
+        ? { ok: true, value }
+        : fail('a Date from year 1 to 9999 such as 2025-02-01');
     case 'Edm.TimeOfDay':
       return typeof value === 'string' && TIMEOFDAY.test(value) ? { ok: true, value } : fail('a TimeOfDay such as 09:30:00');
     default:
