@@ -1,5 +1,5 @@
 import type { AppConfig } from '../../config/app-config';
-import { htmlToText, nestsDeeperThan, stripTags } from './html-text';
+import { nestsDeeperThan, stripTags } from './html-text';
 import { HtmlText } from './html-text.service';
 
 const limits = { maxLength: 1000, maxDepth: 5 };
@@ -20,11 +20,17 @@ describe('HTML -> text within limits', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
-  it('converts within the limits; strips tags beyond the depth; cuts beyond the length', () => {
-    expect(htmlToText('<p>Hello <b>world</b> <a href="https://x.test">link</a></p>', limits)).toBe('Hello world link');
-    expect(htmlToText(`${'<div>'.repeat(10)}deep &amp; <i>text</i>`, limits)).toBe('deep & text');
-    expect(htmlToText(`<p>${'x'.repeat(2000)}</p>`, limits)).toHaveLength(997);
-    expect(stripTags('a<b>b</b>c<unclosed')).toBe('a b c');
+  it('converts within the limits; strips tags beyond the depth; cuts beyond the length', async () => {
+    const service = new HtmlText({ html: limits } as AppConfig);
+    try {
+      const text = (html: string) => service.toText(html);
+      await expect(text('<p>Hello <b>world</b> <a href="https://x.test">link</a></p>')).resolves.toBe('Hello world link');
+      await expect(text(`${'<div>'.repeat(10)}deep &amp; <i>text</i>`)).resolves.toBe('deep & text');
+      await expect(text(`<p>${'x'.repeat(2000)}</p>`)).resolves.toHaveLength(997);
+      expect(stripTags('a<b>b</b>c<unclosed')).toBe('a b c');
+    } finally {
+      await service.onModuleDestroy();
+    }
   });
 
   it('the service converts in a worker thread and refuses client HTML beyond the limits', async () => {

@@ -1,4 +1,3 @@
-import { convert } from 'html-to-text';
 import { Parser } from 'htmlparser2';
 import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
 
@@ -63,17 +62,6 @@ export function convertOptions(limits: HtmlLimits) {
     selectors: [{ selector: 'a', options: { ignoreHref: true } }],
     limits: { maxDepth: limits.maxDepth, maxInputLength: limits.maxLength },
   };
-}
-
-/**
- * Plain text of any HTML, stored or not, on the calling thread: longer HTML is cut to maxLength
- * first; HTML nested beyond maxDepth loses its tags by a linear scan instead of being converted.
- * The service (html-text.service.ts) runs the conversion in a worker thread instead.
- */
-export function htmlToText(html: string, limits: HtmlLimits): string {
-  const cut = html.length > limits.maxLength ? html.slice(0, limits.maxLength) : html;
-  if (nestsDeeperThan(cut, limits.maxDepth)) return stripTags(cut);
-  return convert(cut, convertOptions(limits)).trim();
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
