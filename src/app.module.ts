@@ -30,6 +30,10 @@ export class AppModule {
             maxFilterNodes: config.odata.maxFilterNodes,
             maxInList: config.odata.maxInList,
             maxBatchRequests: config.odata.maxBatchRequests,
+            maxUrlLength: config.odata.maxUrlLength,
+            maxOptionLength: config.odata.maxOptionLength,
+            maxNesting: config.odata.maxNesting,
+            maxJsonDepth: config.odata.maxJsonDepth,
             streamDeadlineMs: config.odata.streamDeadlineMs,
           },
           admission: {

@@ -43,6 +43,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DB_QUEUE_LEN: '10' })).toThrow(/DB_QUEUE_LEN: unknown option/);
   });
 
+  it('limits on input: defaults, overrides, bad values', () => {
+    const c = loadConfig({});
+    expect(c.odata).toMatchObject({ maxUrlLength: 8192, maxOptionLength: 8192, maxNesting: 32, maxJsonDepth: 64 });
+    expect(c.html).toEqual({ maxLength: 100_000, maxDepth: 100 });
+    const set = loadConfig({
+      ODATA_MAX_URL_LENGTH: '4096',
+      ODATA_MAX_NESTING: '10',
+      HTML_MAX_LENGTH: '20000',
+      HTML_MAX_DEPTH: '20',
+    });
+    expect(set.odata).toMatchObject({ maxUrlLength: 4096, maxNesting: 10 });
+    expect(set.html).toEqual({ maxLength: 20_000, maxDepth: 20 });
+    expect(() => loadConfig({ ODATA_MAX_NESTING: '0' })).toThrow(/ODATA_MAX_NESTING: must be at least 1/);
+    expect(() => loadConfig({ ODATA_MAX_JSON_DEPTH: '1' })).toThrow(/ODATA_MAX_JSON_DEPTH: must be at least 2/);
+    expect(() => loadConfig({ ODATA_MAX_URL_LENGTH: 'long' })).toThrow(/ODATA_MAX_URL_LENGTH: must be a whole number/);
+    expect(() => loadConfig({ HTML_MAX_DEPHT: '5' })).toThrow(/HTML_MAX_DEPHT: unknown option/);
+  });
+
   it('reports every bad value at once', () => {
     let message = '';
     try {

@@ -48,6 +48,12 @@ const schema = z
     ODATA_MAX_FILTER_NODES: int(1).default(500),
     ODATA_MAX_IN_LIST: int(1).default(1000),
     ODATA_MAX_BATCH_REQUESTS: int(1).default(1000),
+    ODATA_MAX_URL_LENGTH: int(256).default(8192),
+    ODATA_MAX_OPTION_LENGTH: int(64).default(8192),
+    ODATA_MAX_NESTING: int(1, 1000).default(32),
+    ODATA_MAX_JSON_DEPTH: int(2, 10_000).default(64),
+    HTML_MAX_LENGTH: int(1024).default(100_000),
+    HTML_MAX_DEPTH: int(1, 1000).default(100),
     ODATA_STREAM_DEADLINE_MS: int(100).default(60_000),
     STATEMENT_TIMEOUT_MS: int(0).default(30_000),
     DB_POOL_SIZE: int(1, 1000).default(10),
@@ -107,6 +113,13 @@ export interface AppConfig {
     /** Allow webhooks to private and loopback addresses (off: server-side request forgery guard). */
     webhookAllowPrivate: boolean;
   };
+  /** HTML converted to text (AddNote, the calendar feed): the work is bounded by these. */
+  html: {
+    /** Characters of HTML accepted by AddNote; longer stored HTML is cut before conversion. */
+    maxLength: number;
+    /** Elements nested in that HTML; deeper is refused by AddNote, stripped to plain text elsewhere. */
+    maxDepth: number;
+  };
   odata: {
     maxPageSize: number;
     maxTop: number;
@@ -114,6 +127,14 @@ export interface AppConfig {
     maxFilterNodes: number;
     maxInList: number;
     maxBatchRequests: number;
+    /** Path and query string of a request (or a $batch part), in characters as sent (414 above). */
+    maxUrlLength: number;
+    /** One query option's value, or one key or parameter list in the path, decoded (414 above). */
+    maxOptionLength: number;
+    /** Parentheses nested in one query option or path segment, counted before parsing (400 above). */
+    maxNesting: number;
+    /** Arrays and objects nested in a JSON body, counted before parsing (400 above). */
+    maxJsonDepth: number;
     /** A streamed page not taken by the client within this time loses its database cursor. */
     streamDeadlineMs: number;
   };
@@ -124,7 +145,7 @@ export class ConfigError extends Error {}
 /** Variables this service reads; others in the environment are ignored, except look-alikes. */
 const KNOWN = Object.keys(schema.shape);
 /** A variable with one of these prefixes that is not an option is a typo worth stopping for. */
-const OWN_PREFIXES = /^(ODATA|DB|METRICS|DATABASE|WEBHOOK|EVENTS|REMINDER|RATE_LIMIT|CORS|API_KEY|ADMIN)_/;
+const OWN_PREFIXES = /^(ODATA|DB|METRICS|DATABASE|WEBHOOK|EVENTS|REMINDER|RATE_LIMIT|CORS|API_KEY|ADMIN|HTML)_/;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const relevant = Object.fromEntries(KNOWN.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
@@ -172,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       webhookTimeoutMs: c.WEBHOOK_TIMEOUT_MS,
       webhookAllowPrivate: c.WEBHOOK_ALLOW_PRIVATE,
     },
+    html: { maxLength: c.HTML_MAX_LENGTH, maxDepth: c.HTML_MAX_DEPTH },
     odata: {
       maxPageSize: c.ODATA_MAX_PAGE_SIZE,
       maxTop: c.ODATA_MAX_TOP,
@@ -179,6 +201,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFilterNodes: c.ODATA_MAX_FILTER_NODES,
       maxInList: c.ODATA_MAX_IN_LIST,
       maxBatchRequests: c.ODATA_MAX_BATCH_REQUESTS,
+      maxUrlLength: c.ODATA_MAX_URL_LENGTH,
+      maxOptionLength: c.ODATA_MAX_OPTION_LENGTH,
+      maxNesting: c.ODATA_MAX_NESTING,
+      maxJsonDepth: c.ODATA_MAX_JSON_DEPTH,
       streamDeadlineMs: c.ODATA_STREAM_DEADLINE_MS,
     },
   };

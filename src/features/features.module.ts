@@ -10,6 +10,7 @@ import { TaskItemNoteModule } from './task-item-note/task-item-note.module';
 import { TaskItemTemplateModule } from './task-item-template/task-item-template.module';
 import { TaskStatusModule } from './task-status/task-status.module';
 import { TaskModule } from './task/task.module';
+import { HtmlTextModule } from './shared/html-text.service';
 
 /**
  * The feature modules, one per folder, each registering its entities' repositories
@@ -18,6 +19,7 @@ import { TaskModule } from './task/task.module';
  */
 @Module({
   imports: [
+    HtmlTextModule,
     TaskModule, TaskItemNoteModule, TaskStatusModule, TaskItemTemplateModule, DynamicTaskItemModule, ProjectModule, ContactModule,
     DocumentModule, NotificationModule, LiveModule, AccessModule,
   ],

@@ -1,18 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { convert } from 'html-to-text';
 import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
 import { ODataAction, ODataFunction } from '../../odata/operations/operation.decorator';
 import type { OperationContext, OperationResult } from '../../odata/operations/operation-context';
 import { callerContactId } from '../shared/caller';
 import { rows } from '../shared/sql';
-
-/** Plain text of a note's HTML, as the seed's `Note` property holds it. */
-export function noteText(html: string): string {
-  return convert(html, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }] }).trim();
-}
+import { HtmlText } from '../shared/html-text.service';
 
 @Injectable()
 export class NoteOperations {
+  constructor(private readonly html: HtmlText) {}
+
   @ODataAction({
     name: 'AddNote', bindTo: { entitySet: 'Task' },
     parameters: { htmlText: 'Edm.String', notificationContactIds: 'Collection(Edm.Guid)' },
@@ -20,7 +17,8 @@ export class NoteOperations {
   })
   async addNote(ctx: OperationContext): Promise<OperationResult> {
     const html: string = ctx.params.htmlText;
-    const text = noteText(html);
+    // The plain text (the seed's `Note`) is converted within HTML_MAX_LENGTH and HTML_MAX_DEPTH.
+    const text = await this.html.checkedText(html, 'htmlText');
     const author = callerContactId(ctx);
     const [note] = await rows(ctx.manager,
       `INSERT INTO task_item_note ("TaskItemId", "Note", "NoteHtml", "ShortDescription", "CreatedByContactId")

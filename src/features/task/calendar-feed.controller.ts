@@ -3,12 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import type { DataSource } from 'typeorm';
-import { noteText } from '../task-item-note/note.operations';
+import { HtmlText } from '../shared/html-text.service';
 
 /** GET /calendar/<token>.ics: the contact's synced tasks as a standard iCalendar feed. */
 @Controller('calendar')
 export class CalendarFeedController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly html: HtmlText,
+  ) {}
 
   @Get(':file')
   @Header('Cache-Control', 'private, max-age=300')
@@ -29,6 +32,9 @@ export class CalendarFeedController {
     );
     const calendar = ical({ name: `Tasks of ${feed.DisplayName}`, method: ICalCalendarMethod.PUBLISH, prodId: { company: 'odata-tasks', product: 'tasks' } });
     for (const t of tasks) {
+      // Stored HTML of any size, cut to HTML_MAX_LENGTH and converted in a worker thread; one at a
+      // time, so that the measuring each needs on this thread (html-text.ts) never adds up.
+      const description = t.DescriptionHTML ? await this.html.toText(t.DescriptionHTML) : undefined;
       const end = t.EndDateTime ?? t.StartDateTime;
       const start = t.StartDateTime && t.StartDateTime <= end ? t.StartDateTime : end;
       calendar.createEvent({
@@ -36,7 +42,7 @@ export class CalendarFeedController {
         start,
         end,
         summary: `${t.IsDone ? '✓ ' : ''}${t.Name ?? '(no name)'}`,
-        description: t.DescriptionHTML ? noteText(t.DescriptionHTML) : undefined,
+        description,
         categories: t.ProjectName ? [{ name: t.ProjectName }] : undefined,
         lastModified: t.ModifiedDateTime,
       });

@@ -14,6 +14,17 @@ export interface BatchLimits {
 
 class GroupFailed extends Error {}
 
+/** `$batch`, `/odata/$batch/`, `http://host/odata/%24batch?x`: a part that is itself a $batch. */
+function isBatchUrl(url: string): boolean {
+  const path = url.split(/[?#]/)[0].replace(/\/+$/, '');
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(last) === '$batch';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Runs a $batch. Each atomicity group (multipart change set) runs in one PostgreSQL
  * transaction and commits or rolls back as one; other requests run on their own, in order.
@@ -38,6 +49,11 @@ export class BatchRunner {
     const parts = isJson ? this.jsonParts(req.body) : multipartToParts(req.body ?? '', req.headers['content-type']);
     if (parts.length > this.limits.maxRequests) {
       throw new ODataError(400, ErrorCode.LimitExceeded, `A $batch may hold at most ${this.limits.maxRequests} requests; this one has ${parts.length}`);
+    }
+    const nested = parts.find((p) => isBatchUrl(p.url));
+    if (nested) {
+      const message = `Request ${nested.id} is a $batch; a $batch cannot contain another $batch`;
+      throw ODataError.badRequest(message, nested.id, ErrorCode.BadRequest);
     }
     const ids = new Set<string>();
     for (const p of parts) {
@@ -155,6 +171,7 @@ export class BatchRunner {
         body,
         serviceRoot: outer.serviceRoot,
         caller: outer.caller,
+        inBatch: true,
         transaction: manager,
       });
       const location = res.headers.Location ?? res.headers['OData-EntityId'];

@@ -75,3 +75,12 @@ export class ODataError extends Error {
     return new ODataError(501, ErrorCode.NotImplemented, message);
   }
 }
+
+/**
+ * A stack overflow is input nested deeper than the checks before parsing foresaw (or limits
+ * raised too far): the client's doing, so a 400 without internals, never a 500.
+ */
+export function fromStackOverflow(e: unknown): ODataError | undefined {
+  if (!(e instanceof RangeError) || !/call stack/i.test(e.message)) return undefined;
+  return ODataError.badRequest('The request is nested too deeply to be processed', undefined, ErrorCode.LimitExceeded);
+}

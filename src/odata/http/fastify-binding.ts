@@ -3,7 +3,7 @@ import compress from '@fastify/compress';
 import * as zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import { ErrorCode, ODataError } from '../errors/odata-error';
+import { ErrorCode, ODataError, fromStackOverflow } from '../errors/odata-error';
 import type { ODataRequestHandler } from './odata-request-handler';
 import type { Caller } from '../access/access-policy';
 import { fromPostgresError } from '../errors/postgres-errors';
@@ -184,7 +184,9 @@ export function mountODataRoutes(
   fastify.setErrorHandler((error: any, request, reply) => {
     // Errors raised before the core runs (body too large, bad content length) and bugs.
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const overflow = fromStackOverflow(error);
     const odata = error instanceof ODataError ? error
+      : overflow ? overflow
       : status === 413 ? new ODataError(413, ErrorCode.PayloadTooLarge, `The request body exceeds ${opts.bodyLimit} bytes`)
       : status < 500 ? new ODataError(status, ErrorCode.BadRequest, error.message)
       : new ODataError(500, ErrorCode.Internal, 'An internal error occurred; it has been logged');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import QueryStream from 'pg-query-stream';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, ODataError } from '../errors/odata-error';
+import { ErrorCode, ODataError, fromStackOverflow } from '../errors/odata-error';
 import { fromPostgresError } from '../errors/postgres-errors';
 import { EdmEntityType, EdmModel, EdmOperation, qualified } from '../model/edm-model';
 import type { OperationResult } from '../operations/operation-context';
@@ -28,6 +28,8 @@ import type { ODataRequest, ODataResponse } from './odata-request';
 import { EntityTarget, Target, keyScope, resolveTarget } from './resolve-target';
 import type { AdmissionGate, WorkLane } from './admission';
 import { workLaneOf } from './work-lane';
+import { InputLimits, checkUrlLength } from '../uri/input-limits';
+import { checkJsonDepth } from '../write/json-limits';
 
 export interface ODataLimits {
   maxPageSize: number;
@@ -39,6 +41,11 @@ export interface ODataLimits {
   maxExpandDepth: number;
   maxFilterNodes: number;
   maxInList: number;
+  /** Checked before parsing (uri/input-limits.ts); absent: not checked. */
+  maxUrlLength?: number;
+  maxOptionLength?: number;
+  maxNesting?: number;
+  maxJsonDepth?: number;
 }
 
 export interface OperationInvocation {
@@ -86,6 +93,8 @@ export class ODataRequestHandler {
   private readonly constraintTargets = new Map<string, string>();
 
   private readonly batch: BatchRunner;
+  /** What a request may ask of the parsers; undefined when the limits leave them unset. */
+  readonly inputLimits?: InputLimits;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -93,6 +102,12 @@ export class ODataRequestHandler {
     private readonly limits: ODataLimits,
   ) {
     this.batch = new BatchRunner(dataSource, (req) => this.handle(req), { maxRequests: limits.maxBatchRequests });
+    if (limits.maxUrlLength && limits.maxOptionLength && limits.maxNesting) {
+      // A parsed $filter may hold maxFilterNodes nodes; its text rarely needs more than two terms per node.
+      const maxTerms = 2 * limits.maxFilterNodes;
+      const { maxUrlLength, maxOptionLength, maxNesting } = limits;
+      this.inputLimits = { maxUrlLength, maxOptionLength, maxNesting, maxTerms };
+    }
     for (const m of dataSource.entityMetadatas) {
       for (const fk of m.foreignKeys) {
         if (fk.name) fk.columnNames.forEach((c) => this.constraintTargets.set(fk.name!, c));
@@ -102,7 +117,7 @@ export class ODataRequestHandler {
 
   /** The admission lane of an HTTP request: long for $batch and large pages (work-lane.ts). */
   laneOf(req: Pick<ODataRequest, 'method' | 'path' | 'search' | 'headers'>): WorkLane {
-    return workLaneOf(this.model, req, this.limits.maxPageSize);
+    return workLaneOf(this.model, req, this.limits.maxPageSize, this.inputLimits);
   }
 
   /** The caller's read scope for this request (undefined: no restriction). */
@@ -129,8 +144,10 @@ export class ODataRequestHandler {
   async handle(req: ODataRequest): Promise<ODataResponse> {
     let negotiated: Negotiated | undefined;
     try {
-      const query = parseQuery(req.search);
+      checkUrlLength(req.path, req.search, this.inputLimits);
+      const query = parseQuery(req.search, this.inputLimits);
       negotiated = negotiate(req.headers, query.format);
+      this.checkBody(req);
       const response = await this.route(req, query, negotiated);
       response.headers['OData-Version'] ??= negotiated.version;
       return response;
@@ -139,8 +156,17 @@ export class ODataRequestHandler {
     }
   }
 
+  /** A JSON body nested beyond the limit is refused before JSON.parse (and the recursion that follows it). */
+  private checkBody(req: ODataRequest): void {
+    const type = (req.headers['content-type'] ?? '').toLowerCase();
+    const max = this.limits.maxJsonDepth;
+    if (req.body && max && (type === '' || type.includes('json'))) checkJsonDepth(req.body, max);
+  }
+
   errorResponse(e: unknown, version = '4.0'): ODataResponse {
-    const error = e instanceof ODataError ? e : fromPostgresError(e, (c) => this.constraintTargets.get(c));
+    const error = e instanceof ODataError
+      ? e
+      : (fromStackOverflow(e) ?? fromPostgresError(e, (c) => this.constraintTargets.get(c)));
     if (!error) throw e; // not the client's fault: the exception filter logs it and answers 500
     return {
       status: error.status,
@@ -154,10 +180,13 @@ export class ODataRequestHandler {
     if (path === '') return this.serviceDocument(req, n);
     if (path === '/$metadata') return this.metadata(n, req);
     if (path === '/$batch') {
-      if (req.transaction) throw ODataError.badRequest('A $batch cannot contain another $batch');
+      // A nested $batch would escape ODATA_MAX_BATCH_REQUESTS (each level may hold that many).
+      if (req.transaction || req.inBatch) {
+        throw ODataError.badRequest('A $batch cannot contain another $batch', '$batch');
+      }
       return this.batch.run(req);
     }
-    const segments = parseResourcePath(path);
+    const segments = parseResourcePath(path, this.inputLimits);
     const target = resolveTarget(this.model, segments, this.scope(req));
     const method = req.method.toUpperCase();
 

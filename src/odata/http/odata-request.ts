@@ -14,6 +14,8 @@ export interface ODataRequest {
   serviceRoot: string;
   /** Who is calling, once authenticated. */
   caller?: { contactId: string; isAdmin: boolean };
+  /** Set for every request of a $batch (a $batch inside one is refused). */
+  inBatch?: boolean;
   /** Set inside a $batch change set: the request joins that transaction. */
   transaction?: EntityManager;
 }

@@ -4,6 +4,7 @@ import { parseResourcePath } from '../uri/parse-resource-path';
 import type { WorkLane } from './admission';
 import { parsePrefer } from './negotiation';
 import { resolveTarget } from './resolve-target';
+import { InputLimits, checkUrlLength } from '../uri/input-limits';
 
 /** A page of more rows than this is long work: it holds its connection while it streams. */
 export const LONG_READ_ROWS = 100;
@@ -22,13 +23,20 @@ export const LONG_READ_ROWS = 100;
  * min(ODATA_MAX_PAGE_SIZE, odata.maxpagesize, $top) > LONG_READ_ROWS. A request that does not
  * parse is short: it will fail fast with a 4xx.
  */
-export function workLaneOf(model: EdmModel, req: { method: string; path: string; search: string; headers: Record<string, string | string[] | undefined> }, maxPageSize: number): WorkLane {
+export function workLaneOf(
+  model: EdmModel,
+  req: { method: string; path: string; search: string; headers: Record<string, string | string[] | undefined> },
+  maxPageSize: number,
+  // This runs before authentication: the path is parsed only within the limits.
+  limits?: InputLimits,
+): WorkLane {
   const path = req.path.replace(/\/+$/, '');
   if (path === '/$batch') return 'long';
   const method = req.method.toUpperCase();
   if ((method !== 'GET' && method !== 'HEAD') || path === '' || path === '/$metadata') return 'short';
   try {
-    const target = resolveTarget(model, parseResourcePath(path));
+    checkUrlLength(req.path, req.search, limits);
+    const target = resolveTarget(model, parseResourcePath(path, limits));
     if (target.kind !== 'collection') return 'short';
     const top = Number(splitQueryString(req.search).system.get('top'));
     const prefer = req.headers.prefer;

@@ -1,4 +1,4 @@
-import { ErrorCode, ODataError } from '../errors/odata-error';
+import { ErrorCode, ODataError, fromStackOverflow } from '../errors/odata-error';
 import { Expr, ExpandItem, ODataQuery, OrderByItem, QueryOptions, SearchExpr, emptyOptions } from '../query/odata-query';
 import { parseBoolExpr, parseCommonExpr } from './parser-extensions/bool-expr';
 import { normalizeKeywords } from './parser-extensions/normalize-keywords';
@@ -6,6 +6,7 @@ import { splitHeadAndParens, splitTopLevel } from './parser-extensions/split';
 import { parseSearch } from './parser-extensions/search';
 import { parseApply, parseCompute } from './parser-extensions/apply';
 import { IrContext, toExpr } from './to-query-ir';
+import { InputLimits, checkExpression, checkText } from './input-limits';
 
 const SYSTEM_OPTIONS = new Set([
   'filter', 'orderby', 'top', 'skip', 'count', 'select', 'expand', 'search', 'skiptoken', 'format',
@@ -17,6 +18,9 @@ const UNSUPPORTED: Record<string, string> = {
   id: '$id is only valid on $ref requests',
 };
 
+/** Options whose values are parsed as expressions (and parameter aliases): measured before parsing. */
+const EXPRESSIONS = new Set(['filter', 'orderby', 'select', 'expand', 'search', 'apply', 'compute']);
+
 export interface RawOptions {
   system: Map<string, string>;
   aliases: Map<string, string>;
@@ -25,9 +29,10 @@ export interface RawOptions {
 
 /**
  * Splits the URL's query string into system options (names case-insensitive, `$` optional as
- * in OData 4.01), parameter aliases (`@name`) and custom options. Values are percent-decoded.
+ * in OData 4.01), parameter aliases (`@name`) and custom options. Values are percent-decoded
+ * and, with limits, checked for length, NUL characters and (expressions) nesting and terms.
  */
-export function splitQueryString(search: string): RawOptions {
+export function splitQueryString(search: string, limits?: InputLimits): RawOptions {
   const system = new Map<string, string>();
   const aliases = new Map<string, string>();
   const custom = new Map<string, string>();
@@ -44,11 +49,17 @@ export function splitQueryString(search: string): RawOptions {
     } catch {
       throw ODataError.badRequest(`Malformed percent-encoding in query option '${rawName}'`, rawName, ErrorCode.BadQueryOption);
     }
+    checkText(`Query option ${name}`, name, limits);
     if (name.startsWith('@')) {
+      checkText(name, value, limits);
+      checkExpression(name, value, limits);
       aliases.set(name.slice(1), value);
       continue;
     }
     const bare = name.replace(/^\$/, '').toLowerCase();
+    const option = SYSTEM_OPTIONS.has(bare) ? `$${bare}` : name;
+    checkText(option, value, limits);
+    if (EXPRESSIONS.has(bare)) checkExpression(option, value, limits, bare === 'search' ? '"' : "'");
     if (SYSTEM_OPTIONS.has(bare) && (name.startsWith('$') || !custom.has(name))) {
       if (system.has(bare)) throw ODataError.badRequest(`Query option $${bare} is given more than once`, `$${bare}`, ErrorCode.BadQueryOption);
       system.set(bare, value);
@@ -60,6 +71,8 @@ export function splitQueryString(search: string): RawOptions {
 }
 
 function syntaxError(option: string, text: string, e: unknown): ODataError {
+  const overflow = fromStackOverflow(e);
+  if (overflow) return overflow;
   const detail = e instanceof Error ? e.message.replace(/^Fail at/, 'cannot parse from position').replace(/^Unexpected character at/, 'unexpected character at position') : '';
   return ODataError.badRequest(`Invalid ${option} '${text}': ${detail}`, option, ErrorCode.BadQueryOption);
 }
@@ -195,8 +208,8 @@ function parseSearchOption(text: string): SearchExpr {
   }
 }
 
-export function parseQuery(search: string): ODataQuery {
-  const raw = splitQueryString(search);
+export function parseQuery(search: string, limits?: InputLimits): ODataQuery {
+  const raw = splitQueryString(search, limits);
   const ctx = aliasContext(raw.aliases);
   const query: ODataQuery = parseOptions(raw.system, ctx);
   query.skiptoken = raw.system.get('skiptoken');

@@ -4,6 +4,7 @@ import { parseCommonExpr } from './parser-extensions/bool-expr';
 import { normalizeKeywords } from './parser-extensions/normalize-keywords';
 import { splitTopLevel } from './parser-extensions/split';
 import { toExpr } from './to-query-ir';
+import { InputLimits, checkExpression, checkText } from './input-limits';
 
 /**
  * A resource path split into named segments:
@@ -29,7 +30,8 @@ function parseValue(text: string, where: string): Expr {
   }
 }
 
-export function parseResourcePath(path: string): PathSegment[] {
+/** With limits, each segment is checked for length and NUL, and its keys or parameters for nesting, before parsing. */
+export function parseResourcePath(path: string, limits?: InputLimits): PathSegment[] {
   const segments: PathSegment[] = [];
   for (const raw of path.split('/').filter((s) => s.length > 0)) {
     let text: string;
@@ -39,6 +41,8 @@ export function parseResourcePath(path: string): PathSegment[] {
       throw ODataError.badRequest(`Malformed percent-encoding in path segment '${raw}'`, raw, ErrorCode.BadRequest);
     }
     const open = text.indexOf('(');
+    const label = (open < 0 ? text : text.slice(0, open)).replace(/[\u0000-\u001f]/g, '').slice(0, 100);
+    checkText(`Path segment '${label}'`, text, limits);
     if (open < 0) {
       segments.push({ name: text });
       continue;
@@ -47,6 +51,7 @@ export function parseResourcePath(path: string): PathSegment[] {
     const name = text.slice(0, open);
     const inner = text.slice(open + 1, -1).trim();
     const segment: PathSegment = { name, call: true };
+    checkExpression(`The parameters of ${label}`, inner, limits);
     if (inner.length) {
       for (const part of splitTopLevel(inner, ',')) {
         const eq = part.match(/^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/s);

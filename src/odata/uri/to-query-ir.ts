@@ -1,6 +1,7 @@
 import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { ArithmeticOp, BinaryOp, Expr, LiteralType } from '../query/odata-query';
 import type { Token } from './parser-extensions/bool-expr';
+import { checkValue } from '../write/validate-body';
 
 /**
  * odata-v4-parser tokens -> the typed Expr of query/odata-query.ts. The only file that reads
@@ -204,6 +205,13 @@ export function literal(t: Token): Expr {
     }
     case 'duration':
       return { kind: 'literal', type, value: raw.replace(/^duration'|'$/g, '') };
+    case 'date':
+    case 'datetimeoffset':
+      // Days that do not exist and years outside 1..9999 are the client's error, not the database's.
+      if (!checkValue(type === 'date' ? 'Edm.Date' : 'Edm.DateTimeOffset', raw).ok) {
+        throw ODataError.badRequest(`${raw} is not a date from year 1 to 9999`, undefined, ErrorCode.BadLiteral);
+      }
+      return { kind: 'literal', type, value: raw };
     default:
       return { kind: 'literal', type, value: raw };
   }

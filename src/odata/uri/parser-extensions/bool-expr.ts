@@ -1,6 +1,7 @@
 import Expressions from 'odata-v4-parser/lib/expressions';
 import Lexer from 'odata-v4-parser/lib/lexer';
 import { parserFactory } from 'odata-v4-parser/lib/parser';
+import './fast-stringify';
 
 /**
  * The boolean level of $filter, on top of odata-v4-parser's operand grammar.

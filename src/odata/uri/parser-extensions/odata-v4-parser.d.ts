@@ -21,3 +21,7 @@ declare module 'odata-v4-parser/lib/query' {
 declare module 'odata-v4-parser/lib/parser' {
   export const parserFactory: (fn: (value: Uint16Array, index: number) => any) => (source: string) => any;
 }
+declare module 'odata-v4-parser/lib/utils' {
+  const Utils: { stringify(value: Uint16Array, index: number, next: number): string };
+  export default Utils;
+}

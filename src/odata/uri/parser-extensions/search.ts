@@ -1,6 +1,7 @@
 import Query from 'odata-v4-parser/lib/query';
 import Lexer from 'odata-v4-parser/lib/lexer';
 import { parserFactory } from 'odata-v4-parser/lib/parser';
+import './fast-stringify';
 import { ErrorCode, ODataError } from '../../errors/odata-error';
 import type { SearchExpr } from '../../query/odata-query';
 
