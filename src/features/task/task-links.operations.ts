@@ -10,9 +10,9 @@ export class TaskLinkOperations {
   @ODataAction({ name: 'AddDocumentToTaskItem', bindTo: { entitySet: 'Task' }, parameters: { documentIds: 'Collection(Edm.Guid)' }, returns: 'Collection(Document)' })
   async addDocuments(ctx: OperationContext): Promise<OperationResult> {
     const ids: string[] = ctx.params.documentIds;
-    await ctx.access.requireVisible('Document', ids).catch(() => {
-      throw ODataError.badRequest('Unknown document in documentIds', 'documentIds', ErrorCode.BadForeignKey);
-    });
+    // Documents the caller sees, of the task's project or outside any project.
+    const [task] = await rows(ctx.manager, `SELECT * FROM task WHERE "TaskItemId" = $1`, [ctx.key!.TaskItemId]);
+    await ctx.access.checkLinks('Task', 'Documents', task, ids, 'documentIds');
     await ctx.manager.query(
       `INSERT INTO task_document ("TaskItemId", "DocumentId") SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
       [ctx.key!.TaskItemId, ids],
