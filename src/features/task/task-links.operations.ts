@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
 import { ODataAction, ODataFunction } from '../../odata/operations/operation.decorator';
 import type { OperationContext, OperationResult } from '../../odata/operations/operation-context';
+import { unknownReference } from '../../odata/write/check-references';
 import { rows } from '../shared/sql';
 
 /** Documents, relations and followers of a task. */
@@ -40,7 +41,8 @@ export class TaskLinkOperations {
        UNION ALL SELECT 'Contact' FROM contact WHERE "ContactId" = $1 LIMIT 1`,
       [itemId],
     );
-    const unknown = () => ODataError.badRequest(`No task, project, document or contact has the id ${itemId}`, 'itemId', ErrorCode.BadForeignKey);
+    // An unknown id and one the caller cannot see answer alike.
+    const unknown = () => unknownReference('itemId');
     if (!found) throw unknown();
     await ctx.access.requireVisible(found.t, [itemId]).catch(() => {
       throw unknown();
