@@ -32,7 +32,8 @@ export class Ownership1763850000008 implements MigrationInterface {
     await q.query(`ALTER TABLE "task_item_template" ADD "ProjectId" uuid`);
     await q.query(`ALTER TABLE "task_item_template" ADD "IsShared" boolean NOT NULL DEFAULT false`);
     await q.query(`CREATE INDEX "IDX_a0ca1656bcc2dee434f7c49caf" ON "task_item_template" ("ProjectId")`);
-    await q.query(`ALTER TABLE "task_item_template" ADD CONSTRAINT "FK_a0ca1656bcc2dee434f7c49caf6" FOREIGN KEY ("ProjectId")
+    await q.query(`ALTER TABLE "task_item_template" ADD CONSTRAINT "FK_a0ca1656bcc2dee434f7c49caf6"
+      FOREIGN KEY ("ProjectId")
       REFERENCES "project"("ProjectId") ON DELETE SET NULL ON UPDATE NO ACTION`);
     await q.query(DYNAMIC_TASK_ITEM_VIEW_V3);
   }

@@ -26,8 +26,10 @@ const SHARED = new Set(['Contact']);
 
 /**
  * Project permissions. Every read is scoped in SQL to the caller's projects (membership in
- * project_member); tasks outside any project belong to their creator and assignee; a
- * contact's notifications and webhooks are its own. Writes need Editor in the row's project,
+ * project_member); tasks outside any project belong to their creator and assignee, other rows
+ * outside projects to their creator; a contact's notifications and webhooks are its own.
+ * References a write sets are checked by the core against readScope and referenceScope
+ * (odata/write/check-references.ts). Writes need Editor in the row's project,
  * managing a project's members needs its Admin, and service administrators may do anything.
  * Rows the caller cannot see answer 404; rows it sees but may not change answer 403.
  */
@@ -153,7 +155,13 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
     if (TASK_CHILDREN.has(set)) {
       for (const taskId of new Set([row.before?.TaskItemId, row.after?.TaskItemId].filter(Boolean) as string[])) {
         const [task] = await m.query(`SELECT "ProjectId", "CreatedByContactId", "ContactId" FROM task WHERE "TaskItemId" = $1`, [taskId]);
-        if (!task) continue; // the foreign key answers for a missing task
+        if (!task) continue; // the reference check answers for a missing task
+        // A task the caller cannot see answers like a missing one (never 403, which would confirm it).
+        const me = caller.contactId;
+        const visible = task.ProjectId
+          ? !!(await roleIn(m, task.ProjectId, me))
+          : task.CreatedByContactId === me || task.ContactId === me;
+        if (!visible) throw unknownReference('TaskItemId');
         await this.checkWrite({ ...type, setName: 'Task' }, 'update', caller, m, { before: task });
       }
       return;

@@ -22,7 +22,12 @@ export interface ReferenceContext {
   related?: ReferenceScope;
 }
 
-export function referenceContext(manager: EntityManager, model: EdmModel, policy?: AccessPolicy, caller?: Caller): ReferenceContext {
+export function referenceContext(
+  manager: EntityManager,
+  model: EdmModel,
+  policy?: AccessPolicy,
+  caller?: Caller,
+): ReferenceContext {
   if (!policy || !caller) return { manager, model };
   return { manager, model, scope: policy.readScope(caller), related: policy.referenceScope?.(caller) };
 }
@@ -70,7 +75,12 @@ const settable = (v: unknown) => typeof v === 'string' || typeof v === 'number';
  * foreign key (a task moving to another project), the row's other references are checked for
  * consistency too. One statement per navigation, however many rows (BatchInsert).
  */
-export async function checkReferences(ctx: ReferenceContext, type: EdmEntityType, changes: ReferenceChange[], names: Record<string, string> = {}): Promise<void> {
+export async function checkReferences(
+  ctx: ReferenceContext,
+  type: EdmEntityType,
+  changes: ReferenceChange[],
+  names: Record<string, string> = {},
+): Promise<void> {
   const fks = foreignKeys(type);
   const fkColumns = new Set(fks.flatMap((f) => f.props.map((p) => p.column)));
   for (const { nav, props } of fks) {
@@ -84,26 +94,40 @@ export async function checkReferences(ctx: ReferenceContext, type: EdmEntityType
       const prefix = changes.length > 1 ? `Item ${i}: ` : '';
       probes.push({ name: names[props[0].column] ?? props[0].name, key, row, full, prefix });
     });
-    if (nav.join.kind === 'foreignKey') {
-      await probe(ctx, type, nav, nav.join.pairs.map((p) => p.target), probes);
-    }
+    const targetColumns = nav.join.kind === 'foreignKey' ? nav.join.pairs.map((p) => p.target) : [];
+    await probe(ctx, type, nav, targetColumns, probes);
   }
 }
 
 /** Checks the keys a write links through a many-to-many navigation (e.g. a task's Documents). */
-export async function checkLinks(ctx: ReferenceContext, type: EdmEntityType, navigation: string, row: Row, keys: unknown[], name: string): Promise<void> {
+export async function checkLinks(
+  ctx: ReferenceContext,
+  type: EdmEntityType,
+  navigation: string,
+  row: Row,
+  keys: unknown[],
+  name: string,
+): Promise<void> {
   const nav = type.navigation.get(navigation);
-  if (!nav || nav.join.kind !== 'junction') throw new Error(`${type.name}.${navigation} is not a many-to-many navigation`);
+  if (!nav || nav.join.kind !== 'junction') throw new Error(`${type.name}.${navigation} is not many-to-many`);
   const probes = [...new Set(keys)].map((k) => ({ name, key: [k], row, full: true, prefix: '' }));
   await probe(ctx, type, nav, nav.join.targetPairs.map((p) => p.target), probes);
 }
 
-async function probe(ctx: ReferenceContext, source: EdmEntityType, nav: EdmNavigation, targetColumns: string[], probes: Probe[]): Promise<void> {
+async function probe(
+  ctx: ReferenceContext,
+  source: EdmEntityType,
+  nav: EdmNavigation,
+  targetColumns: string[],
+  probes: Probe[],
+): Promise<void> {
   if (!probes.length) return;
   const target = ctx.model.types.get(nav.target)!;
   const keyTypes = targetColumns.map((c) => target.properties.find((p) => p.column === c)!);
   // The source row's Guid columns (keys, foreign keys) are what consistency rules compare.
-  const rowColumns = source.properties.filter((p) => p.type === 'Edm.Guid' && !p.collection && !p.dynamic && !p.expression);
+  const rowColumns = source.properties.filter(
+    (p) => p.type === 'Edm.Guid' && !p.collection && !p.dynamic && !p.expression,
+  );
   const params = new SqlParams();
   const t = 'ref_t';
   const visible = ctx.scope?.(target, t, params, new AliasGenerator());
@@ -112,16 +136,22 @@ async function probe(ctx: ReferenceContext, source: EdmEntityType, nav: EdmNavig
   const exists = (extra: Array<string | undefined>) =>
     `EXISTS (SELECT 1 FROM ${ident(target.table)} ${t} WHERE ${[...match, ...extra].filter(Boolean).join(' AND ')})`;
   const record = [
-    '"__i" integer', '"__full" boolean',
+    '"__i" integer',
+    '"__full" boolean',
     ...keyTypes.map((p, i) => `"__k${i}" ${PG_TYPE[p.type]}`),
     ...rowColumns.map((p) => `${ident(p.column)} ${PG_TYPE[p.type]}`),
   ];
   const data = probes.map((p, i) => ({
-    ...Object.fromEntries(rowColumns.map((c) => [c.column, typeof p.row[c.column] === 'string' ? p.row[c.column] : null])),
-    __i: i, __full: p.full, ...Object.fromEntries(p.key.map((k, j) => [`__k${j}`, k])),
+    ...Object.fromEntries(
+      rowColumns.map((c) => [c.column, typeof p.row[c.column] === 'string' ? p.row[c.column] : null]),
+    ),
+    __i: i,
+    __full: p.full,
+    ...Object.fromEntries(p.key.map((k, j) => [`__k${j}`, k])),
   }));
+  const stray = related ? exists([`NOT (${related})`]) : 'FALSE';
   const sql = `SELECT x.i, x.visible, x.stray FROM (
-      SELECT r."__i" AS i, r."__full" AS "full", ${exists([visible])} AS visible, ${related ? exists([`NOT (${related})`]) : 'FALSE'} AS stray
+      SELECT r."__i" AS i, r."__full" AS "full", ${exists([visible])} AS visible, ${stray} AS stray
       FROM jsonb_to_recordset(CAST(${params.add(JSON.stringify(data))} AS jsonb)) AS r(${record.join(', ')})
     ) x WHERE (x."full" AND NOT x.visible) OR x.stray ORDER BY x.i LIMIT 1`;
   const [query, values] = ctx.manager.connection.driver.escapeQueryWithParameters(sql, params.values, {});
@@ -133,5 +163,9 @@ async function probe(ctx: ReferenceContext, source: EdmEntityType, nav: EdmNavig
     if (p.prefix) e.message = p.prefix + e.message;
     throw e;
   }
-  throw ODataError.badRequest(`${p.prefix}${p.name} points at a ${target.name} that does not belong with this ${source.name}`, p.name, ErrorCode.BadForeignKey);
+  throw ODataError.badRequest(
+    `${p.prefix}${p.name} points at a ${target.name} that does not belong with this ${source.name}`,
+    p.name,
+    ErrorCode.BadForeignKey,
+  );
 }
