@@ -323,13 +323,12 @@ describe('ownership', () => {
       // own rows outside projects and rows of the project are fine
       const own = { PlanningId: ids.rows.Planning.aEditors, RiskId: ids.rows.Risk.inA };
       expect((await c.aEditor.patch(task(), own)).status).toBe(204);
-      expect(
-        (
-          await c.aEditor.post(`${task()}/AddDocumentToTaskItem`, {
-            documentIds: [ids.rows.Document.aEditors, ids.rows.Document.inA],
-          })
-        ).status,
-      ).toBe(200);
+      const docs = [ids.rows.Document.aEditors, ids.rows.Document.inA];
+      expect((await c.aEditor.post(`${task()}/AddDocumentToTaskItem`, { documentIds: docs })).status).toBe(200);
+      // another editor saving the whole task again keeps a reference it cannot see, but cannot set it anew
+      expect((await c.aAdmin.patch(task(), { Name: 'alpha', ...own })).status).toBe(204);
+      expect((await c.aAdmin.patch(task(), { PlanningId: null })).status).toBe(204);
+      expect((await c.aAdmin.patch(task(), own)).status).toBe(400);
       expect((await c.aEditor.patch(task(), { PlanningId: null, RiskId: null })).status).toBe(204);
     });
   });

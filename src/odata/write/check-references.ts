@@ -89,8 +89,10 @@ export async function checkReferences(
       const row = { ...(change.before ?? {}), ...change.after };
       const key = props.map((p) => row[p.column]);
       if (!key.every(settable)) return;
-      const full = props.some((p) => p.column in change.after);
-      if (!full && !Object.keys(change.after).some((c) => fkColumns.has(c))) return;
+      // A value sent again unchanged (a client saving the whole entity) is not a new reference.
+      const changed = (column: string) => column in change.after && change.after[column] !== change.before?.[column];
+      const full = props.some((p) => changed(p.column));
+      if (!full && ![...fkColumns].some(changed)) return;
       const prefix = changes.length > 1 ? `Item ${i}: ` : '';
       probes.push({ name: names[props[0].column] ?? props[0].name, key, row, full, prefix });
     });
