@@ -99,7 +99,8 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
   referenceScope(): ReferenceScope {
     return (source, target, alias, row) => {
       const keyedByProject = target.keys.some((k) => k.column === 'ProjectId');
-      if (keyedByProject || !target.property.has('ProjectId') || !source.property.has('ProjectId')) return undefined;
+      const projects = target.property.has('ProjectId') && source.property.has('ProjectId');
+      if (keyedByProject || !projects) return undefined;
       return `(${q(alias, 'ProjectId')} IS NULL OR ${q(alias, 'ProjectId')} = ${row('ProjectId')})`;
     };
   }
@@ -133,23 +134,27 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
       for (const p of this.projects(row)) await this.require(m, p, caller, 'Admin', 'ProjectId');
       return;
     }
-    if (set === 'TaskItemTemplate' && row.after && 'IsShared' in row.after && row.after.IsShared !== (row.before?.IsShared ?? false)) {
-      throw this.forbidden('Only administrators share a template with everyone');
-    }
+    const sharing = row.after && 'IsShared' in row.after && row.after.IsShared !== (row.before?.IsShared ?? false);
+    if (set === 'TaskItemTemplate' && sharing) throw this.forbidden('Only administrators share templates');
     if (PROJECT_ROWS.has(set) || OWNED_ROWS.has(set) || set === 'Task') {
       const before = row.before;
       if (before && !before.ProjectId) {
         // A row outside any project belongs to its creator (a task also to its assignee).
-        const owner = before.CreatedByContactId === caller.contactId || (set === 'Task' && before.ContactId === caller.contactId);
+        const me = caller.contactId;
+        const owner = before.CreatedByContactId === me || (set === 'Task' && before.ContactId === me);
         if (!owner) throw this.forbidden(`Only the creator changes a ${set} outside any project`);
       }
       // The row's own project: it is visible (a member, or a shared template), so rights are 403.
-      if (before?.ProjectId) await this.require(m, before.ProjectId as string, caller, 'Editor', 'ProjectId', true);
+      if (before?.ProjectId) await this.require(m, String(before.ProjectId), caller, 'Editor', 'ProjectId', true);
       const moved = row.after?.ProjectId;
-      if (typeof moved === 'string' && moved !== before?.ProjectId) await this.require(m, moved, caller, 'Editor', 'ProjectId');
+      if (typeof moved === 'string' && moved !== before?.ProjectId) {
+        await this.require(m, moved, caller, 'Editor', 'ProjectId');
+      }
       return;
     }
-    if (set === 'TimeEntry' && [row.before?.ContactId, row.after?.ContactId].some((c) => c !== undefined && c !== caller.contactId)) {
+    const contacts = [row.before?.ContactId, row.after?.ContactId];
+    const forOther = contacts.some((c) => c !== undefined && c !== caller.contactId);
+    if (set === 'TimeEntry' && forOther) {
       throw this.forbidden('Time is booked for the caller; only administrators book it for another contact');
     }
     if (TASK_CHILDREN.has(set)) {
@@ -189,7 +194,9 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
    * A project the caller cannot see is reported like one that does not exist, unless the row
    * written is visible anyway (`visible`: a shared template), where a lack of rights is 403.
    */
-  async require(m: EntityManager, projectId: string, caller: Caller, needed: Role, target: string, visible = false): Promise<void> {
+  async require(
+    m: EntityManager, projectId: string, caller: Caller, needed: Role, target: string, visible = false,
+  ): Promise<void> {
     const role = await roleIn(m, projectId, caller.contactId);
     if (!role && visible) throw this.forbidden(`This needs the ${needed} role in the project`);
     if (!role) throw unknownReference(target);

@@ -70,7 +70,8 @@ export class TemplateOperations {
       })),
     };
     const [tpl] = await rows(m,
-      `INSERT INTO task_item_template ("Name", "Content", "ProjectId", "CreatedByContactId") VALUES ($1, $2, $3, $4) RETURNING "TaskItemTemplateId"`,
+      `INSERT INTO task_item_template ("Name", "Content", "ProjectId", "CreatedByContactId") VALUES ($1, $2, $3, $4)
+       RETURNING "TaskItemTemplateId"`,
       [ctx.params.Name, JSON.stringify(content), projectId, values.CreatedByContactId ?? callerContactId(ctx)],
     );
     return { kind: 'entity', entitySet: 'TaskItemTemplate', key: { TaskItemTemplateId: tpl.TaskItemTemplateId } };

@@ -51,7 +51,8 @@ export class KanbanOperations {
 
     // The column must be one the caller sees, in the card's own project (like PATCH TaskItemStatusId).
     const [card] = await rows(m, `SELECT * FROM task WHERE "TaskItemId" = $1`, [taskId]);
-    await ctx.access.checkReferences('Task', [{ before: card, after: { TaskItemStatusId: targetStatus } }], { TaskItemStatusId: 'taskItemStatusId' });
+    const move = { before: card, after: { TaskItemStatusId: targetStatus } };
+    await ctx.access.checkReferences('Task', [move], { TaskItemStatusId: 'taskItemStatusId' });
     // Lock the columns involved (in key order, so two moves never deadlock), then the card.
     // A concurrent move of the same card may change its column in between: then retry, after
     // rolling back to a savepoint so the retry does not still hold the card's lock while it

@@ -51,7 +51,8 @@ export class Task extends Tracked {
   @Column({ type: 'integer', default: 0 }) Recurrence!: number;
   @Column({ type: 'uuid', nullable: true }) AssignedByContactId!: string | null;
   /** The caller who created it (from the token; never from the body). */
-  @Computed() @Column({ type: 'uuid', default: () => "'00000000-0000-0000-0000-000000000000'" }) CreatedByContactId!: string;
+  @Computed() @Column({ type: 'uuid', default: () => "'00000000-0000-0000-0000-000000000000'" })
+  CreatedByContactId!: string;
   @Computed() @Column({ type: 'text', nullable: true }) ContactDisplayName!: string | null;
   @Computed() @Column({ type: 'uuid', nullable: true }) ContactImageId!: string | null;
   @Index() @Column({ type: 'uuid', nullable: true }) RiskId!: string | null;

@@ -123,7 +123,9 @@ export class ODataRequestHandler {
   }
 
   /** Every foreign key the write sets must point at a row the caller can see, consistent with the row. */
-  private checkReferences(req: ODataRequest, type: EdmEntityType, manager: EntityManager, change: ReferenceChange): Promise<void> {
+  private checkReferences(
+    req: ODataRequest, type: EdmEntityType, manager: EntityManager, change: ReferenceChange,
+  ): Promise<void> {
     return checkReferences(referenceContext(manager, this.model, this.access, req.caller), type, [change]);
   }
 

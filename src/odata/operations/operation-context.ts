@@ -25,9 +25,15 @@ export interface OperationAccess {
    * that is consistent with the row (see check-references.ts); `names` renames error targets
    * (column -> parameter name). Values by column.
    */
-  checkReferences(entitySet: string, changes: Array<{ before?: Record<string, unknown>; after: Record<string, unknown> }>, names?: Record<string, string>): Promise<void>;
+  checkReferences(
+    entitySet: string,
+    changes: Array<{ before?: Record<string, unknown>; after: Record<string, unknown> }>,
+    names?: Record<string, string>,
+  ): Promise<void>;
   /** The same for keys linked through a many-to-many navigation of `row` (e.g. Task.Documents). */
-  checkLinks(entitySet: string, navigation: string, row: Record<string, unknown>, keys: unknown[], name: string): Promise<void>;
+  checkLinks(
+    entitySet: string, navigation: string, row: Record<string, unknown>, keys: unknown[], name: string,
+  ): Promise<void>;
 }
 
 /** What an operation returns; the core serialises it with the right context URL. */

@@ -70,7 +70,8 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
       if (!this.model.complexTypes.some((c) => c.name === ct.name)) this.model.complexTypes.push(ct);
     }
     this.model.operations.push(op);
-    this.byKey.set(this.key(op.binding?.entitySet, op.binding?.collection ?? false, op.name), { op, invoke, readsBinding: !!decl.readsBinding });
+    const registered = { op, invoke, readsBinding: !!decl.readsBinding };
+    this.byKey.set(this.key(op.binding?.entitySet, op.binding?.collection ?? false, op.name), registered);
   }
 
   private key(set: string | undefined, collection: boolean, name: string): string {
@@ -102,7 +103,9 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
       // in an order of their choosing (see MoveTaskItem).
       const row = await this.visibleRow(inv, bound.type, bound.key);
       if (!row) throw ODataError.notFound(`${bound.type.setName} not found`);
-      if (op.kind === 'action' && !reg.readsBinding) await access.checkWrite(bound.type.setName, 'update', { before: row, after: {} });
+      if (op.kind === 'action' && !reg.readsBinding) {
+        await access.checkWrite(bound.type.setName, 'update', { before: row, after: {} });
+      }
       key = Object.fromEntries(bound.type.keys.map((k) => [k.name, bound.key![k.column]]));
     }
     const result = await reg.invoke({ manager: inv.manager, model: this.model, request, key, params, access });
