@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AccessPolicy, Caller, ReadScope, WriteKind } from '../../odata/access/access-policy';
+import type { AccessPolicy, Caller, ReadScope, ReferenceScope, WriteKind } from '../../odata/access/access-policy';
 import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
+import { unknownReference } from '../../odata/write/check-references';
 import { ODataRequestHandler } from '../../odata/http/odata-request-handler';
 import type { EdmEntityType } from '../../odata/model/edm-model';
 import type { SqlParams } from '../../odata/sql/sql-params';
@@ -14,15 +15,21 @@ const q = (alias: string, column: string) => `${alias}."${column}"`;
 const TASK_CHILDREN = new Set(['TaskItemNote', 'ChecklistItem', 'TimeEntry', 'TaskContributor', 'TaskRelation']);
 /** Sets that belong to one project (ProjectId not null). */
 const PROJECT_ROWS = new Set(['TaskStatus', 'ProjectDefinedField']);
-/** Sets that may belong to a project, or to nobody (then everyone signed in sees them). */
-const OPTIONAL_PROJECT_ROWS = new Set(['Planning', 'Risk', 'Document']);
-/** Everyone signed in reads these (a directory, shared templates). */
-const SHARED = new Set(['Contact', 'TaskItemTemplate']);
+/**
+ * Sets whose rows belong to a project, or outside any project to their creator
+ * (CreatedByContactId; rows without one are the administrators'). Templates an administrator
+ * shared (IsShared) are read by everyone signed in.
+ */
+const OWNED_ROWS = new Set(['Planning', 'Risk', 'Document', 'TaskItemTemplate']);
+/** Everyone signed in reads these (a directory). */
+const SHARED = new Set(['Contact']);
 
 /**
  * Project permissions. Every read is scoped in SQL to the caller's projects (membership in
- * project_member); tasks outside any project belong to their creator and assignee; a
- * contact's notifications and webhooks are its own. Writes need Editor in the row's project,
+ * project_member); tasks outside any project belong to their creator and assignee, other rows
+ * outside projects to their creator; a contact's notifications and webhooks are its own.
+ * References a write sets are checked by the core against readScope and referenceScope
+ * (odata/write/check-references.ts). Writes need Editor in the row's project,
  * managing a project's members needs its Admin, and service administrators may do anything.
  * Rows the caller cannot see answer 404; rows it sees but may not change answer 403.
  */
@@ -48,10 +55,17 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
     return `(${q(alias, prefix + 'ProjectId')} IN ${this.members(caller, params)} OR (${q(alias, prefix + 'ProjectId')} IS NULL AND (${q(alias, prefix + 'CreatedByContactId')} = ${me} OR ${q(alias, prefix + 'ContactId')} = ${me})))`;
   }
 
+  private ownedScope(set: string, alias: string, caller: Caller, params: SqlParams): string {
+    const project = q(alias, 'ProjectId');
+    const mine = `${q(alias, 'CreatedByContactId')} = ${params.typed(caller.contactId, 'uuid')}`;
+    const owned = `${project} IN ${this.members(caller, params)} OR (${project} IS NULL AND ${mine})`;
+    return set === 'TaskItemTemplate' ? `(${owned} OR ${q(alias, 'IsShared')})` : `(${owned})`;
+  }
+
   private scopeSql(set: string, alias: string, caller: Caller, params: SqlParams): string | undefined {
     if (SHARED.has(set)) return undefined;
     if (set === 'Project' || set === 'ProjectMember' || PROJECT_ROWS.has(set)) return `${q(alias, 'ProjectId')} IN ${this.members(caller, params)}`;
-    if (OPTIONAL_PROJECT_ROWS.has(set)) return `(${q(alias, 'ProjectId')} IS NULL OR ${q(alias, 'ProjectId')} IN ${this.members(caller, params)})`;
+    if (OWNED_ROWS.has(set)) return this.ownedScope(set, alias, caller, params);
     if (set === 'Task') return this.taskScope(alias, caller, params);
     if (set === 'DynamicTaskItem') return this.taskScope(alias, caller, params, 'TaskItem_');
     if (TASK_CHILDREN.has(set)) {
@@ -77,13 +91,31 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
     };
   }
 
+  /**
+   * A reference from a row of a project to a row that has a project (a task's column, planning,
+   * risk, documents) stays within that project, or points at a row outside any project (which
+   * the read scope limits to the caller's own).
+   */
+  referenceScope(): ReferenceScope {
+    return (source, target, alias, row) => {
+      const keyedByProject = target.keys.some((k) => k.column === 'ProjectId');
+      const projects = target.property.has('ProjectId') && source.property.has('ProjectId');
+      if (keyedByProject || !projects) return undefined;
+      return `(${q(alias, 'ProjectId')} IS NULL OR ${q(alias, 'ProjectId')} = ${row('ProjectId')})`;
+    };
+  }
+
+  /** Audit columns come from the token, never from the client (PUT keeps the creator). */
+  private stamp(type: EdmEntityType, kind: WriteKind, caller: Caller, after?: Row): void {
+    if (!after) return;
+    if (kind === 'create' && type.property.has('CreatedByContactId')) after.CreatedByContactId = caller.contactId;
+    if (kind !== 'create') delete after.CreatedByContactId;
+    if (kind === 'update' && type.property.has('ModifiedByContactId')) after.ModifiedByContactId = caller.contactId;
+  }
+
   async checkWrite(type: EdmEntityType, kind: WriteKind, caller: Caller, m: EntityManager, row: { before?: Row; after?: Row }): Promise<void> {
     const set = type.setName;
-    // Audit columns come from the token, never from the client.
-    if (row.after && (set === 'Task' || set === 'TaskItemNote')) {
-      if (kind === 'create') row.after.CreatedByContactId = caller.contactId;
-      else row.after.ModifiedByContactId = caller.contactId;
-    }
+    this.stamp(type, kind, caller, row.after);
     if (caller.isAdmin) return;
     const merged = { ...(row.before ?? {}), ...(row.after ?? {}) };
 
@@ -102,20 +134,39 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
       for (const p of this.projects(row)) await this.require(m, p, caller, 'Admin', 'ProjectId');
       return;
     }
-    if (PROJECT_ROWS.has(set) || OPTIONAL_PROJECT_ROWS.has(set) || set === 'Task') {
-      const projects = this.projects(row);
-      if (projects.length === 0 && set === 'Task') {
-        // A task outside any project belongs to its creator and assignee.
-        const owner = kind === 'create' || merged.CreatedByContactId === caller.contactId || row.before?.ContactId === caller.contactId;
-        if (!owner) throw this.forbidden('Only the creator or assignee changes a task outside any project');
+    const sharing = row.after && 'IsShared' in row.after && row.after.IsShared !== (row.before?.IsShared ?? false);
+    if (set === 'TaskItemTemplate' && sharing) throw this.forbidden('Only administrators share templates');
+    if (PROJECT_ROWS.has(set) || OWNED_ROWS.has(set) || set === 'Task') {
+      const before = row.before;
+      if (before && !before.ProjectId) {
+        // A row outside any project belongs to its creator (a task also to its assignee).
+        const me = caller.contactId;
+        const owner = before.CreatedByContactId === me || (set === 'Task' && before.ContactId === me);
+        if (!owner) throw this.forbidden(`Only the creator changes a ${set} outside any project`);
       }
-      for (const p of projects) await this.require(m, p, caller, 'Editor', 'ProjectId');
+      // The row's own project: it is visible (a member, or a shared template), so rights are 403.
+      if (before?.ProjectId) await this.require(m, String(before.ProjectId), caller, 'Editor', 'ProjectId', true);
+      const moved = row.after?.ProjectId;
+      if (typeof moved === 'string' && moved !== before?.ProjectId) {
+        await this.require(m, moved, caller, 'Editor', 'ProjectId');
+      }
       return;
+    }
+    const contacts = [row.before?.ContactId, row.after?.ContactId];
+    const forOther = contacts.some((c) => c !== undefined && c !== caller.contactId);
+    if (set === 'TimeEntry' && forOther) {
+      throw this.forbidden('Time is booked for the caller; only administrators book it for another contact');
     }
     if (TASK_CHILDREN.has(set)) {
       for (const taskId of new Set([row.before?.TaskItemId, row.after?.TaskItemId].filter(Boolean) as string[])) {
         const [task] = await m.query(`SELECT "ProjectId", "CreatedByContactId", "ContactId" FROM task WHERE "TaskItemId" = $1`, [taskId]);
-        if (!task) continue; // the foreign key answers for a missing task
+        if (!task) continue; // the reference check answers for a missing task
+        // A task the caller cannot see answers like a missing one (never 403, which would confirm it).
+        const me = caller.contactId;
+        const visible = task.ProjectId
+          ? !!(await roleIn(m, task.ProjectId, me))
+          : task.CreatedByContactId === me || task.ContactId === me;
+        if (!visible) throw unknownReference('TaskItemId');
         await this.checkWrite({ ...type, setName: 'Task' }, 'update', caller, m, { before: task });
       }
       return;
@@ -139,10 +190,16 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
     return [...new Set([row.before?.ProjectId, row.after?.ProjectId].filter((p): p is string => typeof p === 'string'))];
   }
 
-  /** A project the caller cannot see is reported like one that does not exist. */
-  async require(m: EntityManager, projectId: string, caller: Caller, needed: Role, target: string): Promise<void> {
+  /**
+   * A project the caller cannot see is reported like one that does not exist, unless the row
+   * written is visible anyway (`visible`: a shared template), where a lack of rights is 403.
+   */
+  async require(
+    m: EntityManager, projectId: string, caller: Caller, needed: Role, target: string, visible = false,
+  ): Promise<void> {
     const role = await roleIn(m, projectId, caller.contactId);
-    if (!role) throw ODataError.badRequest(`${target} does not point at an existing entity`, target, ErrorCode.BadForeignKey);
+    if (!role && visible) throw this.forbidden(`This needs the ${needed} role in the project`);
+    if (!role) throw unknownReference(target);
     if (!atLeast(role, needed)) throw this.forbidden(`This needs the ${needed} role in the project; you are ${role}`);
   }
 

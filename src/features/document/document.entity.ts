@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { EntitySet } from '../../odata/model/odata.decorators';
+import { Computed, EntitySet } from '../../odata/model/odata.decorators';
+import { Contact } from '../contact/contact.entity';
 import { Tracked } from '../shared/tracked.entity';
 import { Project } from '../project/project.entity';
 
@@ -11,8 +12,13 @@ export class Document extends Tracked {
   @Column({ type: 'text', nullable: true }) ContentType!: string | null;
   @Column({ type: 'text', nullable: true }) Url!: string | null;
   @Index() @Column({ type: 'uuid', nullable: true }) ProjectId!: string | null;
+  /** Who created it (from the token): a row outside any project belongs to its creator (null: administrators only). */
+  @Computed() @Column({ type: 'uuid', nullable: true }) CreatedByContactId!: string | null;
 
   @ManyToOne(() => Project, { onDelete: 'CASCADE', nullable: true })
   @JoinColumn({ name: 'ProjectId' })
   Project!: Project | null;
+  @ManyToOne(() => Contact, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'CreatedByContactId' })
+  CreatedByContact!: Contact | null;
 }

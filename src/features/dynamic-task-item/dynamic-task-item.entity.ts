@@ -7,7 +7,7 @@ import { EntitySet, ODataIgnore } from '../../odata/model/odata.decorators';
  * permissions, and one CF_<FieldName> dynamic property per project-defined field value.
  *
  * It maps the SQL view `dynamic_task_item`, which the migrations create (the latest
- * definition: 1763850000004-dynamic-task-item-columns.ts). A property added to Task, Project
+ * definition: 1763850000008-ownership.ts). A property added to Task, Project
  * or Planning needs a line here and a migration that appends it to the view;
  * test/database/schema.e2e-spec.ts fails while the two differ.
  */
@@ -34,6 +34,7 @@ const PROJECT: Col[] = [
 const PLANNING: Col[] = [
   ['PlanningId', 'uuid', true], ['DisplayName', 'text', true], ['ProjectId', 'uuid', true], ['StartDateTime', 'timestamptz', true],
   ['EndDateTime', 'timestamptz', true], ['CreatedDateTime', 'timestamptz', true], ['ModifiedDateTime', 'timestamptz', true],
+  ['CreatedByContactId', 'uuid', true],
 ];
 
 @Entity({ name: 'dynamic_task_item', synchronize: false })

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { EntitySet } from '../../odata/model/odata.decorators';
+import { Computed, EntitySet } from '../../odata/model/odata.decorators';
+import { Contact } from '../contact/contact.entity';
 import { Tracked } from '../shared/tracked.entity';
 import { Project } from './project.entity';
 
@@ -10,8 +11,13 @@ export class Risk extends Tracked {
   @Column({ type: 'text', default: '' }) Name!: string;
   @Index() @Column({ type: 'uuid', nullable: true }) ProjectId!: string | null;
   @Column({ type: 'text', nullable: true }) Description!: string | null;
+  /** Who created it (from the token): a row outside any project belongs to its creator (null: administrators only). */
+  @Computed() @Column({ type: 'uuid', nullable: true }) CreatedByContactId!: string | null;
 
   @ManyToOne(() => Project, { onDelete: 'CASCADE', nullable: true })
   @JoinColumn({ name: 'ProjectId' })
   Project!: Project | null;
+  @ManyToOne(() => Contact, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'CreatedByContactId' })
+  CreatedByContact!: Contact | null;
 }

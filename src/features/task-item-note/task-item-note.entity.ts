@@ -17,7 +17,9 @@ export class TaskItemNote {
   @Column({ type: 'text', default: '' }) NoteHtml!: string;
   @Column({ type: 'text', default: '' }) ShortDescription!: string;
   @Computed() @CreateDateColumn({ type: 'timestamptz', default: () => 'now()' }) CreateDateTime!: Date;
-  @Column({ type: 'uuid', default: () => "'00000000-0000-0000-0000-000000000000'" }) CreatedByContactId!: string;
+  /** The note's author (from the token; never from the body). */
+  @Computed() @Column({ type: 'uuid', default: () => "'00000000-0000-0000-0000-000000000000'" })
+  CreatedByContactId!: string;
   @Computed() @Column({ type: 'uuid', nullable: true }) ModifiedByContactId!: string | null;
   @Computed() @Column({ type: 'timestamptz', default: () => 'now()' }) ModifiedDateTime!: Date;
   @ETagSource()

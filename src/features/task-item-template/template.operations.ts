@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
+import { unknownReference } from '../../odata/write/check-references';
 import { ODataAction, ODataFunction } from '../../odata/operations/operation.decorator';
 import type { OperationContext, OperationResult } from '../../odata/operations/operation-context';
 import { callerContactId } from '../shared/caller';
@@ -26,7 +26,10 @@ export interface TemplateContent {
 
 @Injectable()
 export class TemplateOperations {
-  /** Saves a project's task structure; dates become offsets from the project's start. */
+  /**
+   * Saves a project's task structure; dates become offsets from the project's start. The
+   * template belongs to that project (its members read it): saving needs the Editor role.
+   */
   @ODataAction({
     name: 'SaveTemplateForProject', bindTo: { entitySet: 'TaskItemTemplate', collection: true },
     parameters: { ProjectId: 'Edm.Guid', Name: 'Edm.String' }, returns: 'TaskItemTemplate',
@@ -34,15 +37,14 @@ export class TemplateOperations {
   async save(ctx: OperationContext): Promise<OperationResult> {
     const m = ctx.manager;
     const projectId = ctx.params.ProjectId;
-    await ctx.access.requireVisible('Project', [projectId]).catch(() => {
-      throw ODataError.badRequest(`Project ${projectId} does not exist`, 'ProjectId', ErrorCode.BadForeignKey);
-    });
+    const values: Record<string, unknown> = { ProjectId: projectId, Name: ctx.params.Name };
+    await ctx.access.checkReferences('TaskItemTemplate', [{ after: values }]);
+    await ctx.access.checkWrite('TaskItemTemplate', 'create', { after: values });
     const [project] = await rows(m,
       `SELECT COALESCE(p."StartDateTime", (SELECT min(COALESCE(t."StartDateTime", t."EndDateTime")) FROM task t WHERE t."ProjectId" = p."ProjectId")) AS origin
        FROM project p WHERE p."ProjectId" = $1`,
       [projectId],
     );
-    if (!project) throw ODataError.badRequest(`Project ${projectId} does not exist`, 'ProjectId', ErrorCode.BadForeignKey);
     const statuses = await rows(m,
       `SELECT "Name" AS name, "OrdinalPosition" AS "ordinalPosition", "Color" AS color FROM task_status WHERE "ProjectId" = $1 ORDER BY "OrdinalPosition", "TaskItemStatusId"`,
       [projectId],
@@ -67,19 +69,30 @@ export class TemplateOperations {
         endOffsetDays: t.endOffsetDays === null ? null : Number(t.endOffsetDays),
       })),
     };
-    const [tpl] = await rows(m, `INSERT INTO task_item_template ("Name", "Content") VALUES ($1, $2) RETURNING "TaskItemTemplateId"`, [ctx.params.Name, JSON.stringify(content)]);
+    const [tpl] = await rows(m,
+      `INSERT INTO task_item_template ("Name", "Content", "ProjectId", "CreatedByContactId") VALUES ($1, $2, $3, $4)
+       RETURNING "TaskItemTemplateId"`,
+      [ctx.params.Name, JSON.stringify(content), projectId, values.CreatedByContactId ?? callerContactId(ctx)],
+    );
     return { kind: 'entity', entitySet: 'TaskItemTemplate', key: { TaskItemTemplateId: tpl.TaskItemTemplateId } };
   }
 
-  /** Recreates the template's tasks in a project, creating the statuses it lacks (matched by name). */
-  @ODataAction({ name: 'LoadTemplateForProject', bindTo: { entitySet: 'TaskItemTemplate' }, parameters: { ProjectId: 'Edm.Guid' }, returns: 'Collection(Task)' })
+  /**
+   * Recreates the template's tasks in a project, creating the statuses it lacks (matched by
+   * name). Reading the template is enough for it (readsBinding); the target needs Editor.
+   */
+  @ODataAction({
+    name: 'LoadTemplateForProject', bindTo: { entitySet: 'TaskItemTemplate' }, parameters: { ProjectId: 'Edm.Guid' },
+    returns: 'Collection(Task)', readsBinding: true,
+  })
   async load(ctx: OperationContext): Promise<OperationResult> {
     const m = ctx.manager;
     const projectId = ctx.params.ProjectId;
+    await ctx.access.checkReferences('Task', [{ after: { ProjectId: projectId } }]);
+    await ctx.access.checkWrite('Task', 'create', { after: { ProjectId: projectId } });
     const [tpl] = await rows(m, `SELECT "Content" FROM task_item_template WHERE "TaskItemTemplateId" = $1`, [ctx.key!.TaskItemTemplateId]);
     const [project] = await rows(m, `SELECT COALESCE("StartDateTime", date_trunc('day', now())) AS origin FROM project WHERE "ProjectId" = $1 FOR UPDATE`, [projectId]);
-    if (!project) throw ODataError.badRequest(`Project ${projectId} does not exist`, 'ProjectId', ErrorCode.BadForeignKey);
-    await ctx.access.checkWrite('Task', 'create', { after: { ProjectId: projectId } });
+    if (!project) throw unknownReference('ProjectId'); // deleted meanwhile
     const content = tpl.Content as TemplateContent;
 
     const existing = await rows(m, `SELECT "TaskItemStatusId", "Name" FROM task_status WHERE "ProjectId" = $1`, [projectId]);

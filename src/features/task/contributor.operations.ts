@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ODataError } from '../../odata/errors/odata-error';
 import { ODataAction, ODataFunction } from '../../odata/operations/operation.decorator';
 import type { OperationContext, OperationResult } from '../../odata/operations/operation-context';
+import { unknownReference } from '../../odata/write/check-references';
 import { rows } from '../shared/sql';
 
 const CONTRIBUTOR = {
@@ -30,6 +31,9 @@ export class ContributorOperations {
     returns: 'Contributor', complexTypes: [CONTRIBUTOR],
   })
   async add(ctx: OperationContext): Promise<OperationResult> {
+    await ctx.access.requireVisible('Contact', [ctx.params.contactId]).catch(() => {
+      throw unknownReference('contactId');
+    });
     const [row] = await rows(ctx.manager,
       `INSERT INTO task_contributor ("TaskItemId", "ContactId", "WorkAmount", "IsDone") VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
       [ctx.key!.TaskItemId, ctx.params.contactId, ctx.params.workAmount ?? 0, ctx.params.isDone ?? false],

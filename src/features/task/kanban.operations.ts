@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
 import { ODataAction } from '../../odata/operations/operation.decorator';
 import type { OperationContext, OperationResult } from '../../odata/operations/operation-context';
+import { unknownReference } from '../../odata/write/check-references';
 import { rows } from '../shared/sql';
 
 export const CARD_POSITION_TYPES = [
@@ -48,9 +49,10 @@ export class KanbanOperations {
     const after: string | null = ctx.params.afterTaskItemId;
     if (after === taskId) throw ODataError.badRequest('A card cannot be placed after itself', 'afterTaskItemId', ErrorCode.BadRequest);
 
-    await ctx.access.requireVisible('TaskStatus', [targetStatus]).catch(() => {
-      throw ODataError.badRequest(`TaskStatus ${targetStatus} does not exist`, 'taskItemStatusId', ErrorCode.BadForeignKey);
-    });
+    // The column must be one the caller sees, in the card's own project (like PATCH TaskItemStatusId).
+    const [card] = await rows(m, `SELECT * FROM task WHERE "TaskItemId" = $1`, [taskId]);
+    const move = { before: card, after: { TaskItemStatusId: targetStatus } };
+    await ctx.access.checkReferences('Task', [move], { TaskItemStatusId: 'taskItemStatusId' });
     // Lock the columns involved (in key order, so two moves never deadlock), then the card.
     // A concurrent move of the same card may change its column in between: then retry, after
     // rolling back to a savepoint so the retry does not still hold the card's lock while it
@@ -78,10 +80,8 @@ export class KanbanOperations {
     }
     if (!task) throw new ODataError(409, ErrorCode.Conflict, 'The card is being moved by someone else; retry');
     const target = locked.find((s) => s.TaskItemStatusId === targetStatus);
-    if (!target) throw ODataError.badRequest(`TaskStatus ${targetStatus} does not exist`, 'taskItemStatusId', ErrorCode.BadForeignKey);
-    if (task.ProjectId && target.ProjectId !== task.ProjectId) {
-      throw ODataError.badRequest('The target column belongs to another project', 'taskItemStatusId', ErrorCode.BadRequest);
-    }
+    // The column was deleted, or the card moved to another project, since the check above.
+    if (!target || target.ProjectId !== task.ProjectId) throw unknownReference('taskItemStatusId');
 
     const cards: Array<{ TaskItemId: string }> = await rows(m, 
       `SELECT "TaskItemId" FROM task WHERE "TaskItemStatusId" = $1 AND "TaskItemId" <> $2 ORDER BY "CardPositionNumber", "TaskItemId"`,

@@ -22,13 +22,17 @@ export class TaskBatchOperations {
       throw ODataError.badRequest('items must be an array of task objects', 'items', ErrorCode.BadBody);
     }
     const type = ctx.model.sets.get('Task')!;
-    // Each item is checked like a POST (the project's Editor role); rights are looked up once per project.
+    // Each item is checked like a POST (the project's Editor role, looked up once per project;
+    // every reference, in one statement per foreign key for all items).
     const checked = new Set<string>();
-    const keys = await insertEntities(ctx.manager, type, items, async (row) => {
-      const project = String(row.ProjectId ?? '');
-      if (!checked.has(project)) await ctx.access.checkWrite('Task', 'create', { after: row });
-      else row.CreatedByContactId = callerContactId(ctx);
-      checked.add(project);
+    const keys = await insertEntities(ctx.manager, type, items, async (rows) => {
+      for (const row of rows) {
+        const project = String(row.ProjectId ?? '');
+        if (!checked.has(project)) await ctx.access.checkWrite('Task', 'create', { after: row });
+        row.CreatedByContactId = callerContactId(ctx);
+        checked.add(project);
+      }
+      await ctx.access.checkReferences('Task', rows.map((after) => ({ after })));
     });
     return { kind: 'entities', entitySet: 'Task', keys };
   }
@@ -53,8 +57,8 @@ export class TaskBatchOperations {
     const source = ctx.key!.TaskItemId;
     const projectId: string | null = ctx.params.projectId;
     if (projectId) {
-      const [p] = await rows(ctx.manager, `SELECT 1 FROM project WHERE "ProjectId" = $1`, [projectId]);
-      if (!p) throw ODataError.badRequest(`Project ${projectId} does not exist`, 'projectId', ErrorCode.BadForeignKey);
+      // An unknown project and one the caller cannot see answer alike.
+      await ctx.access.checkReferences('Task', [{ after: { ProjectId: projectId } }], { ProjectId: 'projectId' });
       await ctx.access.checkWrite('Task', 'create', { after: { ProjectId: projectId } });
     }
     // Into another project the column goes with it: the target project's first column by position.
@@ -64,11 +68,19 @@ export class TaskBatchOperations {
          if (c === '"ProjectId"') return 'COALESCE($2::uuid, t."ProjectId")';
          if (c === '"TaskItemStatusId"') return `CASE WHEN $2::uuid IS NULL OR $2::uuid = t."ProjectId" THEN t."TaskItemStatusId"
                 ELSE (SELECT s."TaskItemStatusId" FROM task_status s WHERE s."ProjectId" = $2::uuid ORDER BY s."OrdinalPosition", s."TaskItemStatusId" LIMIT 1) END`;
+         // Into another project, a planning or risk of the old one stays behind (ones outside any project come along).
+         if (c === '"PlanningId"' || c === '"RiskId"') {
+           const table = c === '"PlanningId"' ? 'planning' : 'risk';
+           return `CASE WHEN $2::uuid IS NULL OR $2::uuid = t."ProjectId" THEN t.${c}
+                ELSE (SELECT x.${c} FROM ${table} x WHERE x.${c} = t.${c} AND x."ProjectId" IS NULL) END`;
+         }
          return `t.${c}`;
        }).join(', ')}, $3
-       FROM task t WHERE t."TaskItemId" = $1 RETURNING "TaskItemId"`,
+       FROM task t WHERE t."TaskItemId" = $1 RETURNING *`,
       [source, projectId, callerContactId(ctx)],
     );
+    // The copy sets every reference anew: each must still be the caller's to set.
+    await ctx.access.checkReferences('Task', [{ after: copy }]);
     await ctx.manager.query(
       `INSERT INTO checklist_item ("TaskItemId", "Name", "IsDone", "OrdinalPosition")
        SELECT $2, "Name", "IsDone", "OrdinalPosition" FROM checklist_item WHERE "TaskItemId" = $1`,

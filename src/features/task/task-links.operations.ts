@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
 import { ODataAction, ODataFunction } from '../../odata/operations/operation.decorator';
 import type { OperationContext, OperationResult } from '../../odata/operations/operation-context';
+import { unknownReference } from '../../odata/write/check-references';
 import { rows } from '../shared/sql';
 
 /** Documents, relations and followers of a task. */
@@ -10,9 +11,9 @@ export class TaskLinkOperations {
   @ODataAction({ name: 'AddDocumentToTaskItem', bindTo: { entitySet: 'Task' }, parameters: { documentIds: 'Collection(Edm.Guid)' }, returns: 'Collection(Document)' })
   async addDocuments(ctx: OperationContext): Promise<OperationResult> {
     const ids: string[] = ctx.params.documentIds;
-    await ctx.access.requireVisible('Document', ids).catch(() => {
-      throw ODataError.badRequest('Unknown document in documentIds', 'documentIds', ErrorCode.BadForeignKey);
-    });
+    // Documents the caller sees, of the task's project or outside any project.
+    const [task] = await rows(ctx.manager, `SELECT * FROM task WHERE "TaskItemId" = $1`, [ctx.key!.TaskItemId]);
+    await ctx.access.checkLinks('Task', 'Documents', task, ids, 'documentIds');
     await ctx.manager.query(
       `INSERT INTO task_document ("TaskItemId", "DocumentId") SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
       [ctx.key!.TaskItemId, ids],
@@ -40,7 +41,8 @@ export class TaskLinkOperations {
        UNION ALL SELECT 'Contact' FROM contact WHERE "ContactId" = $1 LIMIT 1`,
       [itemId],
     );
-    const unknown = () => ODataError.badRequest(`No task, project, document or contact has the id ${itemId}`, 'itemId', ErrorCode.BadForeignKey);
+    // An unknown id and one the caller cannot see answer alike.
+    const unknown = () => unknownReference('itemId');
     if (!found) throw unknown();
     await ctx.access.requireVisible(found.t, [itemId]).catch(() => {
       throw unknown();

@@ -50,7 +50,9 @@ export class Task extends Tracked {
   /** 0 none, 1 daily, 2 Monday to Friday, 3 weekly, 4 monthly, 5 yearly, 6 biweekly, 7 quarterly. */
   @Column({ type: 'integer', default: 0 }) Recurrence!: number;
   @Column({ type: 'uuid', nullable: true }) AssignedByContactId!: string | null;
-  @Column({ type: 'uuid', default: () => "'00000000-0000-0000-0000-000000000000'" }) CreatedByContactId!: string;
+  /** The caller who created it (from the token; never from the body). */
+  @Computed() @Column({ type: 'uuid', default: () => "'00000000-0000-0000-0000-000000000000'" })
+  CreatedByContactId!: string;
   @Computed() @Column({ type: 'text', nullable: true }) ContactDisplayName!: string | null;
   @Computed() @Column({ type: 'uuid', nullable: true }) ContactImageId!: string | null;
   @Index() @Column({ type: 'uuid', nullable: true }) RiskId!: string | null;

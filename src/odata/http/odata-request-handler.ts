@@ -21,6 +21,7 @@ import { parseQuery } from '../uri/parse-query-options';
 import { parseResourcePath } from '../uri/parse-resource-path';
 import { parseJsonBody, validateBody } from '../write/validate-body';
 import { insertRows } from '../write/entity-writer';
+import { ReferenceChange, checkReferences, referenceContext } from '../write/check-references';
 import { Negotiated, negotiate } from './negotiation';
 import { BatchRunner } from '../batch/run-batch';
 import type { AccessPolicy, ReadScope } from '../access/access-policy';
@@ -134,6 +135,13 @@ export class ODataRequestHandler {
 
   private async checkWrite(req: ODataRequest, type: EdmEntityType, kind: 'create' | 'update' | 'delete', manager: EntityManager, row: { before?: Record<string, unknown>; after?: Record<string, unknown> }): Promise<void> {
     if (req.caller && this.access) await this.access.checkWrite(type, kind, req.caller, manager, row);
+  }
+
+  /** Every foreign key the write sets must point at a row the caller can see, consistent with the row. */
+  private checkReferences(
+    req: ODataRequest, type: EdmEntityType, manager: EntityManager, change: ReferenceChange,
+  ): Promise<void> {
+    return checkReferences(referenceContext(manager, this.model, this.access, req.caller), type, [change]);
   }
 
   /** Runs `fn` in the request's transaction ($batch change set) or in a new one. */
@@ -670,6 +678,7 @@ export class ODataRequestHandler {
     return this.tx(req, async (manager) => {
       if (target.via) await this.ensureExists(manager, target.via.parent, this.scope(req));
       await this.checkWrite(req, target.type, 'create', manager, { after: values });
+      await this.checkReferences(req, target.type, manager, { after: values });
       const key = await this.insert(manager, target.type, values);
       if (req.caller) await this.access?.afterCreate?.(target.type, key, req.caller, manager);
       const row = await this.readBack(req, manager, target.type, key, n);
@@ -730,6 +739,7 @@ export class ODataRequestHandler {
         await this.writeValidators.get(type.setName)?.(values, 'create');
         Object.assign(values, key);
         await this.checkWrite(req, type, 'create', manager, { after: values });
+        await this.checkReferences(req, type, manager, { after: values });
         await this.insert(manager, type, values);
         if (req.caller) await this.access?.afterCreate?.(type, key, req.caller, manager);
         const row = await this.readBack(req, manager, type, key, n);
@@ -745,6 +755,7 @@ export class ODataRequestHandler {
           values[p.column] = p.nullable ? null : () => 'DEFAULT';
         }
       }
+      await this.checkReferences(req, type, manager, { before, after: values });
       if (Object.keys(values).length) {
         const params = new SqlParams();
         const where = keyScope(type, key)(ident(type.table), params, new AliasGenerator());

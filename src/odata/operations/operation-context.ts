@@ -20,6 +20,20 @@ export interface OperationAccess {
   requireVisible(entitySet: string, keys: string[]): Promise<void>;
   /** Throws unless the caller may make this change (values by column; may add audit values). */
   checkWrite(entitySet: string, kind: 'create' | 'update' | 'delete', row: { before?: Record<string, unknown>; after?: Record<string, unknown> }): Promise<void>;
+  /**
+   * Throws 400 unless every foreign key the rows set points at a row the caller can see and
+   * that is consistent with the row (see check-references.ts); `names` renames error targets
+   * (column -> parameter name). Values by column.
+   */
+  checkReferences(
+    entitySet: string,
+    changes: Array<{ before?: Record<string, unknown>; after: Record<string, unknown> }>,
+    names?: Record<string, string>,
+  ): Promise<void>;
+  /** The same for keys linked through a many-to-many navigation of `row` (e.g. Task.Documents). */
+  checkLinks(
+    entitySet: string, navigation: string, row: Record<string, unknown>, keys: unknown[], name: string,
+  ): Promise<void>;
 }
 
 /** What an operation returns; the core serialises it with the right context URL. */

@@ -17,9 +17,11 @@ import type { EdmEntityType } from '../model/edm-model';
 import { AliasGenerator } from '../sql/filter-to-sql';
 import { SqlParams, ident } from '../sql/sql-params';
 import { PG_TYPE } from '../sql/pg-types';
+import { checkLinks, checkReferences, referenceContext } from '../write/check-references';
 
 interface Registered {
   op: EdmOperation;
+  readsBinding: boolean;
   invoke: (ctx: OperationContext) => Promise<OperationResult>;
 }
 
@@ -68,7 +70,8 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
       if (!this.model.complexTypes.some((c) => c.name === ct.name)) this.model.complexTypes.push(ct);
     }
     this.model.operations.push(op);
-    this.byKey.set(this.key(op.binding?.entitySet, op.binding?.collection ?? false, op.name), { op, invoke });
+    const registered = { op, invoke, readsBinding: !!decl.readsBinding };
+    this.byKey.set(this.key(op.binding?.entitySet, op.binding?.collection ?? false, op.name), registered);
   }
 
   private key(set: string | undefined, collection: boolean, name: string): string {
@@ -100,7 +103,9 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
       // in an order of their choosing (see MoveTaskItem).
       const row = await this.visibleRow(inv, bound.type, bound.key);
       if (!row) throw ODataError.notFound(`${bound.type.setName} not found`);
-      if (op.kind === 'action') await access.checkWrite(bound.type.setName, 'update', { before: row, after: {} });
+      if (op.kind === 'action' && !reg.readsBinding) {
+        await access.checkWrite(bound.type.setName, 'update', { before: row, after: {} });
+      }
       key = Object.fromEntries(bound.type.keys.map((k) => [k.name, bound.key![k.column]]));
     }
     const result = await reg.invoke({ manager: inv.manager, model: this.model, request, key, params, access });
@@ -120,6 +125,7 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
   private accessFor(inv: OperationInvocation): OperationAccess {
     const caller = inv.request.caller;
     const policy = this.handler.access;
+    const refs = () => referenceContext(inv.manager, this.model, policy, caller);
     return {
       requireVisible: async (set, keys) => {
         const type = this.model.sets.get(set)!;
@@ -135,6 +141,8 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
       checkWrite: async (set, kind, row) => {
         if (caller && policy) await policy.checkWrite(this.model.sets.get(set)!, kind, caller, inv.manager, row);
       },
+      checkReferences: (set, changes, names) => checkReferences(refs(), this.model.sets.get(set)!, changes, names),
+      checkLinks: (set, nav, row, keys, name) => checkLinks(refs(), this.model.sets.get(set)!, nav, row, keys, name),
     };
   }
 

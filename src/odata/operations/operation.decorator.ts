@@ -17,6 +17,11 @@ export interface OperationDeclaration {
   bindTo?: { entitySet: string; collection?: boolean };
   parameters?: Record<string, TypeRef>;
   returns?: TypeRef;
+  /**
+   * An action bound to one entity needs write rights on it, unless it only reads it (e.g. a
+   * template loaded into a project: the rights that matter are checked by the action).
+   */
+  readsBinding?: boolean;
   /** Complex types this operation introduces (declared once in $metadata). */
   complexTypes?: EdmComplexType[];
 }

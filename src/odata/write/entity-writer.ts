@@ -12,7 +12,7 @@ export async function insertEntities(
   manager: EntityManager,
   type: EdmEntityType,
   bodies: Array<Record<string, unknown>>,
-  check?: (row: Record<string, unknown>) => Promise<void>,
+  check?: (rows: Array<Record<string, unknown>>) => Promise<void>,
 ): Promise<Array<Record<string, unknown>>> {
   const rows = bodies.map((b, i) => {
     try {
@@ -22,7 +22,7 @@ export async function insertEntities(
       throw e;
     }
   });
-  if (check) for (const row of rows) await check(row);
+  if (check) await check(rows);
   return insertRows(manager, type, rows);
 }
 
