@@ -5,9 +5,11 @@ import { Access1763850000003 } from './1763850000003-access';
 import { DynamicTaskItemColumns1763850000004 } from './1763850000004-dynamic-task-item-columns';
 import { TouchRowGeneratedColumns1763850000005 } from './1763850000005-touch-row-generated-columns';
 import { CreatorReferences1763850000006 } from './1763850000006-creator-references';
+import { TokenRevocation1763850000009 } from './1763850000009-token-revocation';
 
 // Migrations in the order they run; imported (not globbed) so they work from ts and from dist.
 export const MIGRATIONS: Function[] = [
   InitialSchema1763850000000, FullTextSearch1763850000001, LiveUpdates1763850000002, Access1763850000003,
   DynamicTaskItemColumns1763850000004, TouchRowGeneratedColumns1763850000005, CreatorReferences1763850000006,
+  TokenRevocation1763850000009,
 ];
