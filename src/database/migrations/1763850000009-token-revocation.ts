@@ -18,7 +18,8 @@ export class TokenRevocation1763850000009 implements MigrationInterface {
           RETURN NULL;
         END IF;
         PERFORM pg_notify('odata_token_revoked', OLD."ApiTokenId"::text);
-        IF NOT EXISTS (SELECT 1 FROM api_token t WHERE t."ContactId" = OLD."ContactId" AND t."RevokedDateTime" IS NULL) THEN
+        IF NOT EXISTS (SELECT 1 FROM api_token t
+                       WHERE t."ContactId" = OLD."ContactId" AND t."RevokedDateTime" IS NULL) THEN
           DELETE FROM calendar_feed WHERE "ContactId" = OLD."ContactId";
         END IF;
         RETURN NULL;

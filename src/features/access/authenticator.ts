@@ -55,7 +55,7 @@ export class Authenticator {
    * The caller and the stored token it used (none for ADMIN_TOKEN), so that a long-lived
    * response (the change stream) can end when that token is revoked.
    */
-  async identify(headers: Record<string, string | string[] | undefined>, search: string): Promise<Identity | undefined> {
+  async identify(headers: Headers, search: string): Promise<Identity | undefined> {
     const token = this.tokenOf(headers, search);
     if (!token) return undefined;
     if (this.config.auth.adminToken && equal(token, this.config.auth.adminToken)) {
@@ -76,6 +76,8 @@ export class Authenticator {
     return { caller: { contactId: row.ContactId, isAdmin: row.IsAdmin }, apiTokenId: row.ApiTokenId };
   }
 }
+
+type Headers = Record<string, string | string[] | undefined>;
 
 export interface Identity {
   caller: Caller;

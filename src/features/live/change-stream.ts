@@ -149,7 +149,8 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
     const ids = [...new Set([...this.subscribers].map((s) => s.apiTokenId).filter((id): id is string => !!id))];
     if (ids.length === 0) return;
     const rows: Array<{ id: string }> = await this.dataSource
-      .query(`SELECT "ApiTokenId" AS id FROM api_token WHERE "ApiTokenId" = ANY($1::uuid[]) AND "RevokedDateTime" IS NULL`, [ids])
+      .query(`SELECT "ApiTokenId" AS id FROM api_token WHERE "ApiTokenId" = ANY($1::uuid[]) AND "RevokedDateTime" IS NULL`,
+        [ids])
       .catch(() => undefined);
     if (!rows) return; // the database is away: keep the streams until it can answer
     const live = new Set(rows.map((r) => r.id));
@@ -253,7 +254,8 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
       put(`event: reset\ndata: {"reason":"events before ${oldest} are no longer kept; reload"}\n\n`);
     }
     const missed: ChangeEventMessage[] = await this.dataSource.query(
-      `SELECT ${EVENT_COLUMNS} FROM change_event WHERE "Id" > $1 AND ($2::uuid IS NULL OR "ProjectId" = $2::uuid) ORDER BY "Id" LIMIT 10000`,
+      `SELECT ${EVENT_COLUMNS} FROM change_event
+       WHERE "Id" > $1 AND ($2::uuid IS NULL OR "ProjectId" = $2::uuid) ORDER BY "Id" LIMIT 10000`,
       [lastId, projectId ?? null],
     );
     for (const e of missed.filter((x) => this.mayReceive(subscriber, x))) {
@@ -273,7 +275,8 @@ export function lastEventIdOf(raw: string | string[] | undefined): string | unde
   if (raw === undefined || raw === '') return undefined;
   const text = Array.isArray(raw) ? raw.join(',') : raw.trim();
   if (!/^\d{1,100}$/.test(text) || BigInt(text) > MAX_EVENT_ID) {
-    throw ODataError.badRequest('Last-Event-ID must be an event id: a non-negative integer of at most 9223372036854775807', 'Last-Event-ID', ErrorCode.BadLiteral);
+    const message = `Last-Event-ID must be an event id: a non-negative integer of at most ${MAX_EVENT_ID}`;
+    throw ODataError.badRequest(message, 'Last-Event-ID', ErrorCode.BadLiteral);
   }
   return BigInt(text).toString();
 }

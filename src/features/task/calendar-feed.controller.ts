@@ -35,14 +35,19 @@ export class CalendarFeedController {
     if (!secret) throw new NotFoundException();
     // ADMIN_TOKEN (the System contact) has no api_token row: its feed lives while it is configured.
     const [feed] = await this.dataSource.query(
-      `SELECT f."ContactId", c."DisplayName", c."IsAdmin" FROM calendar_feed f JOIN contact c ON c."ContactId" = f."ContactId"
+      `SELECT f."ContactId", c."DisplayName", c."IsAdmin"
+       FROM calendar_feed f JOIN contact c ON c."ContactId" = f."ContactId"
        WHERE f."Token" = $1
          AND (EXISTS (SELECT 1 FROM api_token t WHERE t."ContactId" = f."ContactId" AND t."RevokedDateTime" IS NULL)
               OR (f."ContactId" = $2 AND $3))`,
       [secret, SYSTEM_CONTACT_ID, !!this.config.auth.adminToken],
     );
     if (!feed) throw new NotFoundException();
-    const calendar = ical({ name: `Tasks of ${feed.DisplayName}`, method: ICalCalendarMethod.PUBLISH, prodId: { company: 'odata-tasks', product: 'tasks' } });
+    const calendar = ical({
+      name: `Tasks of ${feed.DisplayName}`,
+      method: ICalCalendarMethod.PUBLISH,
+      prodId: { company: 'odata-tasks', product: 'tasks' },
+    });
     for (const t of await this.tasks({ contactId: feed.ContactId, isAdmin: feed.IsAdmin })) {
       const end = t.EndDateTime ?? t.StartDateTime;
       const start = t.StartDateTime && t.StartDateTime <= end ? t.StartDateTime : end;
@@ -63,7 +68,8 @@ export class CalendarFeedController {
   private async tasks(caller: { contactId: string; isAdmin: boolean }): Promise<Array<Record<string, any>>> {
     const params = new SqlParams();
     const me = params.typed(caller.contactId, 'uuid');
-    const scope = this.handler.access?.readScope(caller)(this.handler.model.sets.get('Task')!, 't', params, new AliasGenerator());
+    const taskType = this.handler.model.sets.get('Task')!;
+    const scope = this.handler.access?.readScope(caller)(taskType, 't', params, new AliasGenerator());
     const sql = `SELECT t."TaskItemId", t."Name", t."DescriptionHTML", t."StartDateTime", t."EndDateTime", t."IsDone",
         t."ModifiedDateTime", p."Name" AS "ProjectName"
       FROM task t LEFT JOIN project p ON p."ProjectId" = t."ProjectId"

@@ -21,7 +21,10 @@ const SYNC_STATUS = {
  * migration); a new one is made on the next use.
  */
 export async function feedToken(m: EntityManager, contactId: string): Promise<string> {
-  await m.query(`INSERT INTO calendar_feed ("ContactId", "Token") VALUES ($1, $2) ON CONFLICT ("ContactId") DO NOTHING`, [contactId, newFeedSecret()]);
+  await m.query(
+    `INSERT INTO calendar_feed ("ContactId", "Token") VALUES ($1, $2) ON CONFLICT ("ContactId") DO NOTHING`,
+    [contactId, newFeedSecret()],
+  );
   const [row] = await rows(m, `SELECT "Token" FROM calendar_feed WHERE "ContactId" = $1`, [contactId]);
   return row.Token;
 }
@@ -57,8 +60,16 @@ export class CalendarOperations {
     return { kind: 'value', value: { IsEnabled: task.IsCalendarSyncEnabled, FeedUrl: feedUrl(ctx, token) } };
   }
 
-  /** A new feed URL for the caller (the old one leaked, or a device is gone); returns it. */
-  @ODataAction({ name: 'RotateCalendarFeedUrl', returns: 'Edm.String' })
+  /**
+   * `POST Task/RotateCalendarFeedUrl`: a new feed URL for the caller (the old one leaked, or a
+   * device is gone); returns it. Bound to the Task collection, beside the other calendar
+   * operations, because the core routes bound operations only.
+   */
+  @ODataAction({
+    name: 'RotateCalendarFeedUrl',
+    bindTo: { entitySet: 'Task', collection: true },
+    returns: 'Edm.String',
+  })
   async rotate(ctx: OperationContext): Promise<OperationResult> {
     return { kind: 'value', value: feedUrl(ctx, await rotateFeedToken(ctx.manager, callerContactId(ctx))) };
   }
