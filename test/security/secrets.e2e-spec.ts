@@ -202,14 +202,12 @@ describe('secrets', () => {
     const erin = await person('Stream Erin');
     const stream = await openStream(b, erin.token);
     await sleep(200);
-    const c = await a.dataSource.createQueryRunner();
-    try {
-      await c.query(`SET session_replication_role = replica`); // no trigger, so no NOTIFY
-      await c.query(`UPDATE api_token SET "RevokedDateTime" = now() WHERE "ContactId" = $1`, [erin.contact.ContactId]);
-      await c.query(`SET session_replication_role = DEFAULT`);
-    } finally {
-      await c.release();
-    }
+    // No trigger, so no NOTIFY (in one transaction: no other session sees the trigger off).
+    await a.dataSource.transaction(async (m) => {
+      await m.query(`ALTER TABLE api_token DISABLE TRIGGER api_token_revoked`);
+      await m.query(`UPDATE api_token SET "RevokedDateTime" = now() WHERE "ContactId" = $1`, [erin.contact.ContactId]);
+      await m.query(`ALTER TABLE api_token ENABLE TRIGGER api_token_revoked`);
+    });
     await within(stream.ended, 8000);
   });
 
