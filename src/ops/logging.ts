@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config';
+import { redactSecrets, secretRedactor } from './redact';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -14,23 +15,24 @@ export function requestIdOf(raw: IncomingMessage): string {
   return id;
 }
 
-/** Query parameters that carry secrets: never written to a log. */
-const SECRET_PARAMS = /([?&](?:api_key|apikey|token|access_token)=)[^&]*/gi;
-
+/** A URL without its secrets (api_key and the like, the calendar feed's secret). */
 export function redactUrl(url: string | undefined): string | undefined {
-  return url?.replace(SECRET_PARAMS, '$1[redacted]');
+  return url === undefined ? undefined : redactSecrets(url);
 }
 
 /**
  * Structured JSON logs (pino via nestjs-pino): one line per request with its id, method, URL
  * (secrets removed), entity set, calling contact, status and duration; no Authorization,
- * cookies or api_key values ever.
+ * cookies or api_key values ever. Every finished line passes through secretRedactor as well,
+ * whatever logged it.
  */
 export function loggingParams(config: AppConfig, stream?: DestinationStream): Params {
+  const redact = secretRedactor([config.auth.adminToken, config.metrics.token]);
   return {
     pinoHttp: [
       {
         level: config.logLevel,
+        hooks: { streamWrite: redact },
         genReqId: (req) => (req as IncomingMessage & { id?: string }).id ?? requestIdOf(req),
         customProps: (req) => ({
           entitySet: (req as { odataResource?: string }).odataResource,

@@ -41,16 +41,26 @@ export class Authenticator {
     }
     if (this.config.auth.apiKeyInQuery) {
       const m = search.match(/(?:^|&)api_key=([^&]*)/);
-      if (m) return decodeURIComponent(m[1]);
+      if (m) return decodeApiKey(m[1]);
     }
     return undefined;
   }
 
   /** The caller, or undefined when the request carries no token. A bad token is a 401. */
   async authenticate(headers: Record<string, string | string[] | undefined>, search: string): Promise<Caller | undefined> {
+    return (await this.identify(headers, search))?.caller;
+  }
+
+  /**
+   * The caller and the stored token it used (none for ADMIN_TOKEN), so that a long-lived
+   * response (the change stream) can end when that token is revoked.
+   */
+  async identify(headers: Headers, search: string): Promise<Identity | undefined> {
     const token = this.tokenOf(headers, search);
     if (!token) return undefined;
-    if (this.config.auth.adminToken && equal(token, this.config.auth.adminToken)) return { contactId: SYSTEM_CONTACT_ID, isAdmin: true };
+    if (this.config.auth.adminToken && equal(token, this.config.auth.adminToken)) {
+      return { caller: { contactId: SYSTEM_CONTACT_ID, isAdmin: true } };
+    }
     // A read on every request; LastUsedDateTime is written at most once a minute per token, so
     // authentication adds no write to the hot path.
     const [row] = await this.dataSource.query(
@@ -63,7 +73,24 @@ export class Authenticator {
       void this.dataSource.query(`UPDATE api_token SET "LastUsedDateTime" = now() WHERE "ApiTokenId" = $1`, [row.ApiTokenId]).catch(() => undefined);
     }
     if (!row) throw unauthorized('The token is not valid (unknown or revoked)');
-    return { contactId: row.ContactId, isAdmin: row.IsAdmin };
+    return { caller: { contactId: row.ContactId, isAdmin: row.IsAdmin }, apiTokenId: row.ApiTokenId };
+  }
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+export interface Identity {
+  caller: Caller;
+  /** The api_token row; undefined for ADMIN_TOKEN, which only configuration revokes. */
+  apiTokenId?: string;
+}
+
+/** A malformed percent-encoding is a bad credential (401), not a failure of the service. */
+function decodeApiKey(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw unauthorized('The api_key is not valid');
   }
 }
 

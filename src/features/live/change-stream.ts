@@ -8,7 +8,7 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { Metrics } from '../../ops/metrics';
 import { Authenticator, unauthorized } from '../access/authenticator';
-import { ODataError } from '../../odata/errors/odata-error';
+import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
 
 export interface ChangeEventMessage {
   id: string;
@@ -26,9 +26,18 @@ interface Subscriber {
   /** Projects the caller may see (refreshed now and then); undefined: all (administrators). */
   visible?: Set<string>;
   contactId?: string;
+  /** The token the stream was opened with: its revocation ends the stream. */
+  apiTokenId?: string;
   send(e: ChangeEventMessage): void;
   end(): void;
 }
+
+/** Where revoked tokens are announced (by a trigger on api_token, to every instance). */
+const REVOKED_CHANNEL = 'odata_token_revoked';
+/** A missed announcement (the LISTEN connection was down) is caught by a sweep this often. */
+const REVOCATION_SWEEP_MS = 5_000;
+/** The largest PostgreSQL bigint: event ids beyond it do not exist. */
+const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
 
 const EVENT_COLUMNS = `"Id" AS id, "EntitySet" AS "entitySet", "EntityKey" AS key, "Kind" AS kind, "ProjectId" AS "projectId",
   "Changes" AS changes, "ETag" AS etag, "CreatedDateTime" AS at`;
@@ -47,6 +56,7 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
   private listener?: Client;
   private stopped = false;
   private cleanup?: NodeJS.Timeout;
+  private sweeper?: NodeJS.Timeout;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -62,6 +72,7 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
     this.metrics.gauge('odata_event_subscribers', 'Clients connected to the change stream', () => this.subscribers.size);
     await this.listen();
     this.cleanup = setInterval(() => void this.prune(), 60_000).unref();
+    this.sweeper = setInterval(() => void this.sweepRevoked(), REVOCATION_SWEEP_MS).unref();
   }
 
   /** Before the server closes: end open streams (clients reconnect elsewhere with Last-Event-ID). */
@@ -74,6 +85,7 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.cleanup);
+    clearInterval(this.sweeper);
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -89,9 +101,14 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
     });
     try {
       await client.connect();
-      client.on('notification', (n) => void this.dispatch(n.payload ?? ''));
-      await client.query('LISTEN odata_change');
+      client.on('notification', (n) => {
+        if (n.channel === REVOKED_CHANNEL) this.endStreamsOf(new Set([n.payload ?? '']));
+        else void this.dispatch(n.payload ?? '');
+      });
+      await client.query(`LISTEN odata_change; LISTEN ${REVOKED_CHANNEL}`);
       this.listener = client;
+      // Revocations announced while this instance was not listening.
+      if (attempt > 0) void this.sweepRevoked();
     } catch (e) {
       await client.end().catch(() => undefined);
       const delay = Math.min(500 * 2 ** attempt, 10_000);
@@ -118,6 +135,28 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
     return new Set(rows.map((r) => r.ProjectId));
   }
 
+  /** Ends the streams opened with these tokens; clients that reconnect get a 401. */
+  private endStreamsOf(tokenIds: Set<string>): void {
+    for (const s of this.subscribers) {
+      if (!s.apiTokenId || !tokenIds.has(s.apiTokenId)) continue;
+      this.subscribers.delete(s);
+      s.end();
+    }
+  }
+
+  /** Ends the streams whose token is no longer valid (revoked or deleted). */
+  private async sweepRevoked(): Promise<void> {
+    const ids = [...new Set([...this.subscribers].map((s) => s.apiTokenId).filter((id): id is string => !!id))];
+    if (ids.length === 0) return;
+    const rows: Array<{ id: string }> = await this.dataSource
+      .query(`SELECT "ApiTokenId" AS id FROM api_token WHERE "ApiTokenId" = ANY($1::uuid[]) AND "RevokedDateTime" IS NULL`,
+        [ids])
+      .catch(() => undefined);
+    if (!rows) return; // the database is away: keep the streams until it can answer
+    const live = new Set(rows.map((r) => r.id));
+    this.endStreamsOf(new Set(ids.filter((id) => !live.has(id))));
+  }
+
   private async prune(): Promise<void> {
     await this.dataSource
       .query(`DELETE FROM change_event WHERE "CreatedDateTime" < now() - make_interval(mins => $1)`, [this.config.live.retentionMinutes])
@@ -126,22 +165,23 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
 
   private async stream(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const query = req.query as Record<string, string | undefined>;
-    let caller;
+    let identity;
+    let lastId: string | undefined;
+    const projectId = query.projectId;
     try {
-      caller = await this.authenticator.authenticate(req.headers, (req.raw.url ?? '').split('?')[1] ?? '');
-      if (!caller) throw unauthorized('Authentication required: send an API token (Authorization: Bearer <token>)');
+      identity = await this.authenticator.identify(req.headers, (req.raw.url ?? '').split('?')[1] ?? '');
+      if (!identity) throw unauthorized('Authentication required: send an API token (Authorization: Bearer <token>)');
+      if (projectId && !/^[0-9a-fA-F-]{36}$/.test(projectId)) {
+        throw ODataError.badRequest('projectId is not a Guid', 'projectId', ErrorCode.BadLiteral);
+      }
+      lastId = lastEventIdOf(req.headers['last-event-id'] ?? query.lastEventId);
     } catch (e) {
       if (!(e instanceof ODataError)) throw e;
       reply.code(e.status).headers(e.headers ?? {}).header('Content-Type', 'application/json;charset=utf-8').send(JSON.stringify(e.toJSON()));
       return;
     }
+    const caller = identity.caller;
     const visible = caller.isAdmin ? undefined : await this.visibleProjects(caller.contactId);
-    const projectId = query.projectId;
-    if (projectId && !/^[0-9a-fA-F-]{36}$/.test(projectId)) {
-      reply.code(400).send({ error: { code: 'ODATA102', message: `projectId '${projectId}' is not a Guid` } });
-      return;
-    }
-    const lastId = (req.headers['last-event-id'] as string | undefined) ?? query.lastEventId;
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -155,18 +195,24 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
 
     const queue: ChangeEventMessage[] = [];
     let replaying = true;
-    const write = (e: ChangeEventMessage) => res.write(`id: ${e.id}\nevent: change\ndata: ${JSON.stringify(e)}\n\n`);
+    // Nothing is written once the stream has ended (revoked, shut down, client gone).
+    const put = (text: string) => void (res.writableEnded || res.destroyed || res.write(text));
+    const write = (e: ChangeEventMessage) => put(`id: ${e.id}\nevent: change\ndata: ${JSON.stringify(e)}\n\n`);
     const subscriber: Subscriber = {
       projectId: projectId?.toLowerCase(),
       visible,
       contactId: caller.contactId,
+      apiTokenId: identity.apiTokenId,
       send: (e) => (replaying ? queue.push(e) : write(e)),
-      end: () => res.end(),
+      end: () => {
+        stop();
+        res.end();
+      },
     };
     this.subscribers.add(subscriber);
     let beats = 0;
     const heartbeat = setInterval(() => {
-      res.write(`: heartbeat\n\n`);
+      put(`: heartbeat\n\n`);
       // Memberships change: refresh what this caller may see every few heartbeats.
       if (visible && ++beats % 4 === 0) void this.visibleProjects(caller.contactId).then((v) => (subscriber.visible = v), () => undefined);
     }, this.config.live.heartbeatMs);
@@ -182,19 +228,55 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
 
     // Missed events first (subscribed already, so nothing falls between replay and live).
     let lastSent = 0n;
-    if (lastId && /^\d+$/.test(lastId)) {
-      const [{ oldest }] = await this.dataSource.query(`SELECT min("Id") AS oldest FROM change_event`);
-      if (oldest !== null && BigInt(oldest) > BigInt(lastId) + 1n) res.write(`event: reset\ndata: {"reason":"events before ${oldest} are no longer kept; reload"}\n\n`);
-      const missed: ChangeEventMessage[] = await this.dataSource.query(
-        `SELECT ${EVENT_COLUMNS} FROM change_event WHERE "Id" > $1 AND ($2::uuid IS NULL OR "ProjectId" = $2::uuid) ORDER BY "Id" LIMIT 10000`,
-        [lastId, projectId ?? null],
-      );
-      for (const e of missed.filter((x) => this.mayReceive(subscriber, x))) {
-        write(e);
-        lastSent = BigInt(e.id);
-      }
+    try {
+      if (lastId) lastSent = await this.replay(subscriber, write, put, lastId, projectId);
+    } catch {
+      // The database failed the replay: end the stream, the client reconnects with its
+      // Last-Event-ID, rather than leave it open and silent.
+      subscriber.end();
+      return;
     }
     replaying = false;
     for (const e of queue) if (BigInt(e.id) > lastSent) write(e);
   }
+
+  /** Writes the events after lastId the subscriber may see; returns the last id written. */
+  private async replay(
+    subscriber: Subscriber,
+    write: (e: ChangeEventMessage) => void,
+    put: (text: string) => void,
+    lastId: string,
+    projectId?: string,
+  ): Promise<bigint> {
+    let lastSent = 0n;
+    const [{ oldest }] = await this.dataSource.query(`SELECT min("Id") AS oldest FROM change_event`);
+    if (oldest !== null && BigInt(oldest) > BigInt(lastId) + 1n) {
+      put(`event: reset\ndata: {"reason":"events before ${oldest} are no longer kept; reload"}\n\n`);
+    }
+    const missed: ChangeEventMessage[] = await this.dataSource.query(
+      `SELECT ${EVENT_COLUMNS} FROM change_event
+       WHERE "Id" > $1 AND ($2::uuid IS NULL OR "ProjectId" = $2::uuid) ORDER BY "Id" LIMIT 10000`,
+      [lastId, projectId ?? null],
+    );
+    for (const e of missed.filter((x) => this.mayReceive(subscriber, x))) {
+      write(e);
+      lastSent = BigInt(e.id);
+    }
+    return lastSent;
+  }
+}
+
+/**
+ * Last-Event-ID (or ?lastEventId=): absent, or an event id, a non-negative integer within
+ * PostgreSQL's bigint. Anything else is a 400: a client must not be left with a stream that
+ * silently never replays.
+ */
+export function lastEventIdOf(raw: string | string[] | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const text = Array.isArray(raw) ? raw.join(',') : raw.trim();
+  if (!/^\d{1,100}$/.test(text) || BigInt(text) > MAX_EVENT_ID) {
+    const message = `Last-Event-ID must be an event id: a non-negative integer of at most ${MAX_EVENT_ID}`;
+    throw ODataError.badRequest(message, 'Last-Event-ID', ErrorCode.BadLiteral);
+  }
+  return BigInt(text).toString();
 }
