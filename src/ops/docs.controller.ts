@@ -30,7 +30,8 @@ export class DocsController {
     const host = req.host;
     if (this.openapi?.host !== host) {
       const csdl = withAuthorizations(toCsdlJson(this.model), this.model, this.config.auth.apiKeyInQuery);
-      const doc = csdl2openapi(csdl, { scheme: req.protocol, host, basePath: '/odata', openapiVersion: '3.0.2', diagram: false });
+      const options = { scheme: req.protocol, host, basePath: '/odata', openapiVersion: '3.0.2', diagram: false };
+      const doc = csdl2openapi(csdl, options);
       (doc as { info?: { title?: string } }).info!.title = 'Tasks OData service';
       this.openapi = { host, doc };
     }
@@ -66,7 +67,8 @@ export class DocsController {
   }
 }
 
-const AUTHORIZATION_VOCABULARY = 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Authorization.V1.xml';
+const AUTHORIZATION_VOCABULARY =
+  'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Authorization.V1.xml';
 
 /**
  * The ways to send the API token (features/access/authenticator.ts), as Authorization
@@ -76,13 +78,15 @@ const AUTHORIZATION_VOCABULARY = 'https://oasis-tcs.github.io/odata-vocabularies
 function withAuthorizations(csdl: Record<string, any>, model: EdmModel, apiKeyInQuery: boolean): Record<string, any> {
   const type = (name: string) => `Org.OData.Authorization.V1.${name}`;
   const schemes: Array<Record<string, string>> = [
-    { '@type': type('Http'), Name: 'bearer', Scheme: 'bearer', Description: 'An API token: Authorization: Bearer <token>' },
-    { '@type': type('Http'), Name: 'basic', Scheme: 'basic', Description: 'Any user name, the API token as password (Excel, Power BI)' },
+    { '@type': type('Http'), Name: 'bearer', Scheme: 'bearer', Description: 'Authorization: Bearer <API token>' },
+    { '@type': type('Http'), Name: 'basic', Scheme: 'basic', Description: 'Any user name, the API token as password' },
   ];
   if (apiKeyInQuery) {
-    schemes.push({ '@type': type('ApiKey'), Name: 'api_key', KeyName: 'api_key', Location: 'QueryOption', Description: 'The API token in the URL (API_KEY_IN_QUERY)' });
+    const Description = 'The API token in the URL (API_KEY_IN_QUERY)';
+    schemes.push({ '@type': type('ApiKey'), Name: 'api_key', KeyName: 'api_key', Location: 'QueryOption', Description });
   }
-  csdl.$Reference[AUTHORIZATION_VOCABULARY] = { $Include: [{ $Namespace: 'Org.OData.Authorization.V1', $Alias: 'Auth' }] };
+  const include = { $Namespace: 'Org.OData.Authorization.V1', $Alias: 'Auth' };
+  csdl.$Reference[AUTHORIZATION_VOCABULARY] = { $Include: [include] };
   const annotations = csdl[model.namespace].$Annotations;
   const container = `${model.namespace}.${model.containerName}`;
   annotations[container] = {

@@ -53,7 +53,11 @@ export function parseAccept(header: string): MediaRange[] {
       const eq = p.indexOf('=');
       if (eq < 0) continue;
       const name = p.slice(0, eq).trim().toLowerCase();
-      const value = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+      const value = p
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .toLowerCase();
       if (name === 'q') q = Math.min(Math.max(Number(value) || 0, 0), 1);
       else params.set(name, value);
     }
@@ -153,11 +157,19 @@ export function parsePrefer(header: string | undefined): Map<string, string> {
 export function negotiate(headers: Record<string, string | undefined>, format: string | undefined): Negotiated {
   const requested = headers['odata-version'];
   if (requested && !['4.0', '4.01'].includes(requested.trim())) {
-    throw ODataError.badRequest(`OData-Version ${requested} is not supported; this service speaks 4.0 and 4.01`, 'OData-Version', ErrorCode.BadRequest);
+    throw ODataError.badRequest(
+      `OData-Version ${requested} is not supported; this service speaks 4.0 and 4.01`,
+      'OData-Version',
+      ErrorCode.BadRequest,
+    );
   }
   const max = headers['odata-maxversion']?.trim();
   if (max && Number(max) < 4) {
-    throw ODataError.badRequest(`OData-MaxVersion ${max} is not supported; this service speaks 4.0 and 4.01`, 'OData-MaxVersion', ErrorCode.BadRequest);
+    throw ODataError.badRequest(
+      `OData-MaxVersion ${max} is not supported; this service speaks 4.0 and 4.01`,
+      'OData-MaxVersion',
+      ErrorCode.BadRequest,
+    );
   }
   const version = max && Number(max) >= 4.01 ? '4.01' : '4.0';
 
@@ -166,7 +178,12 @@ export function negotiate(headers: Record<string, string | undefined>, format: s
   const level = chooseLevel(ranges);
   const csdlJson = prefersCsdlJson(ranges);
   if (format !== undefined && !level && !csdlJson && !/^(xml|application\/xml)$/i.test(format.trim())) {
-    throw new ODataError(406, ErrorCode.NotAcceptable, `$format=${format} is not supported; use json (or xml for $metadata)`, '$format');
+    throw new ODataError(
+      406,
+      ErrorCode.NotAcceptable,
+      `$format=${format} is not supported; use json (or xml for $metadata)`,
+      '$format',
+    );
   }
   return {
     metadata: level ?? 'minimal',
@@ -182,6 +199,11 @@ export function negotiate(headers: Record<string, string | undefined>, format: s
 export function requireJson(n: Negotiated): void {
   if (n.jsonAcceptable) return;
   const target = n.asked.startsWith('$format') ? '$format' : 'Accept';
-  throw new ODataError(406, ErrorCode.NotAcceptable,
-    `${n.asked.slice(0, 200)} cannot be served: this resource is application/json (odata.metadata=minimal, full or none)`, target);
+  throw new ODataError(
+    406,
+    ErrorCode.NotAcceptable,
+    `${n.asked.slice(0, 200)} cannot be served: this resource is application/json ` +
+      '(odata.metadata=minimal, full or none)',
+    target,
+  );
 }

@@ -45,7 +45,9 @@ export function annotationsOf(model: EdmModel): Map<string, ModelAnnotation[]> {
       );
     }
     const restricted = navigationRestrictions(t, model);
-    if (restricted.length) list.push({ term: 'Capabilities.NavigationRestrictions', value: { RestrictedProperties: restricted } });
+    if (restricted.length) {
+      list.push({ term: 'Capabilities.NavigationRestrictions', value: { RestrictedProperties: restricted } });
+    }
     result.set(`${container}/${t.setName}`, list);
   }
   return result;
@@ -62,10 +64,11 @@ function navigationRestrictions(t: EdmEntityType, model: EdmModel): Array<Record
   const out: Array<Record<string, unknown>> = [];
   for (const nav of t.navigation.values()) {
     if (model.types.get(nav.target)?.readOnly) continue; // the target set says it already
+    const path = { $NavigationPropertyPath: nav.name };
     if (nav.collection && nav.join.kind !== 'foreignKey') {
-      out.push({ NavigationProperty: { $NavigationPropertyPath: nav.name }, InsertRestrictions: { Insertable: false } });
+      out.push({ NavigationProperty: path, InsertRestrictions: { Insertable: false } });
     } else if (!nav.collection) {
-      out.push({ NavigationProperty: { $NavigationPropertyPath: nav.name }, UpdateRestrictions: { Updatable: false }, DeleteRestrictions: { Deletable: false } });
+      out.push({ NavigationProperty: path, UpdateRestrictions: { Updatable: false }, DeleteRestrictions: { Deletable: false } });
     }
   }
   return out;

@@ -157,19 +157,27 @@ export function rowJsonSql(type: EdmEntityType, alias: string, options: QueryOpt
  * of the jsonb column follow when no $select leaves them out. Built with json_object_agg: its
  * keys have no identifier length limit and it takes any number of properties.
  */
-function dynamicPropertiesJsonSql(type: EdmEntityType, alias: string, select: string[] | undefined, ctx: SelectContext): string {
+function dynamicPropertiesJsonSql(
+  type: EdmEntityType,
+  alias: string,
+  select: string[] | undefined,
+  ctx: SelectContext,
+): string {
   const all = !select || select.includes('*');
   const declared = type.properties.filter((p) => p.dynamic);
   const rows: string[] = [];
   declared.filter((p) => all || select!.includes(p.name)).forEach((p, i) => {
     const odataType = ctx.metadata === 'full' ? propertyTypeAnnotation(p) : undefined;
-    if (odataType) rows.push(`SELECT ${quoteText(p.name + '@odata.type')}, to_json(CAST(${quoteText(odataType)} AS text)), ${2 * i}`);
+    if (odataType) {
+      rows.push(`SELECT ${quoteText(p.name + '@odata.type')}, to_json(CAST(${quoteText(odataType)} AS text)), ${2 * i}`);
+    }
     rows.push(`SELECT ${quoteText(p.name)}, to_json(${p.expression}), ${2 * i + 1}`);
   });
   const prefix = quoteText(type.dynamicPrefix);
   const declaredKeys = ctx.params.typed(declared.map((p) => p.name.slice(type.dynamicPrefix.length)), 'text[]');
   const wanted = all ? '' : ` AND ${prefix} || f.key = ANY(${ctx.params.typed(select!, 'text[]')})`;
-  rows.push(`SELECT ${prefix} || f.key, CAST(f.value AS json), ${2 * declared.length} FROM jsonb_each(${alias}.${ident(type.dynamicColumn!)}) f `
+  const column = `${alias}.${ident(type.dynamicColumn!)}`;
+  rows.push(`SELECT ${prefix} || f.key, CAST(f.value AS json), ${2 * declared.length} FROM jsonb_each(${column}) f `
     + `WHERE f.key <> ALL(${declaredKeys})${wanted}`);
   return `(SELECT json_object_agg(d.k, d.v ORDER BY d.n, d.k) FROM (${rows.join(' UNION ALL ')}) AS d(k, v, n))`;
 }

@@ -69,10 +69,16 @@ export function toExpr(t: Token, ctx: IrContext): Expr {
 
 /** `Tags/any(x: x in (...))` from bool-expr.ts's lambda rule. */
 function lambda(t: Token, ctx: IrContext): Expr {
-  const { op, path, variable, predicate } = t.value as { op: 'any' | 'all'; path: string[]; variable?: string; predicate?: Token };
+  const { op, path, variable, predicate } = t.value as {
+    op: 'any' | 'all';
+    path: string[];
+    variable?: string;
+    predicate?: Token;
+  };
   const scope = path[0] === '$it' ? '$it' : undefined;
   const body = predicate && variable ? bindVariable(toExpr(predicate, ctx), variable) : undefined;
-  return { kind: 'lambda', op, path: scope ? path.slice(1) : path, ...(scope ? { scope } : {}), variable, predicate: body };
+  const rest = scope ? path.slice(1) : path;
+  return { kind: 'lambda', op, path: rest, ...(scope ? { scope } : {}), variable, predicate: body };
 }
 
 /**

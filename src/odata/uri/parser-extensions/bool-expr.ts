@@ -55,7 +55,8 @@ function operand(src: Source, index: number): Token | undefined {
 
 const LAMBDA_HEAD = /^(?:\$it|[A-Za-z_][A-Za-z0-9_]*)(?:\/[A-Za-z_][A-Za-z0-9_.]*)*\/(any|all)\(/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*/;
-const text = (src: Source, from: number, to: number) => String.fromCharCode(...src.subarray(from, Math.min(to, src.length)));
+const text = (src: Source, from: number, to: number) =>
+  String.fromCharCode(...src.subarray(from, Math.min(to, src.length)));
 
 /**
  * path/any(v: boolExpr) and path/all(v: boolExpr), parsed here so that the predicate is this
