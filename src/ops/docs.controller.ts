@@ -7,6 +7,8 @@ import { csdl2openapi } from 'odata-openapi';
 import { toCsdlJson } from '../odata/model/csdl-json';
 import type { EdmModel } from '../odata/model/edm-model';
 import { EDM_MODEL } from '../odata/model/tokens';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -18,13 +20,18 @@ const ASSETS: Record<string, string> = {
 export class DocsController {
   private openapi?: { host: string; doc: unknown };
 
-  constructor(@Inject(EDM_MODEL) private readonly model: EdmModel) {}
+  constructor(
+    @Inject(EDM_MODEL) private readonly model: EdmModel,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get('openapi.json')
   describe(@Req() req: FastifyRequest): unknown {
     const host = req.host;
     if (this.openapi?.host !== host) {
-      const doc = csdl2openapi(toCsdlJson(this.model), { scheme: req.protocol, host, basePath: '/odata', openapiVersion: '3.0.2', diagram: false });
+      const csdl = withAuthorizations(toCsdlJson(this.model), this.model, this.config.auth.apiKeyInQuery);
+      const options = { scheme: req.protocol, host, basePath: '/odata', openapiVersion: '3.0.2', diagram: false };
+      const doc = csdl2openapi(csdl, options);
       (doc as { info?: { title?: string } }).info!.title = 'Tasks OData service';
       this.openapi = { host, doc };
     }
@@ -58,4 +65,34 @@ export class DocsController {
     // A separate script, so the page works under a strict Content-Security-Policy.
     return `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', persistAuthorization: true });`;
   }
+}
+
+const AUTHORIZATION_VOCABULARY =
+  'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Authorization.V1.xml';
+
+/**
+ * The ways to send the API token (features/access/authenticator.ts), as Authorization
+ * vocabulary annotations on the container: the converter turns them into the OpenAPI
+ * securitySchemes and security, so /docs can send a token and generated clients know how.
+ */
+function withAuthorizations(csdl: Record<string, any>, model: EdmModel, apiKeyInQuery: boolean): Record<string, any> {
+  const type = (name: string) => `Org.OData.Authorization.V1.${name}`;
+  const schemes: Array<Record<string, string>> = [
+    { '@type': type('Http'), Name: 'bearer', Scheme: 'bearer', Description: 'Authorization: Bearer <API token>' },
+    { '@type': type('Http'), Name: 'basic', Scheme: 'basic', Description: 'Any user name, the API token as password' },
+  ];
+  if (apiKeyInQuery) {
+    const Description = 'The API token in the URL (API_KEY_IN_QUERY)';
+    schemes.push({ '@type': type('ApiKey'), Name: 'api_key', KeyName: 'api_key', Location: 'QueryOption', Description });
+  }
+  const include = { $Namespace: 'Org.OData.Authorization.V1', $Alias: 'Auth' };
+  csdl.$Reference[AUTHORIZATION_VOCABULARY] = { $Include: [include] };
+  const annotations = csdl[model.namespace].$Annotations;
+  const container = `${model.namespace}.${model.containerName}`;
+  annotations[container] = {
+    ...annotations[container],
+    '@Auth.Authorizations': schemes,
+    '@Auth.SecuritySchemes': schemes.map((s) => ({ Authorization: s.Name })),
+  };
+  return csdl;
 }

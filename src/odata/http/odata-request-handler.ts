@@ -22,7 +22,8 @@ import { parseResourcePath } from '../uri/parse-resource-path';
 import { parseJsonBody, validateBody } from '../write/validate-body';
 import { insertRows } from '../write/entity-writer';
 import { ReferenceChange, checkReferences, referenceContext } from '../write/check-references';
-import { Negotiated, negotiate } from './negotiation';
+import { Negotiated, negotiate, requireJson } from './negotiation';
+import { checkMethod } from './allowed-methods';
 import { BatchRunner } from '../batch/run-batch';
 import type { AccessPolicy, ReadScope } from '../access/access-policy';
 import type { ODataRequest, ODataResponse } from './odata-request';
@@ -185,8 +186,16 @@ export class ODataRequestHandler {
 
   private async route(req: ODataRequest, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
     const path = req.path.replace(/\/+$/, '');
-    if (path === '') return this.serviceDocument(req, n);
-    if (path === '/$metadata') return this.metadata(n, req);
+    const method = req.method.toUpperCase();
+    if (path === '') {
+      checkMethod(method, 'service', 'the service document');
+      requireJson(n);
+      return this.serviceDocument(req, n);
+    }
+    if (path === '/$metadata') {
+      checkMethod(method, 'metadata', '$metadata');
+      return this.metadata(n, req);
+    }
     if (path === '/$batch') {
       // A nested $batch would escape ODATA_MAX_BATCH_REQUESTS (each level may hold that many).
       if (req.transaction || req.inBatch) {
@@ -196,7 +205,8 @@ export class ODataRequestHandler {
     }
     const segments = parseResourcePath(path, this.inputLimits);
     const target = resolveTarget(this.model, segments, this.scope(req));
-    const method = req.method.toUpperCase();
+    // $count and $value are text/plain; everything else here answers OData JSON.
+    if (target.kind !== 'count' && target.kind !== 'value') requireJson(n);
 
     if (target.kind === 'operation') {
       const result = this.operations && (await this.tx(req, (manager) =>
@@ -205,25 +215,20 @@ export class ODataRequestHandler {
       throw new ODataError(404, ErrorCode.UnknownResource, `'${target.name}' is not a property, navigation or operation of ${target.bound?.type.name}`, target.name);
     }
 
+    checkMethod(method, target, 'type' in target ? target.type.setName : 'this resource');
     switch (method) {
-      case 'GET':
-      case 'HEAD':
-        return this.read(req, target, query, n);
       case 'POST':
-        if (target.kind === 'collection') return this.create(req, target, n);
-        break;
+        return this.create(req, target as Extract<Target, { kind: 'collection' }>, n);
       case 'PATCH':
       case 'MERGE':
-        if (target.kind === 'entity') return this.update(req, target, n, 'update');
-        break;
+        return this.update(req, target as EntityTarget, n, 'update');
       case 'PUT':
-        if (target.kind === 'entity') return this.update(req, target, n, 'replace');
-        break;
+        return this.update(req, target as EntityTarget, n, 'replace');
       case 'DELETE':
-        if (target.kind === 'entity') return this.remove(req, target);
-        break;
+        return this.remove(req, target as EntityTarget);
+      default:
+        return this.read(req, target, query, n);
     }
-    throw new ODataError(405, ErrorCode.MethodNotAllowed, `${method} is not allowed on this resource`, undefined, undefined, { Allow: target.kind === 'collection' ? 'GET, POST' : target.kind === 'entity' ? 'GET, PATCH, PUT, DELETE' : 'GET' });
   }
 
   private serviceDocument(req: ODataRequest, n: Negotiated): ODataResponse {
@@ -250,8 +255,8 @@ export class ODataRequestHandler {
         this.metadataModel = model;
       } else model = this.metadataModel ?? model;
     }
-    // Excel and Power BI fail on CSDL JSON: XML unless JSON is asked for explicitly.
-    if (n.wantsJson && !n.wantsXml) {
+    // Excel, Power BI and OData 4.0 clients read only CSDL XML: JSON when asked for by name.
+    if (n.csdlJson) {
       this.metadataJson ??= JSON.stringify(toCsdlJson(model));
       return { status: 200, headers: { 'Content-Type': 'application/json;charset=utf-8' }, body: this.metadataJson };
     }

@@ -1,4 +1,4 @@
-import { EdmModel, qualified } from './edm-model';
+import { EdmEntityType, EdmModel, qualified } from './edm-model';
 
 /** Vocabularies referenced by $metadata. */
 export const CORE_VOCABULARY = [
@@ -44,7 +44,32 @@ export function annotationsOf(model: EdmModel): Map<string, ModelAnnotation[]> {
         { term: 'Capabilities.DeleteRestrictions', value: { Deletable: false } },
       );
     }
+    const restricted = navigationRestrictions(t, model);
+    if (restricted.length) {
+      list.push({ term: 'Capabilities.NavigationRestrictions', value: { RestrictedProperties: restricted } });
+    }
     result.set(`${container}/${t.setName}`, list);
   }
   return result;
+}
+
+/**
+ * What cannot be done through a navigation property although the target set allows it:
+ * POST to a link table's navigation (Task(<key>)/Documents, /Followers: the task's actions
+ * change those), and changing or deleting the entity behind a single-valued one
+ * (Task(<key>)/Project: use its own URL). Generated clients and /docs then offer only what the
+ * service accepts (http/allowed-methods.ts decides the same).
+ */
+function navigationRestrictions(t: EdmEntityType, model: EdmModel): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const nav of t.navigation.values()) {
+    if (model.types.get(nav.target)?.readOnly) continue; // the target set says it already
+    const path = { $NavigationPropertyPath: nav.name };
+    if (nav.collection && nav.join.kind !== 'foreignKey') {
+      out.push({ NavigationProperty: path, InsertRestrictions: { Insertable: false } });
+    } else if (!nav.collection) {
+      out.push({ NavigationProperty: path, UpdateRestrictions: { Updatable: false }, DeleteRestrictions: { Deletable: false } });
+    }
+  }
+  return out;
 }

@@ -94,11 +94,12 @@ export function toCsdlJson(model: EdmModel): Record<string, unknown> {
   };
 }
 
-/** CSDL JSON writes enumeration members as their names: {$EnumMember: 'NS.Type/None'} -> 'None'. */
+/** CSDL JSON writes enumeration members as their names ({$EnumMember: 'NS.Type/None'} -> 'None'), paths as strings. */
 function jsonAnnotationValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(jsonAnnotationValue);
   if (v && typeof v === 'object') {
     if ('$EnumMember' in v) return String((v as { $EnumMember: string }).$EnumMember).split('/').pop();
+    if ('$NavigationPropertyPath' in v) return (v as { $NavigationPropertyPath: string }).$NavigationPropertyPath;
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonAnnotationValue(x)]));
   }
   return v;

@@ -117,6 +117,9 @@ function writeValue(el: XMLBuilder, value: unknown, inline: boolean): void {
       const pv = r.ele('PropertyValue', { Property: k });
       if (v && typeof v === 'object' && '$EnumMember' in (v as object)) pv.att('EnumMember', (v as any).$EnumMember);
       else if (v && typeof v === 'object' && '$PropertyPath' in (v as object)) pv.att('PropertyPath', (v as any).$PropertyPath);
+      else if (v && typeof v === 'object' && '$NavigationPropertyPath' in (v as object)) {
+        pv.att('NavigationPropertyPath', (v as any).$NavigationPropertyPath);
+      }
       else writeValue(pv, v, true);
     }
   }

@@ -1,4 +1,4 @@
-import type { EdmEntityType } from '../model/edm-model';
+import type { EdmEntityType, EdmProperty } from '../model/edm-model';
 import type { QueryOptions } from '../query/odata-query';
 import type { Negotiated } from '../http/negotiation';
 
@@ -29,4 +29,14 @@ export function withLeadingAnnotations(objectJson: string, annotations: Record<s
     .join(',');
   if (!head) return objectJson;
   return objectJson === '{}' ? `{${head}}` : `{${head},${objectJson.slice(1)}`;
+}
+
+/** Primitive types a JSON value identifies by itself (JSON Format §4.5.3): no annotation needed. */
+const SELF_DESCRIBING = new Set(['Edm.String', 'Edm.Boolean', 'Edm.Double']);
+
+/** `Prop@odata.type` of a property with odata.metadata=full: `#Guid`, `#Collection(String)`. */
+export function propertyTypeAnnotation(p: Pick<EdmProperty, 'type' | 'collection'>): string | undefined {
+  const name = p.type.replace(/^Edm\./, '');
+  if (p.collection) return `#Collection(${name})`;
+  return SELF_DESCRIBING.has(p.type) ? undefined : `#${name}`;
 }

@@ -5,6 +5,7 @@ import { AliasGenerator, TranslateContext, condition, navigationJoin, scopeAnd, 
 import type { ReadScope } from '../access/access-policy';
 import { SqlParams, ident } from './sql-params';
 import { guardedConditions } from './scope-guard';
+import { propertyTypeAnnotation } from '../serialize/json-format';
 
 export type MetadataLevel = 'minimal' | 'full' | 'none';
 
@@ -46,10 +47,23 @@ export function rowColumns(type: EdmEntityType, alias: string, options: QueryOpt
   }
   if (ctx.metadata === 'full') cols.push(`${entityIdSql(type, alias)} AS "@odata.editLink"`);
 
+  const full = ctx.metadata === 'full';
   for (const p of selectedProperties(type, options.select)) {
+    // JSON Format §4.5.3: with full metadata, types a client cannot guess precede the value.
+    const odataType = full ? propertyTypeAnnotation(p) : undefined;
+    if (odataType) cols.push(`${quoteText(odataType)} AS ${ident(`${p.name}@odata.type`)}`);
     cols.push(`${p.expression ?? `${alias}.${ident(p.column)}`} AS ${ident(p.name)}`);
   }
-  for (const item of expandItems(type, options.expand)) {
+  const expanded = expandItems(type, options.expand);
+  if (full) {
+    // §4.5.8: a navigation link per navigation property (those selected, when $select is given).
+    const all = !options.select || options.select.includes('*');
+    for (const nav of type.navigation.keys()) {
+      if (!all && !options.select!.includes(nav) && !expanded.some((e) => e.path[0] === nav)) continue;
+      cols.push(`(${entityIdSql(type, alias)} || ${quoteText('/' + nav)}) AS ${ident(`${nav}@odata.navigationLink`)}`);
+    }
+  }
+  for (const item of expanded) {
     cols.push(...expandColumns(type, alias, item, ctx, depth + 1));
   }
   return cols;
@@ -130,11 +144,42 @@ function expandColumns(type: EdmEntityType, alias: string, item: ExpandItem, ctx
 
 /** `(SELECT row_to_json(x) FROM (SELECT ...) x)`: one entity as JSON, built by PostgreSQL. */
 export function rowJsonSql(type: EdmEntityType, alias: string, options: QueryOptions, ctx: SelectContext): string {
-  const cols = rowColumns(type, alias, options, ctx, 0);
-  if (type.openType && type.dynamicColumn) {
-    // Dynamic properties of an open type: the jsonb column's keys, with the type's prefix.
-    const prefix = `'${type.dynamicPrefix.replace(/'/g, "''")}'`;
-    return `(SELECT to_jsonb(x) || COALESCE((SELECT jsonb_object_agg(${prefix} || f.key, f.value) FROM jsonb_each(${alias}.${ident(type.dynamicColumn)}) f), '{}'::jsonb) FROM (SELECT ${cols.join(', ')}) x)`;
-  }
-  return `(SELECT row_to_json(x) FROM (SELECT ${cols.join(', ')}) x)`;
+  const row = `(SELECT row_to_json(x) FROM (SELECT ${rowColumns(type, alias, options, ctx, 0).join(', ')}) x)`;
+  if (!type.openType || !type.dynamicColumn) return row;
+  // Dynamic properties follow the declared ones. Joined as text: jsonb would reorder the keys
+  // and put annotations after properties.
+  const dynamic = dynamicPropertiesJsonSql(type, alias, options.select, ctx);
+  return `(SELECT CAST(CASE WHEN d IS NULL THEN r ELSE left(r, -1) || ',' || substr(d, 2) END AS json) `
+    + `FROM (SELECT CAST(${row} AS text) AS r, CAST(${dynamic} AS text) AS d) y)`;
+}
+
+/**
+ * An open type's dynamic properties as one JSON object (NULL when there are none). A declared
+ * one ($metadata lists it) is always there, null included, typed by its declaration; other keys
+ * of the jsonb column follow when no $select leaves them out. Built with json_object_agg: its
+ * keys have no identifier length limit and it takes any number of properties.
+ */
+function dynamicPropertiesJsonSql(
+  type: EdmEntityType,
+  alias: string,
+  select: string[] | undefined,
+  ctx: SelectContext,
+): string {
+  const all = !select || select.includes('*');
+  const declared = type.properties.filter((p) => p.dynamic);
+  const rows: string[] = [];
+  declared.filter((p) => all || select!.includes(p.name)).forEach((p, i) => {
+    const odataType = ctx.metadata === 'full' ? propertyTypeAnnotation(p) : undefined;
+    if (odataType) {
+      rows.push(`SELECT ${quoteText(p.name + '@odata.type')}, to_json(CAST(${quoteText(odataType)} AS text)), ${2 * i}`);
+    }
+    rows.push(`SELECT ${quoteText(p.name)}, to_json(${p.expression}), ${2 * i + 1}`);
+  });
+  const prefix = quoteText(type.dynamicPrefix);
+  const declaredKeys = ctx.params.typed(declared.map((p) => p.name.slice(type.dynamicPrefix.length)), 'text[]');
+  const wanted = all ? '' : ` AND ${prefix} || f.key = ANY(${ctx.params.typed(select!, 'text[]')})`;
+  const column = `${alias}.${ident(type.dynamicColumn!)}`;
+  rows.push(`SELECT ${prefix} || f.key, CAST(f.value AS json), ${2 * declared.length} FROM jsonb_each(${column}) f `
+    + `WHERE f.key <> ALL(${declaredKeys})${wanted}`);
+  return `(SELECT json_object_agg(d.k, d.v ORDER BY d.n, d.k) FROM (${rows.join(' UNION ALL ')}) AS d(k, v, n))`;
 }

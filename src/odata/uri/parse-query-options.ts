@@ -29,8 +29,9 @@ export interface RawOptions {
 
 /**
  * Splits the URL's query string into system options (names case-insensitive, `$` optional as
- * in OData 4.01), parameter aliases (`@name`) and custom options. Values are percent-decoded
- * and, with limits, checked for length, NUL characters and (expressions) nesting and terms.
+ * in OData 4.01), parameter aliases (`@name`) and custom options. Values are form-decoded
+ * (`+` is a space) and, with limits, checked for length, NUL characters and (expressions)
+ * nesting and terms.
  */
 export function splitQueryString(search: string, limits?: InputLimits): RawOptions {
   const system = new Map<string, string>();
@@ -44,8 +45,10 @@ export function splitQueryString(search: string, limits?: InputLimits): RawOptio
     let name: string;
     let value: string;
     try {
+      // Form encoding, as browsers, Power Query and ASP.NET Core OData read it: `+` is a space
+      // (a literal plus is %2B, e.g. in 2025-01-01T00:00:00%2B01:00).
       name = decodeURIComponent(rawName.replace(/\+/g, ' '));
-      value = decodeURIComponent(rawValue.replace(/\+/g, '%2B'));
+      value = decodeURIComponent(rawValue.replace(/\+/g, ' '));
     } catch {
       throw ODataError.badRequest(`Malformed percent-encoding in query option '${rawName}'`, rawName, ErrorCode.BadQueryOption);
     }

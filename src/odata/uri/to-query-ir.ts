@@ -39,6 +39,8 @@ export function toExpr(t: Token, ctx: IrContext): Expr {
       if (operand.kind === 'literal' && typeof operand.value === 'number') return { ...operand, value: -operand.value };
       return { kind: 'negate', operand };
     }
+    case 'LambdaPathExpression':
+      return lambda(t, ctx);
     case 'InExpression':
       return { kind: 'in', left: toExpr(t.value.left, ctx), list: (t.value.right.value as Token[]).map((i) => toExpr(i, ctx)) };
     case 'Literal':
@@ -64,6 +66,40 @@ export function toExpr(t: Token, ctx: IrContext): Expr {
       throw ODataError.badRequest(`Unsupported expression '${t.raw}'`, undefined, ErrorCode.BadQueryOption);
     }
   }
+}
+
+/** `Tags/any(x: x in (...))` from bool-expr.ts's lambda rule. */
+function lambda(t: Token, ctx: IrContext): Expr {
+  const { op, path, variable, predicate } = t.value as {
+    op: 'any' | 'all';
+    path: string[];
+    variable?: string;
+    predicate?: Token;
+  };
+  const scope = path[0] === '$it' ? '$it' : undefined;
+  const body = predicate && variable ? bindVariable(toExpr(predicate, ctx), variable) : undefined;
+  const rest = scope ? path.slice(1) : path;
+  return { kind: 'lambda', op, path: rest, ...(scope ? { scope } : {}), variable, predicate: body };
+}
+
+/**
+ * Paths of a lambda predicate that start with its variable (`x`, `n/Note`) are scoped to it:
+ * `{ path: ['n','Note'] }` -> `{ scope: 'n', path: ['Note'] }`. An inner lambda with the same
+ * variable name shadows it. Nodes are changed in place (they are fresh from toExpr).
+ */
+function bindVariable(e: Expr, variable: string): Expr {
+  const visit = (x: any): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(visit);
+    if ((x.kind === 'member' || x.kind === 'lambda' || x.kind === 'count') && !x.scope && x.path?.[0] === variable) {
+      x.scope = variable;
+      x.path = x.path.slice(1);
+    }
+    if (x.kind === 'lambda' && x.variable === variable) return;
+    for (const v of Object.values(x)) visit(v);
+  };
+  visit(e);
+  return e;
 }
 
 /** Parenthesised subtrees are marked so re-association never crosses them. */

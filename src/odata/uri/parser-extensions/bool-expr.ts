@@ -51,7 +51,37 @@ const COMPARISONS: Array<[string, string]> = [
 ];
 
 function operand(src: Source, index: number): Token | undefined {
-  return castExpr(src, index) ?? Expressions.commonExpr(src, index);
+  return castExpr(src, index) ?? lambdaExpr(src, index) ?? Expressions.commonExpr(src, index);
+}
+
+const LAMBDA_HEAD = /^(?:\$it|[A-Za-z_][A-Za-z0-9_]*)(?:\/[A-Za-z_][A-Za-z0-9_.]*)*\/(any|all)\(/;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*/;
+const text = (src: Source, from: number, to: number) =>
+  String.fromCharCode(...src.subarray(from, Math.min(to, src.length)));
+
+/**
+ * path/any(v: boolExpr) and path/all(v: boolExpr), parsed here so that the predicate is this
+ * layer's boolExpr (with `in`, matchesPattern, cast): the parser's own lambda rule parses
+ * `Tags/any(x: x in ('a','b'))` with its boolean level, which lacks them. Members of the
+ * predicate that start with the variable are bound to it in to-query-ir.ts.
+ */
+function lambdaExpr(src: Source, index: number): Token | undefined {
+  const head = LAMBDA_HEAD.exec(text(src, index, index + 1024));
+  if (!head) return undefined;
+  const op = head[1];
+  const path = head[0].slice(0, -(op.length + 2)).split('/');
+  let i = Lexer.BWS(src, index + head[0].length);
+  const empty = Lexer.CLOSE(src, i);
+  if (empty) return op === 'any' ? token(src, index, empty, { op, path }, 'LambdaPathExpression') : undefined;
+  const variable = IDENTIFIER.exec(text(src, i, i + 128))?.[0];
+  if (!variable) return undefined;
+  const colon = Lexer.COLON(src, Lexer.BWS(src, i + variable.length));
+  if (!colon) return undefined;
+  const predicate = boolExpr(src, Lexer.BWS(src, colon));
+  if (!predicate) return undefined;
+  const close = Lexer.CLOSE(src, Lexer.BWS(src, predicate.next));
+  if (!close) return undefined;
+  return token(src, index, close, { op, path, variable, predicate }, 'LambdaPathExpression');
 }
 
 /** cast(expr, Edm.Type): the parser's own rule never matches, so it is parsed here. */

@@ -11,6 +11,7 @@ declare module 'odata-v4-parser/lib/lexer' {
     OPEN(value: Uint16Array, index: number): number;
     CLOSE(value: Uint16Array, index: number): number;
     COMMA(value: Uint16Array, index: number): number;
+    COLON(value: Uint16Array, index: number): number;
   };
   export default Lexer;
 }

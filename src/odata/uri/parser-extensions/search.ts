@@ -20,6 +20,25 @@ function searchWithImplicitAnd(src: Uint16Array, index: number): any {
   return Lexer.tokenize(src, index, rest.next, { left: first, right: rest }, 'SearchAndExpression');
 }
 
+/**
+ * OData 4.01's searchWord (`searchChar *( searchChar / SQUOTE )`, searchChar = unreserved and
+ * a few marks; 4.0: any letter): `zq51fd0d09`, `v2.1`, `café` are words. The parser's own
+ * rule takes ASCII letters only, and its searchTerm calls it through Query, so it is replaced
+ * there. AND, OR and NOT are operators, never words.
+ */
+const SEARCH_CHAR = /^[\p{L}\p{N}\-._~!*+,:@/?$=%]$/u;
+function searchWord(src: Uint16Array, index: number): any {
+  let i = index;
+  while (i < src.length && (SEARCH_CHAR.test(String.fromCharCode(src[i])) || (i > index && src[i] === 0x27))) i++;
+  if (i === index) return undefined;
+  const word = String.fromCharCode(...src.subarray(index, i));
+  if (word === 'AND' || word === 'OR' || word === 'NOT') return undefined;
+  const token = Lexer.tokenize(src, index, i, null, 'SearchWord');
+  token.value = word;
+  return token;
+}
+Query.searchWord = searchWord;
+
 const parse = parserFactory(searchWithImplicitAnd);
 
 function toSearch(t: any): SearchExpr {
