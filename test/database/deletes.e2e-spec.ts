@@ -76,6 +76,8 @@ describe('deletes on populated projects', () => {
       notification: ofTasks,
       task_document: `${ofTasks} OR x."DocumentId" IN ${documents}`,
       task_relation: `${ofTasks} OR x."ItemId" IN ${tasks} OR x."ItemId" IN ${documents} OR x."ItemId" = $1`,
+      // Kept, as its creator's (a template is a copy, meant for new projects): changed, not gone.
+      task_item_template: `x."ProjectId" = $1`,
       webhook_delivery: `x."NotificationId" IN (SELECT "NotificationId" FROM notification WHERE "TaskItemId" IN ${tasks})`,
     };
   })();
@@ -115,7 +117,9 @@ describe('deletes on populated projects', () => {
     expect(r.status).toBe(204);
     const after = await snapshot();
     // One summary event replaces an event per deleted row.
-    expectOnlyGone(before, gone, after, { change_event: 1 });
+    expectOnlyGone(before, gone, after, { change_event: 1, task_item_template: 1 });
+    const templates = await db.query(`SELECT "ProjectId" FROM task_item_template WHERE "Name" = 'From populated'`);
+    expect(templates.rows).toEqual([{ ProjectId: null }]);
     const events = await db.query(`SELECT "EntitySet", "Kind", "Changes" FROM change_event WHERE "ProjectId" = $1`, [p.projectId]);
     expect(events.rows).toEqual([{ EntitySet: 'Project', Kind: 'deleted', Changes: { TaskCount: p.taskIds.length } }]);
     // The neighbour's task is still there, without its relations to what went.

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Computed, EntitySet } from '../../odata/model/odata.decorators';
 import { Task } from './task.entity';
 
@@ -7,7 +7,8 @@ import { Task } from './task.entity';
 @EntitySet('TaskRelation', { readOnly: true })
 export class TaskRelation {
   @PrimaryColumn({ type: 'uuid' }) TaskItemId!: string;
-  @PrimaryColumn({ type: 'uuid' }) ItemId!: string;
+  /** Indexed: deleting a task, project, document or contact removes the relations to it. */
+  @Index('IDX_task_relation_item') @PrimaryColumn({ type: 'uuid' }) ItemId!: string;
   /** Task, Project, Document or Contact. */
   @Column({ type: 'text' }) ItemType!: string;
   @Computed() @Column({ type: 'timestamptz', default: () => 'now()' }) CreatedDateTime!: Date;
