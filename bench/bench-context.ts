@@ -20,7 +20,10 @@ export interface BenchContext {
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const timeout = () => AbortSignal.timeout(REQUEST_TIMEOUT_MS);
 
-export async function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export async function getJson(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const res = await fetch(url, { headers, signal: timeout() });
   const text = await res.text();
   try {

@@ -40,7 +40,11 @@ export async function migrate(url: string): Promise<void> {
 }
 
 export async function connect(url: string, applicationName = 'bench'): Promise<Client> {
-  const client = new Client({ connectionString: url, application_name: applicationName, options: '-c TimeZone=UTC' });
+  const client = new Client({
+    connectionString: url,
+    application_name: applicationName,
+    options: '-c TimeZone=UTC',
+  });
   await client.connect();
   return client;
 }

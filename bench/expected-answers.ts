@@ -27,11 +27,22 @@ const series = `generate_series(1, $1::bigint) i`;
 
 export async function expectedRead(client: Client, c: ReadCase, n: number): Promise<Expected> {
   await client.query(CREATE_UUID_FUNCTION);
-  const count = Number((await client.query(`SELECT count(*) AS c FROM ${series} WHERE ${c.rule.where}`, [n])).rows[0].c);
+  const count = Number(
+    (await client.query(`SELECT count(*) AS c FROM ${series} WHERE ${c.rule.where}`, [n])).rows[0].c,
+  );
   if (c.kind === 'entity') {
-    const { rows } = await client.query(`SELECT ${ruleTaskJson('i')} AS j FROM ${series} WHERE ${c.rule.where}`, [n]);
+    const { rows } = await client.query(
+      `SELECT ${ruleTaskJson('i')} AS j FROM ${series} WHERE ${c.rule.where}`,
+      [n],
+    );
     const value = rows[0]?.j ?? null;
-    return { count, rows: value ? 1 : 0, value, fingerprint: value ? fingerprint(value) : undefined, status: value ? 200 : 404 };
+    return {
+      count,
+      rows: value ? 1 : 0,
+      value,
+      fingerprint: value ? fingerprint(value) : undefined,
+      status: value ? 200 : 404,
+    };
   }
   if (c.kind === 'apply') {
     const { rows } = await client.query(
@@ -40,7 +51,13 @@ export async function expectedRead(client: Client, c: ReadCase, n: number): Prom
       [n],
     );
     const value: Row[] = rows[0].v ?? [];
-    return { count: value.length, rows: value.length, value, fingerprint: fingerprint(value, null), status: 200 };
+    return {
+      count: value.length,
+      rows: value.length,
+      value,
+      fingerprint: fingerprint(value, null),
+      status: 200,
+    };
   }
   const json = c.expandNotes
     ? `(${ruleTaskJson('x.i')}::jsonb || jsonb_build_object('Notes', COALESCE(${ruleNotesJson('x.i')}::jsonb, '[]'::jsonb)))`
@@ -56,12 +73,16 @@ export async function expectedRead(client: Client, c: ReadCase, n: number): Prom
   const picked = c.select ? value.map((r) => Object.fromEntries(c.select!.map((k) => [k, r[k]]))) : value;
   let minRows: number | undefined;
   if (c.rule.narrowWhere) {
-    const narrow = Number((await client.query(`SELECT count(*) AS c FROM ${series} WHERE ${c.rule.narrowWhere}`, [n])).rows[0].c);
+    const narrow = Number(
+      (await client.query(`SELECT count(*) AS c FROM ${series} WHERE ${c.rule.narrowWhere}`, [n])).rows[0].c,
+    );
     minRows = Math.min(c.rule.limit, Math.max(0, narrow - (c.rule.offset ?? 0)));
   }
   return { count, rows: value.length, minRows, value, fingerprint: fingerprint(picked), status: 200 };
 }
 
 export async function expectedFeedRows(client: Client, c: FeedCase, n: number): Promise<number> {
-  return Number((await client.query(`SELECT count(*) AS c FROM ${series} WHERE ${c.rule.where}`, [n])).rows[0].c);
+  return Number(
+    (await client.query(`SELECT count(*) AS c FROM ${series} WHERE ${c.rule.where}`, [n])).rows[0].c,
+  );
 }

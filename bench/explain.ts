@@ -42,9 +42,20 @@ export function parsePlans(log: string): Array<{ sql: string; plan: string }> {
   for (const part of parts) {
     const body = part.split(/^\S.*\[\d+\]\s+(?:LOG|STATEMENT|ERROR|WARNING|DETAIL|HINT|FATAL):/m)[0];
     const lines = body.split('\n');
-    const planStart = lines.findIndex((l) => /^\s*(->|[A-Z][A-Za-z ]+(\s\(|\s+on\s)|Result|Limit|Sort|Aggregate)/.test(l) && /\(cost=|\(actual/.test(l));
-    const sqlText = lines.slice(0, planStart < 0 ? 1 : planStart).join('\n').replace(/^\s*Query Text:\s*/, '').trim();
-    const plan = (planStart < 0 ? lines.slice(1) : lines.slice(planStart)).map((l) => l.replace(/^\t/, '')).join('\n').trimEnd();
+    const planStart = lines.findIndex(
+      (l) =>
+        /^\s*(->|[A-Z][A-Za-z ]+(\s\(|\s+on\s)|Result|Limit|Sort|Aggregate)/.test(l) &&
+        /\(cost=|\(actual/.test(l),
+    );
+    const sqlText = lines
+      .slice(0, planStart < 0 ? 1 : planStart)
+      .join('\n')
+      .replace(/^\s*Query Text:\s*/, '')
+      .trim();
+    const plan = (planStart < 0 ? lines.slice(1) : lines.slice(planStart))
+      .map((l) => l.replace(/^\t/, ''))
+      .join('\n')
+      .trimEnd();
     out.push({ sql: sqlText, plan });
   }
   return out;
@@ -61,7 +72,10 @@ export async function disableAutoExplain(client: Client, db: string): Promise<vo
 }
 
 /** Sends each request (once to warm up, once to capture) to a service that runs with auto_explain on. */
-export async function explainThroughService(targets: ExplainTarget[], headers: Record<string, string>): Promise<PlanEntry[]> {
+export async function explainThroughService(
+  targets: ExplainTarget[],
+  headers: Record<string, string>,
+): Promise<PlanEntry[]> {
   let log = '';
   onServerLog((chunk) => {
     log += chunk;
@@ -75,7 +89,9 @@ export async function explainThroughService(targets: ExplainTarget[], headers: R
       await (await fetch(t.url, { headers, signal: timeout() })).arrayBuffer();
       await new Promise((r) => setTimeout(r, 300));
       // Only the request's own statements: reads of the service (alias e0), not background jobs.
-      const statements = parsePlans(log).filter((s) => /^\s*(SELECT|WITH)\b/i.test(s.sql) && /\be0\b/.test(s.sql));
+      const statements = parsePlans(log).filter(
+        (s) => /^\s*(SELECT|WITH)\b/i.test(s.sql) && /\be0\b/.test(s.sql),
+      );
       out.push({ id: t.id, request: t.request, source: 'service SQL (auto_explain)', statements });
     }
   } finally {
@@ -85,13 +101,26 @@ export async function explainThroughService(targets: ExplainTarget[], headers: R
 }
 
 /** EXPLAIN (ANALYZE, BUFFERS) of the floor's statement for each request (first page). */
-export async function explainFloorSql(client: Client, sql: FloorSql, targets: ExplainTarget[]): Promise<PlanEntry[]> {
+export async function explainFloorSql(
+  client: Client,
+  sql: FloorSql,
+  targets: ExplainTarget[],
+): Promise<PlanEntry[]> {
   const out: PlanEntry[] = [];
   for (const t of targets) {
-    const stmt = t.floor.key ? sql.entity(t.floor) : t.floor.raw ? { sql: t.floor.raw, params: [] } : sql.collection(t.floor);
+    const stmt = t.floor.key
+      ? sql.entity(t.floor)
+      : t.floor.raw
+        ? { sql: t.floor.raw, params: [] }
+        : sql.collection(t.floor);
     if (!stmt) continue;
     const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${stmt.sql}`, stmt.params);
-    out.push({ id: t.id, request: t.request, source: 'floor SQL', statements: [{ sql: stmt.sql, plan: rows.map((r) => r['QUERY PLAN']).join('\n') }] });
+    out.push({
+      id: t.id,
+      request: t.request,
+      source: 'floor SQL',
+      statements: [{ sql: stmt.sql, plan: rows.map((r) => r['QUERY PLAN']).join('\n') }],
+    });
   }
   return out;
 }

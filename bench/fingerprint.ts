@@ -19,7 +19,11 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** The properties kept by default; `null` keeps every non-annotation property (e.g. $apply rows). */
-export const DATASET_PROPERTIES: ReadonlySet<string> = new Set([...TASK_PROPERTIES, ...NOTE_PROPERTIES, 'Notes']);
+export const DATASET_PROPERTIES: ReadonlySet<string> = new Set([
+  ...TASK_PROPERTIES,
+  ...NOTE_PROPERTIES,
+  'Notes',
+]);
 
 function canonicalScalar(v: unknown): unknown {
   if (typeof v !== 'string') return v;
@@ -29,7 +33,11 @@ function canonicalScalar(v: unknown): unknown {
 }
 
 /** One row (or nested value) canonicalised; `top` arrays keep their order, nested ones are sorted. */
-export function canonical(value: unknown, keep: ReadonlySet<string> | null = DATASET_PROPERTIES, top = true): unknown {
+export function canonical(
+  value: unknown,
+  keep: ReadonlySet<string> | null = DATASET_PROPERTIES,
+  top = true,
+): unknown {
   if (Array.isArray(value)) {
     const items = value.map((v) => canonical(v, keep, false));
     if (top) return items;
@@ -51,7 +59,10 @@ export function canonical(value: unknown, keep: ReadonlySet<string> | null = DAT
 }
 
 /** Fingerprint of a collection's rows (array) or of a single entity (object). */
-export function fingerprint(rowsOrEntity: unknown, keep: ReadonlySet<string> | null = DATASET_PROPERTIES): string {
+export function fingerprint(
+  rowsOrEntity: unknown,
+  keep: ReadonlySet<string> | null = DATASET_PROPERTIES,
+): string {
   const text = JSON.stringify(canonical(rowsOrEntity, keep, true));
   return createHash('sha1').update(text).digest('hex').slice(0, 8);
 }

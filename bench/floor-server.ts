@@ -36,7 +36,8 @@ export class FloorSql {
 
   /** The $search condition, as the service builds it (full text on the task or one of its notes). */
   private searchCondition(param: string): string {
-    if (!this.fullText) return `(t."Name" ILIKE '%' || ${param} || '%' OR t."DescriptionHTML" ILIKE '%' || ${param} || '%')`;
+    if (!this.fullText)
+      return `(t."Name" ILIKE '%' || ${param} || '%' OR t."DescriptionHTML" ILIKE '%' || ${param} || '%')`;
     const q = `phraseto_tsquery('simple', ${param})`;
     return `(t."SearchVector" @@ ${q} OR EXISTS (SELECT 1 FROM task_item_note n WHERE n."TaskItemId" = t."TaskItemId" AND n."SearchVector" @@ ${q}))`;
   }
@@ -47,7 +48,10 @@ export class FloorSql {
   }
 
   private notesColumn(): string {
-    const cols = [`('W/"' || n."Version" || '"') AS "@odata.etag"`, ...this.noteColumns.map((c) => `n.${q(c)}`)].join(', ');
+    const cols = [
+      `('W/"' || n."Version" || '"') AS "@odata.etag"`,
+      ...this.noteColumns.map((c) => `n.${q(c)}`),
+    ].join(', ');
     return `(SELECT COALESCE(json_agg(x ORDER BY x."TaskItemNoteId"), '[]') FROM (SELECT ${cols} FROM task_item_note n WHERE n."TaskItemId" = t."TaskItemId") x) AS "Notes"`;
   }
 
@@ -81,12 +85,19 @@ export class FloorSql {
   }
 
   entity(f: FloorQuery): { sql: string; params: unknown[] } {
-    return { sql: `SELECT row_to_json(x)::text AS value FROM (SELECT ${this.taskColumns()} FROM task t WHERE t."TaskItemId" = $1) x`, params: [f.key] };
+    return {
+      sql: `SELECT row_to_json(x)::text AS value FROM (SELECT ${this.taskColumns()} FROM task t WHERE t."TaskItemId" = $1) x`,
+      params: [f.key],
+    };
   }
 }
 
 function send(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'Content-Type': 'application/json;odata.metadata=minimal', 'OData-Version': '4.0', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json;odata.metadata=minimal',
+    'OData-Version': '4.0',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -96,7 +107,13 @@ function parseRequest(url: string): { request: string; token?: Token } | undefin
   const rel = url.slice('/odata/'.length);
   const at = rel.indexOf('?');
   const path = at < 0 ? rel : rel.slice(0, at);
-  const parts = at < 0 ? [] : rel.slice(at + 1).split('&').filter((p) => p !== '');
+  const parts =
+    at < 0
+      ? []
+      : rel
+          .slice(at + 1)
+          .split('&')
+          .filter((p) => p !== '');
   let token: Token | undefined;
   const rest = parts.filter((p) => {
     if (!p.startsWith('$skiptoken=')) return true;
@@ -111,8 +128,21 @@ function parseRequest(url: string): { request: string; token?: Token } | undefin
   }
 }
 
-export function startFloor(opts: { url: string; port: number; n: number; columns: string[]; noteColumns: string[]; poolSize: number; fullText: boolean }) {
-  const pool = new Pool({ connectionString: opts.url, max: opts.poolSize, application_name: 'bench-floor', options: '-c TimeZone=UTC' });
+export function startFloor(opts: {
+  url: string;
+  port: number;
+  n: number;
+  columns: string[];
+  noteColumns: string[];
+  poolSize: number;
+  fullText: boolean;
+}) {
+  const pool = new Pool({
+    connectionString: opts.url,
+    max: opts.poolSize,
+    application_name: 'bench-floor',
+    options: '-c TimeZone=UTC',
+  });
   const sql = new FloorSql(opts.columns, opts.noteColumns, opts.fullText);
   const routes = new Map<string, FloorQuery>();
   for (const c of [...readCases(opts.n), ...FEED_CASES]) routes.set(c.request, c.floor);
@@ -120,7 +150,8 @@ export function startFloor(opts: { url: string; port: number; n: number; columns
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const parsed = parseRequest(req.url ?? '');
     const floor = parsed && routes.get(parsed.request);
-    if (!parsed || !floor || req.method !== 'GET') return send(res, 404, '{"error":{"code":"404","message":"not in the mix"}}');
+    if (!parsed || !floor || req.method !== 'GET')
+      return send(res, 404, '{"error":{"code":"404","message":"not in the mix"}}');
     const root = `http://${req.headers.host}/odata`;
     if (floor.key) {
       const stmt = sql.entity(floor);
@@ -131,7 +162,11 @@ export function startFloor(opts: { url: string; port: number; n: number; columns
     }
     if (floor.raw) {
       const { rows } = await pool.query(floor.raw);
-      return send(res, 200, `{"@odata.context":"${root}/$metadata#Task(ProjectId,Count)","value":${rows[0].value ?? '[]'}}`);
+      return send(
+        res,
+        200,
+        `{"@odata.context":"${root}/$metadata#Task(ProjectId,Count)","value":${rows[0].value ?? '[]'}}`,
+      );
     }
     const page: Page = { value: '[]' };
     const stmt = sql.collection(floor, parsed.token);
@@ -144,21 +179,42 @@ export function startFloor(opts: { url: string; port: number; n: number; columns
       const remaining = floor.top !== undefined ? floor.top - (parsed.token?.served ?? 0) : Infinity;
       if (Number(r.fetched) > stmt.limit && remaining > stmt.limit) page.next = { after: r.last, served };
     } else if (floor.count) {
-      page.count = Number((await pool.query(`SELECT count(*) AS c FROM task t ${floor.where ? `WHERE ${floor.where}` : ''}`, floor.params ?? [])).rows[0].c);
+      page.count = Number(
+        (
+          await pool.query(
+            `SELECT count(*) AS c FROM task t ${floor.where ? `WHERE ${floor.where}` : ''}`,
+            floor.params ?? [],
+          )
+        ).rows[0].c,
+      );
     }
-    const context = floor.select ? `Task(${floor.select.join(',')})` : floor.expandNotes ? 'Task(Notes())' : 'Task';
+    const context = floor.select
+      ? `Task(${floor.select.join(',')})`
+      : floor.expandNotes
+        ? 'Task(Notes())'
+        : 'Task';
     const self = (req.url ?? '').replace(/[?&]\$skiptoken=[^&]*/, '');
-    const next = page.next ? `,"@odata.nextLink":"http://${req.headers.host}${self}${self.includes('?') ? '&' : '?'}$skiptoken=${page.next.after}~${page.next.served}"` : '';
-    send(res, 200, `{"@odata.context":"${root}/$metadata#${context}"${page.count !== undefined ? `,"@odata.count":${page.count}` : ''},"value":${page.value}${next}}`);
+    const next = page.next
+      ? `,"@odata.nextLink":"http://${req.headers.host}${self}${self.includes('?') ? '&' : '?'}$skiptoken=${page.next.after}~${page.next.served}"`
+      : '';
+    send(
+      res,
+      200,
+      `{"@odata.context":"${root}/$metadata#${context}"${page.count !== undefined ? `,"@odata.count":${page.count}` : ''},"value":${page.value}${next}}`,
+    );
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((e) => send(res, 500, JSON.stringify({ error: { code: '500', message: String(e?.message ?? e) } })));
+    handle(req, res).catch((e) =>
+      send(res, 500, JSON.stringify({ error: { code: '500', message: String(e?.message ?? e) } })),
+    );
   });
   server.keepAliveTimeout = 60_000;
   return new Promise<{ close: () => Promise<void> }>((ok) => {
     server.listen(opts.port, '127.0.0.1', () =>
-      ok({ close: () => new Promise<void>((done) => server.close(() => void pool.end().then(() => done()))) }),
+      ok({
+        close: () => new Promise<void>((done) => server.close(() => void pool.end().then(() => done()))),
+      }),
     );
   });
 }

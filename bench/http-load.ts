@@ -25,12 +25,22 @@ export interface LoadOptions {
   connections: number;
   seconds: number;
   /** Changes each request before it is sent (unique keys, rotating targets). */
-  setupRequest?: (req: { path: string; body?: string; method?: string; headers?: Record<string, string> }) => typeof req;
+  setupRequest?: (req: {
+    path: string;
+    body?: string;
+    method?: string;
+    headers?: Record<string, string>;
+  }) => typeof req;
 }
 
 /** One autocannon run; the path is sent exactly as given (no URL normalisation). */
 export async function loadTest(o: LoadOptions): Promise<LoadResult> {
-  const request: Record<string, unknown> = { method: o.method ?? 'GET', path: o.path, headers: o.headers, body: o.body };
+  const request: Record<string, unknown> = {
+    method: o.method ?? 'GET',
+    path: o.path,
+    headers: o.headers,
+    body: o.body,
+  };
   if (o.setupRequest) request.setupRequest = o.setupRequest;
   const r = await autocannon({
     url: o.origin,
@@ -74,7 +84,10 @@ const ROW_MARK = /"TaskItemId":/g;
  * GET `url`, then every @odata.nextLink. Rows are counted from the text (no JSON.parse) unless
  * `keepRows` (the correctness pass), so the client costs little CPU next to the server.
  */
-export async function pullFeed(url: string, opts: { keepRows?: boolean; capturePage?: number; origin: string; headers?: Record<string, string> }): Promise<Pull> {
+export async function pullFeed(
+  url: string,
+  opts: { keepRows?: boolean; capturePage?: number; origin: string; headers?: Record<string, string> },
+): Promise<Pull> {
   const t0 = performance.now();
   let next: string | undefined = url;
   let rows = 0;
@@ -86,7 +99,8 @@ export async function pullFeed(url: string, opts: { keepRows?: boolean; captureP
     if (opts.capturePage === pages) captured = next;
     const res = await fetch(next, { headers: opts.headers, signal: timeout() });
     const text = await res.text();
-    if (res.status !== 200) return { rows, pages, ms: performance.now() - t0, status: res.status, error: text.slice(0, 200) };
+    if (res.status !== 200)
+      return { rows, pages, ms: performance.now() - t0, status: res.status, error: text.slice(0, 200) };
     if (opts.keepRows) {
       const body = JSON.parse(text);
       value.push(...body.value);
@@ -94,12 +108,20 @@ export async function pullFeed(url: string, opts: { keepRows?: boolean; captureP
       next = body['@odata.nextLink'];
     } else {
       rows += text.match(ROW_MARK)?.length ?? 0;
-      const m = NEXT_LINK.exec(text.length > 4096 ? text.slice(-4096) : text) ?? NEXT_LINK.exec(text.slice(0, 4096));
+      const m =
+        NEXT_LINK.exec(text.length > 4096 ? text.slice(-4096) : text) ?? NEXT_LINK.exec(text.slice(0, 4096));
       next = m ? JSON.parse(`"${m[1]}"`) : undefined;
     }
     if (next && !/^https?:/.test(next)) next = new URL(next, opts.origin).toString();
   }
-  return { rows, pages, ms: performance.now() - t0, status: 200, captured, value: opts.keepRows ? value : undefined };
+  return {
+    rows,
+    pages,
+    ms: performance.now() - t0,
+    status: 200,
+    captured,
+    value: opts.keepRows ? value : undefined,
+  };
 }
 
 export interface FeedLoad {
@@ -113,7 +135,13 @@ export interface FeedLoad {
 }
 
 /** `clients` pullers, each pulling the whole feed again and again until `seconds` are over. */
-export async function feedLoad(url: string, clients: number, seconds: number, origin: string, headers: Record<string, string>): Promise<FeedLoad> {
+export async function feedLoad(
+  url: string,
+  clients: number,
+  seconds: number,
+  origin: string,
+  headers: Record<string, string>,
+): Promise<FeedLoad> {
   const end = performance.now() + seconds * 1000;
   const t0 = performance.now();
   let pulls = 0;
@@ -132,5 +160,13 @@ export async function feedLoad(url: string, clients: number, seconds: number, or
     }),
   );
   const elapsed = (performance.now() - t0) / 1000;
-  return { clients, seconds: elapsed, pulls, rows, rowsPerSecond: rows / elapsed, meanPullMs: pulls ? pullMs / pulls : 0, failures };
+  return {
+    clients,
+    seconds: elapsed,
+    pulls,
+    rows,
+    rowsPerSecond: rows / elapsed,
+    meanPullMs: pulls ? pullMs / pulls : 0,
+    failures,
+  };
 }

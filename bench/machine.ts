@@ -10,5 +10,12 @@ export function machine(postgres: string): Machine {
   } catch {
     /* not Linux */
   }
-  return { cpu, cores: cpus().length, ramGb: totalmem() / 2 ** 30, node: process.version, postgres, os: `${process.platform} ${release()}` };
+  return {
+    cpu,
+    cores: cpus().length,
+    ramGb: totalmem() / 2 ** 30,
+    node: process.version,
+    postgres,
+    os: `${process.platform} ${release()}`,
+  };
 }

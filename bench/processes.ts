@@ -42,17 +42,30 @@ export interface Child {
   exited: () => string | undefined;
 }
 
-async function waitUntil(check: () => Promise<boolean>, child: ChildProcess, what: string, output: () => string, ms = 90_000): Promise<void> {
+async function waitUntil(
+  check: () => Promise<boolean>,
+  child: ChildProcess,
+  what: string,
+  output: () => string,
+  ms = 90_000,
+): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}):\n${output().slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`${what} exited (${child.exitCode}):\n${output().slice(-2000)}`);
     if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${what} did not start within ${ms / 1000} s:\n${output().slice(-2000)}`);
 }
 
-async function start(what: string, args: string[], env: Record<string, string>, readyPath: string, headers: Record<string, string> = {}): Promise<Child> {
+async function start(
+  what: string,
+  args: string[],
+  env: Record<string, string>,
+  readyPath: string,
+  headers: Record<string, string> = {},
+): Promise<Child> {
   const port = await freePort();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -71,7 +84,13 @@ async function start(what: string, args: string[], env: Record<string, string>, 
   child.once('exit', (code, signal) => {
     ended = `${what} exited (${signal ?? `code ${code}`}); its last output:\n${log.slice(-1500)}`;
   });
-  await waitUntil(async () => (await fetch(origin + readyPath, { headers, signal: AbortSignal.timeout(5000) })).status < 500, child, what, () => log);
+  await waitUntil(
+    async () =>
+      (await fetch(origin + readyPath, { headers, signal: AbortSignal.timeout(5000) })).status < 500,
+    child,
+    what,
+    () => log,
+  );
   return {
     pid: child.pid!,
     origin,
@@ -97,7 +116,8 @@ async function start(what: string, args: string[], env: Record<string, string>, 
  * ADMIN_TOKEN made for the run (an administrator sees every project; no token lookup per
  * request), and the per-caller rate limit is off (the load tests would only measure 429s).
  */
-export const SERVICE_SETTINGS = 'a snapshot of dist/ (.bench-data/service-dist); ADMIN_TOKEN (Bearer, made per run), RATE_LIMIT_PER_MINUTE=0, SEED_DEMO=0, MIGRATE_ON_START=1, LOG_LEVEL=warn; everything else default';
+export const SERVICE_SETTINGS =
+  'a snapshot of dist/ (.bench-data/service-dist); ADMIN_TOKEN (Bearer, made per run), RATE_LIMIT_PER_MINUTE=0, SEED_DEMO=0, MIGRATE_ON_START=1, LOG_LEVEL=warn; everything else default';
 
 let serviceMain = 'dist/src/main.js';
 
@@ -116,14 +136,31 @@ export function snapshotServiceBuild(): string {
 /** The built service (dist/src/main.js, or its snapshot) on DATABASE_URL, no demo data. */
 export function startService(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<Child> {
   const token = randomBytes(24).toString('hex');
-  return start('the service', [serviceMain], {
-    DATABASE_URL: databaseUrl, HOST: '127.0.0.1', SEED_DEMO: '0', MIGRATE_ON_START: '1', LOG_LEVEL: 'warn',
-    ADMIN_TOKEN: token, RATE_LIMIT_PER_MINUTE: '0', ...extraEnv,
-  }, '/odata/', { authorization: `Bearer ${token}` });
+  return start(
+    'the service',
+    [serviceMain],
+    {
+      DATABASE_URL: databaseUrl,
+      HOST: '127.0.0.1',
+      SEED_DEMO: '0',
+      MIGRATE_ON_START: '1',
+      LOG_LEVEL: 'warn',
+      ADMIN_TOKEN: token,
+      RATE_LIMIT_PER_MINUTE: '0',
+      ...extraEnv,
+    },
+    '/odata/',
+    { authorization: `Bearer ${token}` },
+  );
 }
 
 export function startFloor(databaseUrl: string, env: Record<string, string>): Promise<Child> {
-  return start('the floor', ['-r', '@swc-node/register', 'bench/floor-server.ts'], { DATABASE_URL: databaseUrl, ...env }, '/odata/');
+  return start(
+    'the floor',
+    ['-r', '@swc-node/register', 'bench/floor-server.ts'],
+    { DATABASE_URL: databaseUrl, ...env },
+    '/odata/',
+  );
 }
 
 /** VmRSS and VmHWM of a process, in MB. */

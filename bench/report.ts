@@ -9,7 +9,8 @@ import type { BenchResults, ReadResult } from './results';
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 
-const f0 = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : Math.round(v).toLocaleString('en-US'));
+const f0 = (v: number | undefined) =>
+  v === undefined || Number.isNaN(v) ? '–' : Math.round(v).toLocaleString('en-US');
 const f1 = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(1));
 const f2 = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(2));
 const cell = (s: string) => s.replace(/\|/g, '\\|');
@@ -38,23 +39,40 @@ export function renderResults(r: BenchResults): string {
   out.push(`## Results: ${r.mode} run, ${r.tasks.toLocaleString('en-US')} tasks`);
   out.push('');
   out.push(`- Date: ${r.date}; wall time ${f0(r.wallSeconds)} s`);
-  out.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${f1(m.ramGb)} GB RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres}`);
-  out.push(`- Database: ${r.database.where}; ${f0(r.database.sizeMb)} MB (task table with indexes ${f0(r.database.taskTableMb)} MB)` +
-    (r.database.loadSeconds !== undefined ? `; loaded in ${f1(r.database.loadSeconds)} s` : '; already loaded'));
-  out.push(`- Each case measured on its own with autocannon for ${r.secondsPerRun} s per connection count; the service and the floor run on the same machine as PostgreSQL and the load generator.`);
-  out.push(`- Service: \`node dist/src/main.js\` with ${r.service.settings}. Memory: ${f0(r.service.startMb)} MB RSS after start, ${f0(r.service.hwmMb)} MB peak (VmHWM) over the whole run.`);
+  out.push(
+    `- Machine: ${m.cpu}, ${m.cores} cores, ${f1(m.ramGb)} GB RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres}`,
+  );
+  out.push(
+    `- Database: ${r.database.where}; ${f0(r.database.sizeMb)} MB (task table with indexes ${f0(r.database.taskTableMb)} MB)` +
+      (r.database.loadSeconds !== undefined
+        ? `; loaded in ${f1(r.database.loadSeconds)} s`
+        : '; already loaded'),
+  );
+  out.push(
+    `- Each case measured on its own with autocannon for ${r.secondsPerRun} s per connection count; the service and the floor run on the same machine as PostgreSQL and the load generator.`,
+  );
+  out.push(
+    `- Service: \`node dist/src/main.js\` with ${r.service.settings}. Memory: ${f0(r.service.startMb)} MB RSS after start, ${f0(r.service.hwmMb)} MB peak (VmHWM) over the whole run.`,
+  );
   out.push('');
   out.push('### Targets');
   out.push('');
   out.push('| target | result | detail |');
   out.push('|---|---|---|');
-  for (const t of r.targets) out.push(`| ${cell(t.name)} | ${t.pass === null ? 'n/a' : t.pass ? 'pass' : '**miss**'} | ${cell(t.detail)} |`);
+  for (const t of r.targets)
+    out.push(
+      `| ${cell(t.name)} | ${t.pass === null ? 'n/a' : t.pass ? 'pass' : '**miss**'} | ${cell(t.detail)} |`,
+    );
   out.push('');
   out.push('### Reads (service vs floor)');
   out.push('');
-  out.push('`ratio` = service req/s ÷ floor req/s. `check`: status, counts, row count and every row against the rules. `fp`: the answer fingerprint of DATASET.md; it equals the expected one when rows come in key order.');
+  out.push(
+    '`ratio` = service req/s ÷ floor req/s. `check`: status, counts, row count and every row against the rules. `fp`: the answer fingerprint of DATASET.md; it equals the expected one when rows come in key order.',
+  );
   out.push('');
-  out.push('| case | conns | req/s | mean ms | p50 ms | p99 ms | errors / non-2xx | floor req/s | floor p99 ms | ratio | peak RSS MB | check | fp |');
+  out.push(
+    '| case | conns | req/s | mean ms | p50 ms | p99 ms | errors / non-2xx | floor req/s | floor p99 ms | ratio | peak RSS MB | check | fp |',
+  );
   out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
   for (const c of r.reads) {
     if (!c.supported) {
@@ -63,26 +81,39 @@ export function renderResults(r: BenchResults): string {
     }
     c.runs.forEach((run, k) => {
       const s = run.service;
-      out.push(`| ${k === 0 ? c.id : ''} | ${run.connections} | ${f0(s.rps)} | ${f2(s.mean)} | ${ms(s.p50)} | ${ms(s.p99)} | ${s.errors + s.timeouts} / ${s.non2xx} | ${f0(run.floor?.rps)} | ${ms(run.floor?.p99)} | ${f2(run.ratio)} | ${f0(s.peakRssMb)} | ${k === 0 ? cell(check(c)) : ''} | ${k === 0 ? fp(c) : ''} |`);
+      out.push(
+        `| ${k === 0 ? c.id : ''} | ${run.connections} | ${f0(s.rps)} | ${f2(s.mean)} | ${ms(s.p50)} | ${ms(s.p99)} | ${s.errors + s.timeouts} / ${s.non2xx} | ${f0(run.floor?.rps)} | ${ms(run.floor?.p99)} | ${f2(run.ratio)} | ${f0(s.peakRssMb)} | ${k === 0 ? cell(check(c)) : ''} | ${k === 0 ? fp(c) : ''} |`,
+      );
     });
   }
   out.push('');
   out.push('Requests (relative to `/odata/`):');
   out.push('');
-  for (const c of r.reads) out.push(`- **${c.id}**${c.dataset ? '' : ' (service\'s own)'}: \`${c.request}\` — expected: ${c.expected.status === 200 ? `${f0(c.expected.count)} matching, ${c.expected.minRows !== undefined && c.expected.minRows !== c.expected.rows ? `${f0(c.expected.minRows)} to ` : ''}${f0(c.expected.rows)} rows${c.expected.fingerprint ? `, \`${c.expected.fingerprint}\`` : ''}` : `HTTP ${c.expected.status}`}`);
+  for (const c of r.reads)
+    out.push(
+      `- **${c.id}**${c.dataset ? '' : " (service's own)"}: \`${c.request}\` — expected: ${c.expected.status === 200 ? `${f0(c.expected.count)} matching, ${c.expected.minRows !== undefined && c.expected.minRows !== c.expected.rows ? `${f0(c.expected.minRows)} to ` : ''}${f0(c.expected.rows)} rows${c.expected.fingerprint ? `, \`${c.expected.fingerprint}\`` : ''}` : `HTTP ${c.expected.status}`}`,
+    );
   out.push('');
   out.push('### Feeds (GET, then every @odata.nextLink)');
   out.push('');
-  out.push('| feed | clients | rows/s | ms per pull | failures | floor rows/s | ratio | peak RSS MB | check |');
+  out.push(
+    '| feed | clients | rows/s | ms per pull | failures | floor rows/s | ratio | peak RSS MB | check |',
+  );
   out.push('|---|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const f of r.feeds) {
-    const chk = f.service ? (f.service.ok ? `ok (${f0(f.service.rows)} rows, ${f.service.pages} pages)` : `FAIL: ${f.service.problems.slice(0, 2).join('; ')}`) : '–';
+    const chk = f.service
+      ? f.service.ok
+        ? `ok (${f0(f.service.rows)} rows, ${f.service.pages} pages)`
+        : `FAIL: ${f.service.problems.slice(0, 2).join('; ')}`
+      : '–';
     if (!f.supported) {
       out.push(`| ${f.id} | | not supported (${cell(f.note ?? '')}) | | | | | | |`);
       continue;
     }
     f.runs.forEach((run, k) => {
-      out.push(`| ${k === 0 ? f.id : ''} | ${run.clients} | ${f0(run.service.rowsPerSecond)} | ${f0(run.service.meanPullMs)} | ${run.service.failures} | ${f0(run.floor?.rowsPerSecond)} | ${f2(run.ratio)} | ${f0(run.service.peakRssMb)} | ${k === 0 ? cell(chk) : ''} |`);
+      out.push(
+        `| ${k === 0 ? f.id : ''} | ${run.clients} | ${f0(run.service.rowsPerSecond)} | ${f0(run.service.meanPullMs)} | ${run.service.failures} | ${f0(run.floor?.rowsPerSecond)} | ${f2(run.ratio)} | ${f0(run.service.peakRssMb)} | ${k === 0 ? cell(chk) : ''} |`,
+      );
     });
   }
   out.push('');
@@ -90,16 +121,22 @@ export function renderResults(r: BenchResults): string {
   out.push('');
   out.push('### Writes (service only; bench tasks are removed afterwards)');
   out.push('');
-  out.push('| case | conns | req/s | tasks/s | mean ms | p50 ms | p99 ms | errors / non-2xx | peak RSS MB | probe |');
+  out.push(
+    '| case | conns | req/s | tasks/s | mean ms | p50 ms | p99 ms | errors / non-2xx | peak RSS MB | probe |',
+  );
   out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const w of r.writes) {
     if (!w.supported) {
-      out.push(`| ${w.id} | | not supported (HTTP ${w.status ?? '?'}) | | | | | | | ${cell((w.note ?? '').slice(0, 120))} |`);
+      out.push(
+        `| ${w.id} | | not supported (HTTP ${w.status ?? '?'}) | | | | | | | ${cell((w.note ?? '').slice(0, 120))} |`,
+      );
       continue;
     }
     w.runs.forEach((run, k) => {
       const s = run.service;
-      out.push(`| ${k === 0 ? w.id : ''} | ${run.connections} | ${f0(s.rps)} | ${f0(s.rps * w.itemsPerRequest)} | ${f2(s.mean)} | ${ms(s.p50)} | ${ms(s.p99)} | ${s.errors + s.timeouts} / ${s.non2xx} | ${f0(s.peakRssMb)} | ${k === 0 ? cell(`HTTP ${w.status}: ${w.note ?? ''}`) : ''} |`);
+      out.push(
+        `| ${k === 0 ? w.id : ''} | ${run.connections} | ${f0(s.rps)} | ${f0(s.rps * w.itemsPerRequest)} | ${f2(s.mean)} | ${ms(s.p50)} | ${ms(s.p99)} | ${s.errors + s.timeouts} / ${s.non2xx} | ${f0(s.peakRssMb)} | ${k === 0 ? cell(`HTTP ${w.status}: ${w.note ?? ''}`) : ''} |`,
+      );
     });
   }
   out.push('');
@@ -118,7 +155,9 @@ export function renderResults(r: BenchResults): string {
   out.push(`### Query plans: EXPLAIN (ANALYZE, BUFFERS)${r.plans[0] ? ` of the ${r.plans[0].source}` : ''}`);
   out.push('');
   for (const p of r.plans) {
-    out.push(`<details><summary><b>${p.id}</b>: <code>${p.request.replace(/</g, '&lt;')}</code> (${p.statements.length} statement${p.statements.length === 1 ? '' : 's'})</summary>`);
+    out.push(
+      `<details><summary><b>${p.id}</b>: <code>${p.request.replace(/</g, '&lt;')}</code> (${p.statements.length} statement${p.statements.length === 1 ? '' : 's'})</summary>`,
+    );
     out.push('');
     for (const s of p.statements) {
       out.push('```');
@@ -165,5 +204,10 @@ export function writeBenchmarksMd(path: string, markdown: string): void {
   const text = readFileSync(path, 'utf8');
   const a = text.indexOf(START);
   const b = text.indexOf(END);
-  writeFileSync(path, a >= 0 && b > a ? text.slice(0, a) + block + text.slice(b + END.length) : `${text.trimEnd()}\n\n${block}\n`);
+  writeFileSync(
+    path,
+    a >= 0 && b > a
+      ? text.slice(0, a) + block + text.slice(b + END.length)
+      : `${text.trimEnd()}\n\n${block}\n`,
+  );
 }

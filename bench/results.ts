@@ -35,7 +35,14 @@ export interface ReadResult {
   dataset: boolean;
   supported: boolean;
   note?: string;
-  expected: { status: number; count: number; rows: number; minRows?: number; fingerprint?: string; datasetMd?: { count?: number; rows?: number; fingerprint?: string } };
+  expected: {
+    status: number;
+    count: number;
+    rows: number;
+    minRows?: number;
+    fingerprint?: string;
+    datasetMd?: { count?: number; rows?: number; fingerprint?: string };
+  };
   service?: AnswerCheck;
   floor?: AnswerCheck;
   runs: ReadRun[];
@@ -49,7 +56,12 @@ export interface FeedResult {
   note?: string;
   service?: { ok: boolean; rows: number; pages: number; problems: string[] };
   floor?: { ok: boolean; rows: number; pages: number; problems: string[] };
-  runs: Array<{ clients: number; service: FeedLoad & { peakRssMb: number }; floor?: FeedLoad; ratio?: number }>;
+  runs: Array<{
+    clients: number;
+    service: FeedLoad & { peakRssMb: number };
+    floor?: FeedLoad;
+    ratio?: number;
+  }>;
 }
 
 export interface WriteResult {

@@ -13,10 +13,23 @@ import { BenchContext, errorText, getJson, pathOf } from './bench-context';
 import { connect, migrate, openBenchDatabase } from './database';
 import { CREATE_UUID_FUNCTION } from './dataset.sql';
 import { Expected, expectedFeedRows, expectedRead } from './expected-answers';
-import { ExplainTarget, disableAutoExplain, enableAutoExplain, explainFloorSql, explainThroughService } from './explain';
+import {
+  ExplainTarget,
+  disableAutoExplain,
+  enableAutoExplain,
+  explainFloorSql,
+  explainThroughService,
+} from './explain';
 import { FloorSql } from './floor-server';
 import { machine } from './machine';
-import { Child, SERVICE_SETTINGS, memoryOf, snapshotServiceBuild, startFloor, startService } from './processes';
+import {
+  Child,
+  SERVICE_SETTINGS,
+  memoryOf,
+  snapshotServiceBuild,
+  startFloor,
+  startService,
+} from './processes';
 import { FEED_CASES, MILLION_EXPECTED, WRITE_CASES, readCases } from './query-mix';
 import { T12345 } from './dataset-rules';
 import { renderResults, writeBenchmarksMd } from './report';
@@ -68,23 +81,38 @@ const log = (line: string) => console.log(line);
 async function serviceColumns(service: Child, client: Client): Promise<{ task: string[]; note: string[] }> {
   const props = (row: any) => (row ? Object.keys(row).filter((k) => !k.includes('@') && k !== 'Notes') : []);
   const tasks = await getJson(`${service.origin}/odata/Task?$top=1`, service.headers);
-  const notes = await getJson(`${service.origin}/odata/Task?$top=1&$expand=Notes&$filter=${encodeURIComponent('ProjectId eq cd0e3927-8499-4c65-bd39-0856d19c08c5')}`, service.headers);
-  const columns = async (table: string) => (await client.query(
-    `SELECT column_name FROM information_schema.columns WHERE table_name = $1
-       AND column_name NOT IN ('Version', 'ProjectDefinedFields', 'IsCalendarSyncEnabled', 'SearchVector') ORDER BY ordinal_position`, [table],
-  )).rows.map((r) => r.column_name as string);
+  const notes = await getJson(
+    `${service.origin}/odata/Task?$top=1&$expand=Notes&$filter=${encodeURIComponent('ProjectId eq cd0e3927-8499-4c65-bd39-0856d19c08c5')}`,
+    service.headers,
+  );
+  const columns = async (table: string) =>
+    (
+      await client.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = $1
+       AND column_name NOT IN ('Version', 'ProjectDefinedFields', 'IsCalendarSyncEnabled', 'SearchVector') ORDER BY ordinal_position`,
+        [table],
+      )
+    ).rows.map((r) => r.column_name as string);
   const task = props(tasks.body?.value?.[0]);
   const note = props(notes.body?.value?.[0]?.Notes?.[0]);
-  return { task: task.length ? task : await columns('task'), note: note.length ? note : await columns('task_item_note') };
+  return {
+    task: task.length ? task : await columns('task'),
+    note: note.length ? note : await columns('task_item_note'),
+  };
 }
 
-
 /** Expected answers from the rules; for N = 1,000,000 also compared with DATASET.md's. */
-async function expectations(client: Client, n: number, reads: ReturnType<typeof readCases>, problems: string[]) {
+async function expectations(
+  client: Client,
+  n: number,
+  reads: ReturnType<typeof readCases>,
+  problems: string[],
+) {
   const expected = new Map<string, Expected>();
   const feedRows = new Map<string, number>();
   const compare = (id: string, what: string, ours: unknown, theirs: unknown) => {
-    if (theirs !== undefined && ours !== theirs) problems.push(`${id}: the harness expects ${what} ${ours}, DATASET.md ${theirs}`);
+    if (theirs !== undefined && ours !== theirs)
+      problems.push(`${id}: the harness expects ${what} ${ours}, DATASET.md ${theirs}`);
   };
   for (const c of reads) {
     const e = await expectedRead(client, c, n);
@@ -107,11 +135,14 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const want = (id: string) => !args.only || args.only.has(id);
   const problems: string[] = [];
-  log(`Benchmark: ${args.mode} run, ${n.toLocaleString('en-US')} tasks, ${args.seconds} s per run, connections ${args.connections.join(', ')}`);
+  log(
+    `Benchmark: ${args.mode} run, ${n.toLocaleString('en-US')} tasks, ${args.seconds} s per run, connections ${args.connections.join(', ')}`,
+  );
 
   if (args.build) {
     log('Building the service (npm run build)');
-    if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
+    if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0)
+      throw new Error('npm run build failed');
   }
   snapshotServiceBuild();
 
@@ -127,7 +158,11 @@ async function main(): Promise<void> {
     if (db.embedded) await disableAutoExplain(client, dbName); // left on by an interrupted run?
     const loadSeconds = await prepareDataset(client, n, log);
     const pgVersion = (await client.query('SHOW server_version')).rows[0].server_version as string;
-    const sizes = (await client.query(`SELECT pg_database_size(current_database()) AS db, pg_total_relation_size('task') AS task`)).rows[0];
+    const sizes = (
+      await client.query(
+        `SELECT pg_database_size(current_database()) AS db, pg_total_relation_size('task') AS task`,
+      )
+    ).rows[0];
 
     log('Expected answers (SQL over generate_series)');
     const reads = readCases(n).filter((c) => want(c.id));
@@ -138,15 +173,25 @@ async function main(): Promise<void> {
     service = await startService(db.url);
     const startMb = memoryOf(service.pid).rss;
     const columns = await serviceColumns(service, client);
-    const fullText = Number((await client.query(
-      `SELECT count(*) AS c FROM information_schema.columns WHERE table_name IN ('task', 'task_item_note') AND column_name = 'SearchVector'`,
-    )).rows[0].c) === 2;
+    const fullText =
+      Number(
+        (
+          await client.query(
+            `SELECT count(*) AS c FROM information_schema.columns WHERE table_name IN ('task', 'task_item_note') AND column_name = 'SearchVector'`,
+          )
+        ).rows[0].c,
+      ) === 2;
     const floorEnv = {
-      BENCH_TASKS: String(n), FLOOR_COLUMNS: JSON.stringify(columns.task), FLOOR_NOTE_COLUMNS: JSON.stringify(columns.note), FLOOR_POOL_SIZE: '10',
+      BENCH_TASKS: String(n),
+      FLOOR_COLUMNS: JSON.stringify(columns.task),
+      FLOOR_NOTE_COLUMNS: JSON.stringify(columns.note),
+      FLOOR_POOL_SIZE: '10',
       FLOOR_FULL_TEXT: fullText ? '1' : '0',
     };
     floor = await startFloor(db.url, floorEnv);
-    log(`Service at ${service.origin} (pid ${service.pid}), floor at ${floor.origin}; ${columns.task.length} task properties`);
+    log(
+      `Service at ${service.origin} (pid ${service.pid}), floor at ${floor.origin}; ${columns.task.length} task properties`,
+    );
     /**
      * After each load run: a server that died, or that no longer answers a simple read within
      * 10 s, is reported (with its last output) and started again, so one failure does not spoil
@@ -157,9 +202,15 @@ async function main(): Promise<void> {
         let trouble = ctx[who].exited();
         if (!trouble) {
           const probe = `${ctx[who].origin}/odata/Task(${T12345})`;
-          const status = await fetch(probe, { headers: ctx[who].headers, signal: AbortSignal.timeout(10_000) })
-            .then(async (r) => (await r.arrayBuffer(), r.status), (e) => `no answer (${errorText(e)})`);
-          if (status !== 200 && status !== 404) trouble = `the ${who} no longer answers Task(${T12345}): ${typeof status === 'number' ? `HTTP ${status}` : status}`;
+          const status = await fetch(probe, {
+            headers: ctx[who].headers,
+            signal: AbortSignal.timeout(10_000),
+          }).then(
+            async (r) => (await r.arrayBuffer(), r.status),
+            (e) => `no answer (${errorText(e)})`,
+          );
+          if (status !== 200 && status !== 404)
+            trouble = `the ${who} no longer answers Task(${T12345}): ${typeof status === 'number' ? `HTTP ${status}` : status}`;
           if (trouble) await ctx[who].stop(1000);
         }
         if (!trouble) continue;
@@ -170,7 +221,17 @@ async function main(): Promise<void> {
       service = ctx.service;
       floor = ctx.floor;
     };
-    const ctx: BenchContext = { n, seconds: args.seconds, connections: args.connections, service, floor, client, problems, log, revive };
+    const ctx: BenchContext = {
+      n,
+      seconds: args.seconds,
+      connections: args.connections,
+      service,
+      floor,
+      client,
+      problems,
+      log,
+      revive,
+    };
 
     // Feeds first: the full pull also finds the deep page's link on each server.
     const deepCase = reads.find((c) => c.deepPage);
@@ -179,7 +240,10 @@ async function main(): Promise<void> {
     const feedResults: FeedResult[] = [];
     for (const c of FEED_CASES.filter((f) => want(f.id) || (f.once && deepCase))) {
       try {
-        const out = await runFeed(ctx, c, feedRows.get(c.id)!, { capturePage: deepPageNo, measure: want(c.id) });
+        const out = await runFeed(ctx, c, feedRows.get(c.id)!, {
+          capturePage: deepPageNo,
+          measure: want(c.id),
+        });
         if (c.once) deepLinks = out.captured;
         if (want(c.id)) feedResults.push(out.result);
       } catch (e) {
@@ -192,7 +256,9 @@ async function main(): Promise<void> {
     for (const c of reads) {
       const paths = !c.deepPage
         ? { service: requestPath(c), floor: requestPath(c) }
-        : deepLinks.service && deepLinks.floor ? { service: pathOf(deepLinks.service), floor: pathOf(deepLinks.floor) } : undefined;
+        : deepLinks.service && deepLinks.floor
+          ? { service: pathOf(deepLinks.service), floor: pathOf(deepLinks.floor) }
+          : undefined;
       try {
         readResults.push(await runRead(ctx, c, expected.get(c.id)!, paths));
       } catch (e) {
@@ -201,18 +267,35 @@ async function main(): Promise<void> {
       await revive(c.id);
     }
 
-    const writeResults: WriteResult[] = args.writes ? await runWrites(ctx, WRITE_CASES.filter((w) => want(w.id))) : [];
+    const writeResults: WriteResult[] = args.writes
+      ? await runWrites(
+          ctx,
+          WRITE_CASES.filter((w) => want(w.id)),
+        )
+      : [];
     const hwmMb = memoryOf(ctx.service.pid).hwm;
 
     let plans: BenchResults['plans'] = [];
     if (args.explain) {
-      const targets: ExplainTarget[] = readResults.filter((r) => r.supported).map((r) => {
-        const c = reads.find((x) => x.id === r.id)!;
-        return { id: c.id, request: c.request, url: c.deepPage ? pathOf(deepLinks.service!) : requestPath(c), floor: c.floor };
-      });
+      const targets: ExplainTarget[] = readResults
+        .filter((r) => r.supported)
+        .map((r) => {
+          const c = reads.find((x) => x.id === r.id)!;
+          return {
+            id: c.id,
+            request: c.request,
+            url: c.deepPage ? pathOf(deepLinks.service!) : requestPath(c),
+            floor: c.floor,
+          };
+        });
       const feed = FEED_CASES.find((x) => x.id === 'f-feed')!;
       if (feedResults.some((f) => f.id === feed.id && f.supported)) {
-        targets.push({ id: 'f-feed (page 1)', request: feed.request, url: requestPath(feed), floor: feed.floor });
+        targets.push({
+          id: 'f-feed (page 1)',
+          request: feed.request,
+          url: requestPath(feed),
+          floor: feed.floor,
+        });
       }
       if (db.embedded) {
         log('EXPLAIN: auto_explain on, the service restarted');
@@ -221,7 +304,10 @@ async function main(): Promise<void> {
           await service.stop();
           service = await startService(db.url);
           const { origin, headers } = service;
-          plans = await explainThroughService(targets.map((t) => ({ ...t, url: origin + t.url })), headers);
+          plans = await explainThroughService(
+            targets.map((t) => ({ ...t, url: origin + t.url })),
+            headers,
+          );
         } catch (e) {
           problems.push(`auto_explain: ${errorText(e)}`);
         } finally {
@@ -232,7 +318,8 @@ async function main(): Promise<void> {
           plans = [];
         }
       }
-      if (!plans.length) plans = await explainFloorSql(client, new FloorSql(columns.task, columns.note, fullText), targets);
+      if (!plans.length)
+        plans = await explainFloorSql(client, new FloorSql(columns.task, columns.note, fullText), targets);
     }
 
     const results: BenchResults = {
@@ -244,7 +331,9 @@ async function main(): Promise<void> {
       machine: machine(pgVersion),
       database: {
         where: db.embedded ? 'embedded PostgreSQL (./.bench-data)' : 'DATABASE_URL',
-        sizeMb: Number(sizes.db) / 2 ** 20, taskTableMb: Number(sizes.task) / 2 ** 20, loadSeconds,
+        sizeMb: Number(sizes.db) / 2 ** 20,
+        taskTableMb: Number(sizes.task) / 2 ** 20,
+        loadSeconds,
       },
       service: { settings: SERVICE_SETTINGS, startMb, hwmMb },
       reads: readResults,
@@ -258,7 +347,12 @@ async function main(): Promise<void> {
     results.targets = judgeTargets(results);
     const markdown = renderResults(results);
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-    const file = join(ROOT, 'bench', 'results', `${results.date.slice(0, 19).replace(/[:T]/g, '-')}-${args.mode}-${n}.json`);
+    const file = join(
+      ROOT,
+      'bench',
+      'results',
+      `${results.date.slice(0, 19).replace(/[:T]/g, '-')}-${args.mode}-${n}.json`,
+    );
     writeFileSync(file, JSON.stringify(results, null, 2));
     writeBenchmarksMd(join(ROOT, 'BENCHMARKS.md'), markdown);
     log('');

@@ -17,7 +17,12 @@ export interface FeedOutcome {
   captured: { service?: string; floor?: string };
 }
 
-function pullProblems(ctx: BenchContext, c: FeedCase, pull: Awaited<ReturnType<typeof pullFeed>>, expectedRows: number): string[] {
+function pullProblems(
+  ctx: BenchContext,
+  c: FeedCase,
+  pull: Awaited<ReturnType<typeof pullFeed>>,
+  expectedRows: number,
+): string[] {
   const found: string[] = [];
   if (pull.status !== 200) found.push(`HTTP ${pull.status}: ${pull.error ?? ''}`);
   if (pull.rows !== expectedRows) found.push(`${pull.rows} rows, expected ${expectedRows}`);
@@ -32,7 +37,12 @@ function pullProblems(ctx: BenchContext, c: FeedCase, pull: Awaited<ReturnType<t
   return found.slice(0, 5);
 }
 
-export async function runFeed(ctx: BenchContext, c: FeedCase, expectedRows: number, opts: { capturePage?: number; measure: boolean }): Promise<FeedOutcome> {
+export async function runFeed(
+  ctx: BenchContext,
+  c: FeedCase,
+  expectedRows: number,
+  opts: { capturePage?: number; measure: boolean },
+): Promise<FeedOutcome> {
   const { service, floor, client } = ctx;
   const r: FeedResult = { id: c.id, request: c.request, expectedRows, supported: true, runs: [] };
   const captured: FeedOutcome['captured'] = {};
@@ -41,22 +51,39 @@ export async function runFeed(ctx: BenchContext, c: FeedCase, expectedRows: numb
     const target = who === 'service' ? service : floor;
     const mem = sampleMemory(service.pid);
     const pull = await pullFeed(`${target.origin}/odata/${encodeRequest(c.request)}`, {
-      origin: target.origin, headers: target.headers, keepRows: !c.once, capturePage: c.once ? opts.capturePage : undefined,
+      origin: target.origin,
+      headers: target.headers,
+      keepRows: !c.once,
+      capturePage: c.once ? opts.capturePage : undefined,
     });
     const peak = mem.stop().peakRss;
     if (pull.captured) captured[who] = pull.captured;
     const found = pullProblems(ctx, c, pull, expectedRows);
     r[who] = { ok: found.length === 0, rows: pull.rows, pages: pull.pages, problems: found };
-    ctx.log(`  ${who}: ${pull.rows} rows in ${pull.pages} pages, ${(pull.ms / 1000).toFixed(2)} s${who === 'service' ? `, peak RSS ${peak.toFixed(0)} MB` : ''}${found.length ? `; PROBLEMS: ${found.slice(0, 2).join('; ')}` : ''}`);
+    ctx.log(
+      `  ${who}: ${pull.rows} rows in ${pull.pages} pages, ${(pull.ms / 1000).toFixed(2)} s${who === 'service' ? `, peak RSS ${peak.toFixed(0)} MB` : ''}${found.length ? `; PROBLEMS: ${found.slice(0, 2).join('; ')}` : ''}`,
+    );
     if (who === 'service' && pull.status !== 200) {
       r.supported = false;
       r.note = `HTTP ${pull.status}`;
       return { result: r, captured };
     }
     if (c.once) {
-      const load = { clients: 1, seconds: pull.ms / 1000, pulls: 1, rows: pull.rows, rowsPerSecond: pull.rows / (pull.ms / 1000), meanPullMs: pull.ms, failures: pull.status === 200 ? 0 : 1 };
+      const load = {
+        clients: 1,
+        seconds: pull.ms / 1000,
+        pulls: 1,
+        rows: pull.rows,
+        rowsPerSecond: pull.rows / (pull.ms / 1000),
+        meanPullMs: pull.ms,
+        failures: pull.status === 200 ? 0 : 1,
+      };
       if (who === 'service') r.runs.push({ clients: 1, service: { ...load, peakRssMb: peak } });
-      else Object.assign(r.runs[0], { floor: load, ratio: r.runs[0].service.rowsPerSecond / load.rowsPerSecond });
+      else
+        Object.assign(r.runs[0], {
+          floor: load,
+          ratio: r.runs[0].service.rowsPerSecond / load.rowsPerSecond,
+        });
     }
     await settle(client);
   }
@@ -70,8 +97,15 @@ export async function runFeed(ctx: BenchContext, c: FeedCase, expectedRows: numb
     await settle(client);
     const f = await feedLoad(url(floor.origin), clients, ctx.seconds, floor.origin, floor.headers);
     await settle(client);
-    r.runs.push({ clients, service: { ...s, peakRssMb }, floor: f, ratio: f.rowsPerSecond ? s.rowsPerSecond / f.rowsPerSecond : undefined });
-    ctx.log(`    ${clients} clients: ${s.rowsPerSecond.toFixed(0)} rows/s (floor ${f.rowsPerSecond.toFixed(0)}), RSS ${peakRssMb.toFixed(0)} MB`);
+    r.runs.push({
+      clients,
+      service: { ...s, peakRssMb },
+      floor: f,
+      ratio: f.rowsPerSecond ? s.rowsPerSecond / f.rowsPerSecond : undefined,
+    });
+    ctx.log(
+      `    ${clients} clients: ${s.rowsPerSecond.toFixed(0)} rows/s (floor ${f.rowsPerSecond.toFixed(0)}), RSS ${peakRssMb.toFixed(0)} MB`,
+    );
     await ctx.revive(`${c.id} with ${clients} clients`);
   }
   return { result: r, captured };

@@ -10,32 +10,57 @@ import { sampleMemory } from './processes';
 import type { WriteCase } from './query-mix';
 import type { WriteResult } from './results';
 import {
-  changeLogMark, cleanUpBenchWrites, createBenchTasks, dropChangeLogSince, moveIntoBusyColumn, probeWrite, writeRequest,
+  changeLogMark,
+  cleanUpBenchWrites,
+  createBenchTasks,
+  dropChangeLogSince,
+  moveIntoBusyColumn,
+  probeWrite,
+  writeRequest,
 } from './write-cases';
 
-async function runWrite(ctx: BenchContext, c: WriteCase, state: Parameters<typeof writeRequest>[1]): Promise<WriteResult> {
+async function runWrite(
+  ctx: BenchContext,
+  c: WriteCase,
+  state: Parameters<typeof writeRequest>[1],
+): Promise<WriteResult> {
   const base = writeRequest(c, state);
   const request = { ...base, headers: { ...base.headers, ...ctx.service.headers } };
   if (c.kind === 'move') await moveIntoBusyColumn(ctx.service.origin, request.headers, state.pool, ctx.n);
   const probe = await probeWrite(ctx.service.origin, c, request);
   const w: WriteResult = {
-    id: c.id, request: c.request, dataset: c.dataset, supported: probe.status >= 200 && probe.status < 300, status: probe.status,
-    note: probe.note, itemsPerRequest: c.kind === 'batch' ? 1000 : 1, runs: [],
+    id: c.id,
+    request: c.request,
+    dataset: c.dataset,
+    supported: probe.status >= 200 && probe.status < 300,
+    status: probe.status,
+    note: probe.note,
+    itemsPerRequest: c.kind === 'batch' ? 1000 : 1,
+    runs: [],
   };
   ctx.log(`Write ${c.id}: HTTP ${probe.status} ${probe.ok ? 'ok' : 'NOT OK'}: ${probe.note}`);
-  if (!probe.ok && w.supported) ctx.problems.push(`${c.id}: the probe request answered ${probe.status} but ${probe.note}`);
+  if (!probe.ok && w.supported)
+    ctx.problems.push(`${c.id}: the probe request answered ${probe.status} but ${probe.note}`);
   if (!w.supported) return w;
   for (const connections of c.connections ?? ctx.connections) {
     await ctx.revive(`${c.id} before ${connections} connections`);
     const mem = sampleMemory(ctx.service.pid);
-    const s: LoadResult = await loadTest({ origin: ctx.service.origin, connections, seconds: ctx.seconds, ...request });
+    const s: LoadResult = await loadTest({
+      origin: ctx.service.origin,
+      connections,
+      seconds: ctx.seconds,
+      ...request,
+    });
     const peakRssMb = mem.stop().peakRss;
     // Requests still in flight when a run ends (a BatchInsert takes a while) must not hold the
     // locks the next run needs.
-    if (!(await settle(ctx.client))) ctx.problems.push(`${c.id}: the service was still busy 60 s after the run`);
+    if (!(await settle(ctx.client)))
+      ctx.problems.push(`${c.id}: the service was still busy 60 s after the run`);
     w.runs.push({ connections, service: { ...s, peakRssMb } });
     const bad = s.non2xx + s.errors + s.timeouts;
-    ctx.log(`    c=${connections}: ${s.rps.toFixed(0)} req/s (${(s.rps * w.itemsPerRequest).toFixed(0)} tasks/s), p99 ${s.p99} ms${bad ? `, ${s.non2xx} non-2xx, ${s.errors + s.timeouts} errors` : ''}`);
+    ctx.log(
+      `    c=${connections}: ${s.rps.toFixed(0)} req/s (${(s.rps * w.itemsPerRequest).toFixed(0)} tasks/s), p99 ${s.p99} ms${bad ? `, ${s.non2xx} non-2xx, ${s.errors + s.timeouts} errors` : ''}`,
+    );
   }
   return w;
 }
@@ -59,7 +84,9 @@ export async function runWrites(ctx: BenchContext, cases: WriteCase[]): Promise<
     await settle(ctx.client);
     const cleaned = await cleanUpBenchWrites(ctx.client, { restore: true });
     const events = await dropChangeLogSince(ctx.client, mark);
-    ctx.log(`Clean-up: ${cleaned.removed} bench tasks removed, ${cleaned.restored} data set cards put back, ${events} change events dropped`);
+    ctx.log(
+      `Clean-up: ${cleaned.removed} bench tasks removed, ${cleaned.restored} data set cards put back, ${events} change events dropped`,
+    );
   }
   return out;
 }

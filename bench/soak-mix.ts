@@ -8,7 +8,8 @@
 import { benchKey, benchTask, encodeRequest } from './query-mix';
 import { uuid } from './dataset-rules';
 
-export type SoakOp = 'read' | 'page' | 'count-page' | 'board' | 'patch' | 'move' | 'feed' | 'batch' | 'insert' | 'delete';
+export type SoakOp =
+  'read' | 'page' | 'count-page' | 'board' | 'patch' | 'move' | 'feed' | 'batch' | 'insert' | 'delete';
 
 /** Weights in percent of requests. */
 export const SOAK_WEIGHTS: Record<SoakOp, number> = {
@@ -27,12 +28,14 @@ export const SOAK_WEIGHTS: Record<SoakOp, number> = {
 export const SOAK_REQUESTS: Record<SoakOp, string> = {
   read: 'GET Task(<random task>)',
   page: 'GET Task?$filter=ProjectId eq <random project> and IsDone eq false&$orderby=EndDateTime&$top=50',
-  'count-page': 'GET Task?$filter=EndDateTime lt <random day> and IsDone eq false&$count=true&$top=20&$select=TaskItemId,Name,EndDateTime',
+  'count-page':
+    'GET Task?$filter=EndDateTime lt <random day> and IsDone eq false&$count=true&$top=20&$select=TaskItemId,Name,EndDateTime',
   board: 'GET Task?$filter=ProjectId eq <random project>&$orderby=CardPositionNumber',
   patch: 'PATCH Task(<bench task>) {"WorkAmount": …}',
   move: 'POST Task(<bench task>)/MoveTaskItem {"taskItemStatusId": <another column of its project>, "afterTaskItemId": null}: 64 cards in 16 projects, never one card twice at once',
   feed: 'GET the next @odata.nextLink of a running pull, else the first page of Task?$filter=ProjectId eq <p> (1 page at 100k), Task?$filter=EndDateTime lt 2025-02-01T00:00:00Z (5 pages) or Task (every task)',
-  batch: 'POST $batch (JSON): GET Task(<task>), GET Task?$filter=ProjectId eq <p>&$top=10&$select=Name,EndDateTime, GET Task/$count?$filter=ProjectId eq <p>, PATCH Task(<bench task>) in a change set',
+  batch:
+    'POST $batch (JSON): GET Task(<task>), GET Task?$filter=ProjectId eq <p>&$top=10&$select=Name,EndDateTime, GET Task/$count?$filter=ProjectId eq <p>, PATCH Task(<bench task>) in a change set',
   insert: 'POST Task/BatchInsert {"items": [5 tasks]}',
   delete: 'POST Task/BatchDelete {"TaskItemIds": [5 tasks inserted earlier]}',
 };
@@ -93,7 +96,13 @@ export class SoakMix {
    * @param movers bench tasks moved between the columns of their projects
    * @param patchable bench tasks PATCHed (not movers)
    */
-  constructor(private readonly n: number, private readonly run: number, private readonly movers: Mover[], private readonly patchable: string[], private readonly origin: string) {
+  constructor(
+    private readonly n: number,
+    private readonly run: number,
+    private readonly movers: Mover[],
+    private readonly patchable: string[],
+    private readonly origin: string,
+  ) {
     this.ops = Object.keys(SOAK_WEIGHTS) as SoakOp[];
     let sum = 0;
     this.cumulative = this.ops.map((op) => (sum += SOAK_WEIGHTS[op]));
@@ -133,16 +142,34 @@ export class SoakMix {
     context.inserted = undefined;
     context.deleting = undefined;
     context.moving = undefined;
-    const get = (path: string) => ({ ...req, method: 'GET', path: `/odata/${encodeRequest(path)}`, headers, body: undefined });
-    const post = (path: string, body: unknown, method = 'POST') => ({ ...req, method, path: `/odata/${path}`, headers: { ...headers, ...JSON_TYPE }, body: JSON.stringify(body) });
+    const get = (path: string) => ({
+      ...req,
+      method: 'GET',
+      path: `/odata/${encodeRequest(path)}`,
+      headers,
+      body: undefined,
+    });
+    const post = (path: string, body: unknown, method = 'POST') => ({
+      ...req,
+      method,
+      path: `/odata/${path}`,
+      headers: { ...headers, ...JSON_TYPE },
+      body: JSON.stringify(body),
+    });
     switch (op) {
       case 'read':
         return get(`Task(${this.task()})`);
       case 'page':
-        return get(`Task?$filter=ProjectId eq ${this.project()} and IsDone eq false&$orderby=EndDateTime&$top=50`);
+        return get(
+          `Task?$filter=ProjectId eq ${this.project()} and IsDone eq false&$orderby=EndDateTime&$top=50`,
+        );
       case 'count-page': {
-        const day = new Date(Date.UTC(2025, 0, 1) + Math.floor(Math.random() * 730) * 86_400_000).toISOString().slice(0, 10);
-        return get(`Task?$filter=EndDateTime lt ${day}T00:00:00Z and IsDone eq false&$count=true&$top=20&$select=TaskItemId,Name,EndDateTime`);
+        const day = new Date(Date.UTC(2025, 0, 1) + Math.floor(Math.random() * 730) * 86_400_000)
+          .toISOString()
+          .slice(0, 10);
+        return get(
+          `Task?$filter=EndDateTime lt ${day}T00:00:00Z and IsDone eq false&$count=true&$top=20&$select=TaskItemId,Name,EndDateTime`,
+        );
       }
       case 'board':
         return get(`Task?$filter=ProjectId eq ${this.project()}&$orderby=CardPositionNumber`);
@@ -160,7 +187,14 @@ export class SoakMix {
       }
       case 'feed': {
         const link = this.links.shift();
-        if (link) return { ...req, method: 'GET', path: link.startsWith('http') ? link.slice(this.origin.length) : link, headers, body: undefined };
+        if (link)
+          return {
+            ...req,
+            method: 'GET',
+            path: link.startsWith('http') ? link.slice(this.origin.length) : link,
+            headers,
+            body: undefined,
+          };
         const total = FEED_STARTS.reduce((s, f) => s + f.weight, 0);
         let x = Math.random() * total;
         const start = FEED_STARTS.find((f) => (x -= f.weight) < 0) ?? FEED_STARTS[0];
@@ -171,9 +205,20 @@ export class SoakMix {
         return post('$batch', {
           requests: [
             { id: '1', method: 'GET', url: `Task(${this.task()})` },
-            { id: '2', method: 'GET', url: encodeRequest(`Task?$filter=ProjectId eq ${p}&$top=10&$select=Name,EndDateTime`) },
+            {
+              id: '2',
+              method: 'GET',
+              url: encodeRequest(`Task?$filter=ProjectId eq ${p}&$top=10&$select=Name,EndDateTime`),
+            },
             { id: '3', method: 'GET', url: encodeRequest(`Task/$count?$filter=ProjectId eq ${p}`) },
-            { id: '4', method: 'PATCH', url: `Task(${this.next(this.patchable)})`, headers: { 'content-type': 'application/json' }, body: { WorkAmount: 1 }, atomicityGroup: 'g' },
+            {
+              id: '4',
+              method: 'PATCH',
+              url: `Task(${this.next(this.patchable)})`,
+              headers: { 'content-type': 'application/json' },
+              body: { WorkAmount: 1 },
+              atomicityGroup: 'g',
+            },
           ],
         });
       }
@@ -221,7 +266,9 @@ export class SoakMix {
     if (ok && op === 'batch') {
       // The $batch itself answers 200; each of its requests has a status of its own.
       try {
-        ok = (JSON.parse(body).responses as Array<{ status: number }>).every((r) => r.status >= 200 && r.status < 300);
+        ok = (JSON.parse(body).responses as Array<{ status: number }>).every(
+          (r) => r.status >= 200 && r.status < 300,
+        );
       } catch {
         ok = false;
       }

@@ -8,7 +8,11 @@ export function judgeTargets(r: BenchResults): Target[] {
 
   const cells = r.reads
     .filter((c) => c.supported)
-    .flatMap((c) => c.runs.filter((run) => run.ratio !== undefined).map((run) => ({ id: c.id, c: run.connections, ratio: run.ratio! })))
+    .flatMap((c) =>
+      c.runs
+        .filter((run) => run.ratio !== undefined)
+        .map((run) => ({ id: c.id, c: run.connections, ratio: run.ratio! })),
+    )
     .sort((a, b) => a.ratio - b.ratio);
   const misses = cells.filter((x) => x.ratio < 0.6);
   const unsupported = r.reads.filter((c) => !c.supported).map((c) => c.id);
@@ -33,11 +37,17 @@ export function judgeTargets(r: BenchResults): Target[] {
   const pull = all?.runs[0];
   out.push({
     name: 'full feed pull >= 100,000 rows/s with service RSS < 200 MB',
-    pass: pull ? pull.service.rowsPerSecond >= 100_000 && pull.service.peakRssMb < 200 && !!all?.service?.ok : all && !all.supported ? false : null,
+    pass: pull
+      ? pull.service.rowsPerSecond >= 100_000 && pull.service.peakRssMb < 200 && !!all?.service?.ok
+      : all && !all.supported
+        ? false
+        : null,
     detail: pull
       ? `${int(pull.service.rowsPerSecond)} rows/s over ${int(pull.service.rows)} rows, peak RSS ${pull.service.peakRssMb.toFixed(0)} MB` +
         (r.tasks !== 1_000_000 ? ` (N = ${int(r.tasks)}; the target is for a million)` : '')
-      : all ? `not supported (${all.note})` : 'not measured',
+      : all
+        ? `not supported (${all.note})`
+        : 'not measured',
   });
 
   const first = r.reads.find((c) => c.id === 'page-1')?.runs.find((run) => run.connections === 1);
@@ -46,9 +56,10 @@ export function judgeTargets(r: BenchResults): Target[] {
   out.push({
     name: 'page 1,000 through nextLink within 1.5x the time of page 1',
     pass: first && deep ? deep.service.mean <= 1.5 * first.service.mean : null,
-    detail: first && deep
-      ? `${deepCase!.id}: mean ${deep.service.mean.toFixed(2)} ms, page 1: ${first.service.mean.toFixed(2)} ms at 1 connection (${(deep.service.mean / first.service.mean).toFixed(2)}x)`
-      : 'not measured at 1 connection',
+    detail:
+      first && deep
+        ? `${deepCase!.id}: mean ${deep.service.mean.toFixed(2)} ms, page 1: ${first.service.mean.toFixed(2)} ms at 1 connection (${(deep.service.mean / first.service.mean).toFixed(2)}x)`
+        : 'not measured at 1 connection',
   });
 
   const batch = r.writes.find((w) => w.id === 'batch-insert');
@@ -56,7 +67,11 @@ export function judgeTargets(r: BenchResults): Target[] {
   out.push({
     name: 'BatchInsert of 1,000 tasks >= 20,000 tasks/s',
     pass: batch ? (batch.supported ? best >= 20_000 : false) : null,
-    detail: batch ? (batch.supported ? `best ${int(best)} tasks/s` : `not supported (HTTP ${batch.status})`) : 'not measured',
+    detail: batch
+      ? batch.supported
+        ? `best ${int(best)} tasks/s`
+        : `not supported (HTTP ${batch.status})`
+      : 'not measured',
   });
   return out;
 }

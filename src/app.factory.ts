@@ -22,7 +22,11 @@ export interface AppOptions {
 }
 
 /** Builds the application (not yet listening): Nest on Fastify, the OData root mounted. */
-export async function createApp(config: AppConfig, databaseUrl: string, options: AppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  databaseUrl: string,
+  options: AppOptions = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     logger: false,
@@ -31,7 +35,11 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     // SIGTERM: idle keep-alive connections close at once, running requests may finish.
     forceCloseConnections: 'idle',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, options.logStream), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, databaseUrl, options.logStream),
+    adapter,
+    { bufferLogs: true },
+  );
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   // Once shutdown begins, responses end their connection: a keep-alive connection that was busy
@@ -46,13 +54,34 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   });
   // Security headers. The API answers JSON (no policy needed); the board's pages set their own
   // Content-Security-Policy (src/board/serve-board.ts).
-  await fastify.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
+  await fastify.register(helmet, {
+    contentSecurityPolicy: false,
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
   if (config.auth.corsOrigins.length) {
     await fastify.register(cors, {
       origin: config.auth.corsOrigins.includes('*') ? true : config.auth.corsOrigins,
       methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Prefer', 'OData-Version', 'OData-MaxVersion', 'Last-Event-ID', 'X-Request-Id'],
-      exposedHeaders: ['ETag', 'Location', 'OData-EntityId', 'OData-Version', 'Preference-Applied', 'Retry-After', 'X-Request-Id'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'If-Match',
+        'If-None-Match',
+        'Prefer',
+        'OData-Version',
+        'OData-MaxVersion',
+        'Last-Event-ID',
+        'X-Request-Id',
+      ],
+      exposedHeaders: [
+        'ETag',
+        'Location',
+        'OData-EntityId',
+        'OData-Version',
+        'Preference-Applied',
+        'Retry-After',
+        'X-Request-Id',
+      ],
     });
   }
   const metrics = app.get(Metrics);

@@ -20,7 +20,14 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggingParams(config, logStream)),
-        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { poolSize: config.dbPoolSize, poolWaitMs: config.dbPoolWaitMs, statementTimeoutMs: config.statementTimeoutMs, readUrls: config.databaseReadUrls })),
+        TypeOrmModule.forRoot(
+          dataSourceOptions(databaseUrl, {
+            poolSize: config.dbPoolSize,
+            poolWaitMs: config.dbPoolWaitMs,
+            statementTimeoutMs: config.statementTimeoutMs,
+            readUrls: config.databaseReadUrls,
+          }),
+        ),
         ODataModule.forRoot({
           namespace: 'Tasks',
           limits: {

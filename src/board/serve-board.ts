@@ -22,7 +22,10 @@ const BOARD_POLICY = [
 export async function serveBoard(fastify: FastifyInstance, root = boardDirectory()): Promise<void> {
   if (!existsSync(join(root, 'index.html'))) {
     fastify.get('/', async (_request, reply) =>
-      reply.code(503).type('text/plain').send('The board is not built yet: run `npm run build:web` (npm start does it).\n'),
+      reply
+        .code(503)
+        .type('text/plain')
+        .send('The board is not built yet: run `npm run build:web` (npm start does it).\n'),
     );
     return;
   }
@@ -36,7 +39,10 @@ export async function serveBoard(fastify: FastifyInstance, root = boardDirectory
     setHeaders: (reply, path) => {
       reply.header('Content-Security-Policy', BOARD_POLICY);
       // Hashed asset names never change content; the page itself is always revalidated.
-      reply.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      reply.header(
+        'Cache-Control',
+        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
 }

@@ -3,14 +3,22 @@ import { ConfigError, loadConfig } from './app-config';
 describe('loadConfig', () => {
   it('defaults to an embedded database with demo data and migrations at start', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, databaseUrl: undefined, dataDir: './.data', seedDemo: true, migrateOnStart: true });
+    expect(c).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      dataDir: './.data',
+      seedDemo: true,
+      migrateOnStart: true,
+    });
     expect(c.odata.maxPageSize).toBe(1000);
   });
 
   it('with DATABASE_URL: no demo data or migrations unless asked', () => {
     const c = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/tasks' });
     expect(c).toMatchObject({ seedDemo: false, migrateOnStart: false });
-    expect(loadConfig({ DATABASE_URL: 'postgres://db/tasks', SEED_DEMO: '1', MIGRATE_ON_START: 'true' })).toMatchObject({ seedDemo: true, migrateOnStart: true });
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://db/tasks', SEED_DEMO: '1', MIGRATE_ON_START: 'true' }),
+    ).toMatchObject({ seedDemo: true, migrateOnStart: true });
   });
 
   it('rejects bad values with messages naming the variable', () => {
@@ -27,7 +35,11 @@ describe('loadConfig', () => {
   });
 
   it('read replicas, metrics access and shutdown deadline', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgres://p/db', DATABASE_READ_URLS: 'postgres://r1/db, postgres://r2/db', METRICS_ALLOW: '10.0.0.1' });
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://p/db',
+      DATABASE_READ_URLS: 'postgres://r1/db, postgres://r2/db',
+      METRICS_ALLOW: '10.0.0.1',
+    });
     expect(c.databaseReadUrls).toEqual(['postgres://r1/db', 'postgres://r2/db']);
     expect(c.metrics).toEqual({ token: undefined, allow: ['10.0.0.1'] });
     expect(() => loadConfig({ DATABASE_READ_URLS: 'nope' })).toThrow(/DATABASE_READ_URLS/);
@@ -35,8 +47,16 @@ describe('loadConfig', () => {
   });
 
   it('admission: queue length per lane and the long-work share of the pool', () => {
-    expect(loadConfig({})).toMatchObject({ dbPoolSize: 10, dbPoolWaitMs: 5000, dbQueueLength: 100, dbPoolLongShare: 0.3 });
-    expect(loadConfig({ DB_QUEUE_LENGTH: '0', DB_POOL_LONG_SHARE: '0.5' })).toMatchObject({ dbQueueLength: 0, dbPoolLongShare: 0.5 });
+    expect(loadConfig({})).toMatchObject({
+      dbPoolSize: 10,
+      dbPoolWaitMs: 5000,
+      dbQueueLength: 100,
+      dbPoolLongShare: 0.3,
+    });
+    expect(loadConfig({ DB_QUEUE_LENGTH: '0', DB_POOL_LONG_SHARE: '0.5' })).toMatchObject({
+      dbQueueLength: 0,
+      dbPoolLongShare: 0.5,
+    });
     expect(() => loadConfig({ DB_POOL_LONG_SHARE: '0' })).toThrow(/DB_POOL_LONG_SHARE: must be more than 0/);
     expect(() => loadConfig({ DB_POOL_LONG_SHARE: '1.5' })).toThrow(/DB_POOL_LONG_SHARE: must be at most 1/);
     expect(() => loadConfig({ DB_QUEUE_LENGTH: '-1' })).toThrow(/DB_QUEUE_LENGTH: must be at least 0/);
@@ -45,7 +65,12 @@ describe('loadConfig', () => {
 
   it('limits on input: defaults, overrides, bad values', () => {
     const c = loadConfig({});
-    expect(c.odata).toMatchObject({ maxUrlLength: 8192, maxOptionLength: 8192, maxNesting: 32, maxJsonDepth: 64 });
+    expect(c.odata).toMatchObject({
+      maxUrlLength: 8192,
+      maxOptionLength: 8192,
+      maxNesting: 32,
+      maxJsonDepth: 64,
+    });
     expect(c.html).toEqual({ maxLength: 100_000, maxDepth: 100 });
     const set = loadConfig({
       ODATA_MAX_URL_LENGTH: '4096',
@@ -56,8 +81,12 @@ describe('loadConfig', () => {
     expect(set.odata).toMatchObject({ maxUrlLength: 4096, maxNesting: 10 });
     expect(set.html).toEqual({ maxLength: 20_000, maxDepth: 20 });
     expect(() => loadConfig({ ODATA_MAX_NESTING: '0' })).toThrow(/ODATA_MAX_NESTING: must be at least 1/);
-    expect(() => loadConfig({ ODATA_MAX_JSON_DEPTH: '1' })).toThrow(/ODATA_MAX_JSON_DEPTH: must be at least 2/);
-    expect(() => loadConfig({ ODATA_MAX_URL_LENGTH: 'long' })).toThrow(/ODATA_MAX_URL_LENGTH: must be a whole number/);
+    expect(() => loadConfig({ ODATA_MAX_JSON_DEPTH: '1' })).toThrow(
+      /ODATA_MAX_JSON_DEPTH: must be at least 2/,
+    );
+    expect(() => loadConfig({ ODATA_MAX_URL_LENGTH: 'long' })).toThrow(
+      /ODATA_MAX_URL_LENGTH: must be a whole number/,
+    );
     expect(() => loadConfig({ HTML_MAX_DEPHT: '5' })).toThrow(/HTML_MAX_DEPHT: unknown option/);
   });
 

@@ -5,9 +5,15 @@ import { z } from 'zod';
  * Nothing else reads process.env. Every option, its variable and default is listed in the
  * README's Configuration section.
  */
-const bool = z.enum(['0', '1', 'true', 'false', 'yes', 'no']).transform((v) => ['1', 'true', 'yes'].includes(v));
+const bool = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
+  .transform((v) => ['1', 'true', 'yes'].includes(v));
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number('must be a whole number').int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+  z.coerce
+    .number('must be a whole number')
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 
 const schema = z
   .object({
@@ -15,7 +21,11 @@ const schema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     DATABASE_READ_URLS: z
       .string()
-      .refine((v) => v.split(',').every((u) => /^postgres(ql)?:\/\/[^\s]+$/.test(u.trim()) && URL.canParse(u.trim())), 'must be a comma-separated list of postgres:// URLs')
+      .refine(
+        (v) =>
+          v.split(',').every((u) => /^postgres(ql)?:\/\/[^\s]+$/.test(u.trim()) && URL.canParse(u.trim())),
+        'must be a comma-separated list of postgres:// URLs',
+      )
       .optional(),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     METRICS_ALLOW: z.string().default('127.0.0.1,::1'),
@@ -36,7 +46,10 @@ const schema = z
     WEBHOOK_ALLOW_PRIVATE: bool.default(false),
     DATABASE_URL: z
       .string()
-      .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a postgres:// or postgresql:// URL')
+      .refine(
+        (v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v),
+        'must be a postgres:// or postgresql:// URL',
+      )
       .optional(),
     DATA_DIR: z.string().min(1).default('./.data'),
     SEED_DEMO: bool.optional(),
@@ -59,7 +72,11 @@ const schema = z
     DB_POOL_SIZE: int(1, 1000).default(10),
     DB_POOL_WAIT_MS: int(1).default(5_000),
     DB_QUEUE_LENGTH: int(0).default(100),
-    DB_POOL_LONG_SHARE: z.coerce.number('must be a number').gt(0, 'must be more than 0').max(1, 'must be at most 1').default(0.3),
+    DB_POOL_LONG_SHARE: z.coerce
+      .number('must be a number')
+      .gt(0, 'must be more than 0')
+      .max(1, 'must be at most 1')
+      .default(0.3),
     BODY_LIMIT_BYTES: int(1024).default(10 * 1024 * 1024),
   })
   .strict();
@@ -145,12 +162,18 @@ export class ConfigError extends Error {}
 /** Variables this service reads; others in the environment are ignored, except look-alikes. */
 const KNOWN = Object.keys(schema.shape);
 /** A variable with one of these prefixes that is not an option is a typo worth stopping for. */
-const OWN_PREFIXES = /^(ODATA|DB|METRICS|DATABASE|WEBHOOK|EVENTS|REMINDER|RATE_LIMIT|CORS|API_KEY|ADMIN|HTML)_/;
+const OWN_PREFIXES =
+  /^(ODATA|DB|METRICS|DATABASE|WEBHOOK|EVENTS|REMINDER|RATE_LIMIT|CORS|API_KEY|ADMIN|HTML)_/;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const relevant = Object.fromEntries(KNOWN.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
+  const relevant = Object.fromEntries(
+    KNOWN.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]),
+  );
   const unknown = Object.keys(env).filter((k) => OWN_PREFIXES.test(k) && !KNOWN.includes(k));
-  if (unknown.length) throw new ConfigError(`Invalid configuration:\n${unknown.map((k) => `  ${k}: unknown option`).join('\n')}`);
+  if (unknown.length)
+    throw new ConfigError(
+      `Invalid configuration:\n${unknown.map((k) => `  ${k}: unknown option`).join('\n')}`,
+    );
   const parsed = schema.safeParse(relevant);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`);
@@ -173,7 +196,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolLongShare: c.DB_POOL_LONG_SHARE,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
     databaseReadUrls: c.DATABASE_READ_URLS ? c.DATABASE_READ_URLS.split(',').map((u) => u.trim()) : [],
-    metrics: { token: c.METRICS_TOKEN, allow: c.METRICS_ALLOW.split(',').map((a) => a.trim()).filter(Boolean) },
+    metrics: {
+      token: c.METRICS_TOKEN,
+      allow: c.METRICS_ALLOW.split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    },
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     trustProxy: c.TRUST_PROXY,
     auth: {
@@ -181,7 +209,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiKeyInQuery: c.API_KEY_IN_QUERY,
       publicMetadata: c.PUBLIC_METADATA,
       rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
-      corsOrigins: c.CORS_ORIGINS ? c.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : [],
+      corsOrigins: c.CORS_ORIGINS
+        ? c.CORS_ORIGINS.split(',')
+            .map((o) => o.trim())
+            .filter(Boolean)
+        : [],
     },
     live: {
       workers: c.LIVE_WORKERS,

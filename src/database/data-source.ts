@@ -19,7 +19,9 @@ export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSour
   if (pool.statementTimeoutMs) settings.push(`-c statement_timeout=${pool.statementTimeoutMs}`);
   return {
     type: 'postgres',
-    ...(pool.readUrls?.length ? { replication: { master: { url }, slaves: pool.readUrls.map((u) => ({ url: u })) } } : { url }),
+    ...(pool.readUrls?.length
+      ? { replication: { master: { url }, slaves: pool.readUrls.map((u) => ({ url: u })) } }
+      : { url }),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,
@@ -31,7 +33,11 @@ export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSour
     poolSize: pool.poolSize ?? 10,
     // Session settings for every pooled connection: UTC (DateTimeOffset values are returned in
     // UTC), and the per-statement time limit.
-    extra: { options: settings.join(' '), max: pool.poolSize ?? 10, connectionTimeoutMillis: pool.poolWaitMs ?? 5000 },
+    extra: {
+      options: settings.join(' '),
+      max: pool.poolSize ?? 10,
+      connectionTimeoutMillis: pool.poolWaitMs ?? 5000,
+    },
   };
 }
 

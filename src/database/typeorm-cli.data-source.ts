@@ -16,6 +16,9 @@ import { dataSourceOptions } from './data-source';
  * lists them and fails when anything else differs between the entities and the migrations.
  */
 const { databaseUrl } = loadConfig();
-if (!databaseUrl) throw new Error('The TypeORM CLI needs DATABASE_URL (a database migrated to the latest migration)');
+if (!databaseUrl)
+  throw new Error('The TypeORM CLI needs DATABASE_URL (a database migrated to the latest migration)');
 
-export default new DataSource(dataSourceOptions(databaseUrl, { poolSize: 1, applicationName: 'odata-tasks:typeorm-cli' }));
+export default new DataSource(
+  dataSourceOptions(databaseUrl, { poolSize: 1, applicationName: 'odata-tasks:typeorm-cli' }),
+);

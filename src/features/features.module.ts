@@ -20,8 +20,17 @@ import { HtmlTextModule } from './shared/html-text.service';
 @Module({
   imports: [
     HtmlTextModule,
-    TaskModule, TaskItemNoteModule, TaskStatusModule, TaskItemTemplateModule, DynamicTaskItemModule, ProjectModule, ContactModule,
-    DocumentModule, NotificationModule, LiveModule, AccessModule,
+    TaskModule,
+    TaskItemNoteModule,
+    TaskStatusModule,
+    TaskItemTemplateModule,
+    DynamicTaskItemModule,
+    ProjectModule,
+    ContactModule,
+    DocumentModule,
+    NotificationModule,
+    LiveModule,
+    AccessModule,
   ],
   exports: [AccessModule],
 })

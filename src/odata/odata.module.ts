@@ -35,7 +35,8 @@ export class ODataModule {
         {
           provide: EDM_MODEL,
           inject: [getDataSourceToken()],
-          useFactory: (dataSource: DataSource): EdmModel => buildEdmModel(dataSource, { namespace: options.namespace }),
+          useFactory: (dataSource: DataSource): EdmModel =>
+            buildEdmModel(dataSource, { namespace: options.namespace }),
         },
         { provide: AdmissionGate, useFactory: () => new AdmissionGate(options.admission) },
         {

@@ -30,7 +30,13 @@ export class DocsController {
     const host = req.host;
     if (this.openapi?.host !== host) {
       const csdl = withAuthorizations(toCsdlJson(this.model), this.model, this.config.auth.apiKeyInQuery);
-      const options = { scheme: req.protocol, host, basePath: '/odata', openapiVersion: '3.0.2', diagram: false };
+      const options = {
+        scheme: req.protocol,
+        host,
+        basePath: '/odata',
+        openapiVersion: '3.0.2',
+        diagram: false,
+      };
       const doc = csdl2openapi(csdl, options);
       (doc as { info?: { title?: string } }).info!.title = 'Tasks OData service';
       this.openapi = { host, doc };
@@ -56,7 +62,10 @@ export class DocsController {
       reply.code(404).send();
       return;
     }
-    reply.header('Content-Type', type).header('Cache-Control', 'public, max-age=86400').send(createReadStream(join(getAbsoluteFSPath(), file)));
+    reply
+      .header('Content-Type', type)
+      .header('Cache-Control', 'public, max-age=86400')
+      .send(createReadStream(join(getAbsoluteFSPath(), file)));
   }
 
   @Get('docs/init.js')
@@ -75,15 +84,35 @@ const AUTHORIZATION_VOCABULARY =
  * vocabulary annotations on the container: the converter turns them into the OpenAPI
  * securitySchemes and security, so /docs can send a token and generated clients know how.
  */
-function withAuthorizations(csdl: Record<string, any>, model: EdmModel, apiKeyInQuery: boolean): Record<string, any> {
+function withAuthorizations(
+  csdl: Record<string, any>,
+  model: EdmModel,
+  apiKeyInQuery: boolean,
+): Record<string, any> {
   const type = (name: string) => `Org.OData.Authorization.V1.${name}`;
   const schemes: Array<Record<string, string>> = [
-    { '@type': type('Http'), Name: 'bearer', Scheme: 'bearer', Description: 'Authorization: Bearer <API token>' },
-    { '@type': type('Http'), Name: 'basic', Scheme: 'basic', Description: 'Any user name, the API token as password' },
+    {
+      '@type': type('Http'),
+      Name: 'bearer',
+      Scheme: 'bearer',
+      Description: 'Authorization: Bearer <API token>',
+    },
+    {
+      '@type': type('Http'),
+      Name: 'basic',
+      Scheme: 'basic',
+      Description: 'Any user name, the API token as password',
+    },
   ];
   if (apiKeyInQuery) {
     const Description = 'The API token in the URL (API_KEY_IN_QUERY)';
-    schemes.push({ '@type': type('ApiKey'), Name: 'api_key', KeyName: 'api_key', Location: 'QueryOption', Description });
+    schemes.push({
+      '@type': type('ApiKey'),
+      Name: 'api_key',
+      KeyName: 'api_key',
+      Location: 'QueryOption',
+      Description,
+    });
   }
   const include = { $Namespace: 'Org.OData.Authorization.V1', $Alias: 'Auth' };
   csdl.$Reference[AUTHORIZATION_VOCABULARY] = { $Include: [include] };

@@ -38,9 +38,23 @@ export function loggingParams(config: AppConfig, stream?: DestinationStream): Pa
           entitySet: (req as { odataResource?: string }).odataResource,
           contactId: (req as { odataCaller?: string }).odataCaller,
         }),
-        redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+        redact: {
+          paths: [
+            'req.headers.authorization',
+            'req.headers.cookie',
+            'req.headers["x-api-key"]',
+            'res.headers["set-cookie"]',
+          ],
+          censor: '[redacted]',
+        },
         serializers: {
-          req: (req: { id: string; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
+          req: (req: {
+            id: string;
+            method: string;
+            url: string;
+            headers: Record<string, unknown>;
+            remoteAddress?: string;
+          }) => ({
             id: req.id,
             method: req.method,
             url: redactUrl(req.url),
@@ -48,7 +62,8 @@ export function loggingParams(config: AppConfig, stream?: DestinationStream): Pa
             userAgent: req.headers?.['user-agent'],
           }),
         },
-        customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+        customLogLevel: (_req, res, err) =>
+          err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       },
       ...(stream ? [stream] : []),
     ] as Params['pinoHttp'],

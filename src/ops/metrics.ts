@@ -67,7 +67,12 @@ export class Metrics implements OnModuleDestroy {
         },
       });
     }
-    const pool = () => (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+    const pool = () =>
+      (
+        dataSource.driver as unknown as {
+          master?: { totalCount: number; idleCount: number; waitingCount: number };
+        }
+      ).master;
     new Gauge({
       name: 'db_pool_connections',
       help: 'Database pool connections by state',
@@ -86,7 +91,17 @@ export class Metrics implements OnModuleDestroy {
 
   gauge(name: string, help: string, collect: () => number | Promise<number>): void {
     if (this.gauges.has(name)) return;
-    this.gauges.set(name, new Gauge({ name, help, registers: [this.registry], async collect() { this.set(await collect()); } }));
+    this.gauges.set(
+      name,
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          this.set(await collect());
+        },
+      }),
+    );
   }
 
   onModuleDestroy(): void {

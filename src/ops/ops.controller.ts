@@ -1,4 +1,12 @@
-import { Controller, ForbiddenException, Get, Header, Inject, Req, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Controller,
+  ForbiddenException,
+  Get,
+  Header,
+  Inject,
+  Req,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
@@ -37,7 +45,10 @@ export class OpsController {
           this.dataSource.showMigrations(),
           new Promise<boolean>((_, fail) => setTimeout(() => fail(new Error('timeout')), 1000)),
         ]).catch(() => true);
-        if (pending) throw new ServiceUnavailableException({ migrations: { status: 'down', message: 'migrations are pending' } });
+        if (pending)
+          throw new ServiceUnavailableException({
+            migrations: { status: 'down', message: 'migrations are pending' },
+          });
         return { migrations: { status: 'up' } };
       },
     ]);
@@ -46,7 +57,8 @@ export class OpsController {
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async prometheus(@Req() req: FastifyRequest): Promise<string> {
-    if (!this.allowed(req)) throw new ForbiddenException('Metrics need the metrics token or an allowed address');
+    if (!this.allowed(req))
+      throw new ForbiddenException('Metrics need the metrics token or an allowed address');
     return this.metrics.registry.metrics();
   }
 

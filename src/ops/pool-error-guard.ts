@@ -24,7 +24,9 @@ export class PoolErrorGuard implements OnModuleInit {
     for (const pool of [driver.master, ...(driver.slaves ?? [])]) {
       if (!pool) continue;
       pool.on('error', (e) => this.logger.warn(`idle connection lost: ${e.message}`));
-      pool.on('connect', (client) => client.on('error', (e) => this.logger.warn(`connection lost: ${e.message}`)));
+      pool.on('connect', (client) =>
+        client.on('error', (e) => this.logger.warn(`connection lost: ${e.message}`)),
+      );
     }
   }
 }

@@ -32,14 +32,28 @@ beforeAll(async () => {
   token = (await root.post(`Contact(${ed.ContactId})/CreateApiToken`, { name: 'board' })).body.Token;
   api = new ODataClient(app.baseUrl, { Authorization: `Bearer ${token}` });
   project = await make.project({ Name: 'Launch' });
-  for (const person of [ed, ada]) await make.create('ProjectMember', { ProjectId: project.ProjectId, ContactId: person.ContactId, Role: 'Editor' });
+  for (const person of [ed, ada])
+    await make.create('ProjectMember', {
+      ProjectId: project.ProjectId,
+      ContactId: person.ContactId,
+      Role: 'Editor',
+    });
   columns = {
     todo: await make.status(project.ProjectId, { Name: 'To do', OrdinalPosition: 1 }),
-    doing: await make.status(project.ProjectId, { Name: 'Doing', OrdinalPosition: 2, WipLimit: 2, IsWipLimitHard: true }),
+    doing: await make.status(project.ProjectId, {
+      Name: 'Doing',
+      OrdinalPosition: 2,
+      WipLimit: 2,
+      IsWipLimitHard: true,
+    }),
     done: await make.status(project.ProjectId, { Name: 'Done', OrdinalPosition: 3 }),
   };
   const specs: Array<[string, keyof typeof columns, Record<string, unknown>]> = [
-    ['Write the spec', 'todo', { ContactId: ada.ContactId, Tags: ['docs'], EndDateTime: '2030-03-01T17:00:00Z' }],
+    [
+      'Write the spec',
+      'todo',
+      { ContactId: ada.ContactId, Tags: ['docs'], EndDateTime: '2030-03-01T17:00:00Z' },
+    ],
     ['Fix login bug', 'todo', { Tags: ['bug'] }],
     ['Plan the sprint', 'todo', {}],
     ['Review budget', 'doing', {}],
@@ -47,7 +61,13 @@ beforeAll(async () => {
   ];
   let position = 0;
   for (const [name, column, extra] of specs) {
-    cards[name] = await make.task({ Name: name, ProjectId: project.ProjectId, TaskItemStatusId: columns[column].TaskItemStatusId, CardPositionNumber: ++position, ...extra });
+    cards[name] = await make.task({
+      Name: name,
+      ProjectId: project.ProjectId,
+      TaskItemStatusId: columns[column].TaskItemStatusId,
+      CardPositionNumber: ++position,
+      ...extra,
+    });
   }
   browser = await launchBrowser();
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -68,7 +88,8 @@ async function signIn(page: Page): Promise<void> {
 
 const column = (page: Page, name: string) => page.getByRole('region', { name: `Column ${name}` });
 const card = (page: Page, name: string) => page.locator('li.card', { hasText: name });
-const cardNames = (page: Page, columnName: string) => column(page, columnName).locator('li.card .card__name').allTextContents();
+const cardNames = (page: Page, columnName: string) =>
+  column(page, columnName).locator('li.card .card__name').allTextContents();
 const task = async (id: string) => (await api.get(`Task(${id})`)).body;
 
 describe('the Kanban board', () => {
@@ -99,15 +120,26 @@ describe('the Kanban board', () => {
     await signIn(page);
     await drag(page, card(page, 'Fix login bug'), column(page, 'Done').locator('ol'));
     await card(page, 'Fix login bug').and(column(page, 'Done').locator('li.card')).waitFor();
-    const moved = await eventually(() => task(cards['Fix login bug'].TaskItemId), (t) => t.TaskItemStatusId === columns.done.TaskItemStatusId);
+    const moved = await eventually(
+      () => task(cards['Fix login bug'].TaskItemId),
+      (t) => t.TaskItemStatusId === columns.done.TaskItemStatusId,
+    );
     expect(moved.CardPositionNumber).toBe(1);
     expect(await cardNames(page, 'To do')).toEqual(['Write the spec', 'Plan the sprint']);
 
     // Within a column: the last card to the top.
     await drag(page, card(page, 'Plan the sprint'), card(page, 'Write the spec'), -10);
-    await eventually(() => cardNames(page, 'To do'), (names) => names[0] === 'Plan the sprint');
+    await eventually(
+      () => cardNames(page, 'To do'),
+      (names) => names[0] === 'Plan the sprint',
+    );
     const order = await eventually(
-      async () => (await api.get(`Task?$filter=TaskItemStatusId eq ${columns.todo.TaskItemStatusId}&$orderby=CardPositionNumber&$select=Name`)).body.value.map((t: any) => t.Name),
+      async () =>
+        (
+          await api.get(
+            `Task?$filter=TaskItemStatusId eq ${columns.todo.TaskItemStatusId}&$orderby=CardPositionNumber&$select=Name`,
+          )
+        ).body.value.map((t: any) => t.Name),
       (names) => names[0] === 'Plan the sprint',
     );
     expect(order).toEqual(['Plan the sprint', 'Write the spec']);
@@ -121,7 +153,9 @@ describe('the Kanban board', () => {
     await drag(page, card(page, 'Write the spec'), column(page, 'Doing').locator('ol'));
     await page.locator('.toast--error').filter({ hasText: /limit/i }).waitFor();
     await card(page, 'Write the spec').and(column(page, 'To do').locator('li.card')).waitFor();
-    expect((await task(cards['Write the spec'].TaskItemId)).TaskItemStatusId).toBe(columns.todo.TaskItemStatusId);
+    expect((await task(cards['Write the spec'].TaskItemId)).TaskItemStatusId).toBe(
+      columns.todo.TaskItemStatusId,
+    );
     await page.context().close();
   });
 
@@ -137,7 +171,10 @@ describe('the Kanban board', () => {
     await lifted(page, 'Done');
     await page.keyboard.press('Space');
     await card(page, 'Write the spec').and(column(page, 'Done').locator('li.card')).waitFor();
-    await eventually(() => task(cards['Write the spec'].TaskItemId), (t) => t.TaskItemStatusId === columns.done.TaskItemStatusId);
+    await eventually(
+      () => task(cards['Write the spec'].TaskItemId),
+      (t) => t.TaskItemStatusId === columns.done.TaskItemStatusId,
+    );
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -156,7 +193,10 @@ describe('the Kanban board', () => {
     expect(created.CardPositionNumber).toBe(names.length);
 
     await card(page, 'Ship it').getByRole('checkbox').click();
-    const done = await eventually(() => task(created.TaskItemId), (t) => t.IsDone === true);
+    const done = await eventually(
+      () => task(created.TaskItemId),
+      (t) => t.IsDone === true,
+    );
     expect(done.DoneDate).not.toBeNull();
     await page.locator('li.card.card--done', { hasText: 'Ship it' }).waitFor();
     expect(errors).toEqual([]);
@@ -172,7 +212,9 @@ describe('the Kanban board', () => {
     await dialog.getByLabel('New note').fill('Numbers checked with finance');
     await dialog.getByRole('button', { name: 'Add note' }).click();
     await dialog.getByText('Numbers checked with finance').waitFor();
-    expect((await api.get(`Task(${id})/Notes`)).body.value.map((n: any) => n.Note)).toEqual(['Numbers checked with finance']);
+    expect((await api.get(`Task(${id})/Notes`)).body.value.map((n: any) => n.Note)).toEqual([
+      'Numbers checked with finance',
+    ]);
 
     await dialog.getByLabel('New checklist item').fill('Ask for receipts');
     await dialog.getByRole('button', { name: 'Add item' }).click();
@@ -196,7 +238,9 @@ describe('the Kanban board', () => {
     await dialog.getByLabel('Contributor', { exact: true }).selectOption({ label: 'Ada Lovelace' });
     await dialog.getByRole('button', { name: 'Add contributor' }).click();
     await dialog.getByRole('button', { name: 'Remove Ada Lovelace' }).waitFor();
-    expect((await api.get(`Task(${id})/GetContributors()`)).body.value.map((c: any) => c.ContactId)).toEqual([ada.ContactId]);
+    expect((await api.get(`Task(${id})/GetContributors()`)).body.value.map((c: any) => c.ContactId)).toEqual([
+      ada.ContactId,
+    ]);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -207,18 +251,30 @@ describe('the Kanban board', () => {
     const requests: string[] = [];
     page.on('request', (r) => requests.push(decodeURIComponent(r.url())));
     await page.getByLabel('Search cards').fill('login');
-    await eventually(() => page.locator('li.card .card__name').allTextContents(), (names) => names.length === 1 && names[0] === 'Fix login bug');
+    await eventually(
+      () => page.locator('li.card .card__name').allTextContents(),
+      (names) => names.length === 1 && names[0] === 'Fix login bug',
+    );
     expect(requests.some((u) => u.includes('$search='))).toBe(true);
     await page.getByLabel('Search cards').fill('');
     await page.getByLabel('Filter by assignee').selectOption({ label: 'Ada Lovelace' });
-    await eventually(() => page.locator('li.card .card__name').allTextContents(), (names) => names.join() === 'Write the spec');
+    await eventually(
+      () => page.locator('li.card .card__name').allTextContents(),
+      (names) => names.join() === 'Write the spec',
+    );
     await page.getByLabel('Filter by assignee').selectOption({ label: 'Anyone' });
     await page.getByLabel('Filter by tag').fill('bug');
-    await eventually(() => page.locator('li.card .card__name').allTextContents(), (names) => names.join() === 'Fix login bug');
+    await eventually(
+      () => page.locator('li.card .card__name').allTextContents(),
+      (names) => names.join() === 'Fix login bug',
+    );
     expect(requests.some((u) => u.includes("Tags/any(t: t eq 'bug')"))).toBe(true);
     await page.getByLabel('Filter by tag').fill('');
     await page.getByLabel('Due by').fill('2030-12-31');
-    await eventually(() => page.locator('li.card .card__name').allTextContents(), (names) => names.join() === 'Write the spec');
+    await eventually(
+      () => page.locator('li.card .card__name').allTextContents(),
+      (names) => names.join() === 'Write the spec',
+    );
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -233,7 +289,9 @@ describe('the Kanban board', () => {
     // Drag in page A; page B follows through the change stream, without a reload.
     const before = await cardNames(b.page, 'Done');
     await drag(a.page, card(a.page, 'Plan the sprint'), column(a.page, 'Done').locator('ol'));
-    await card(b.page, 'Plan the sprint').and(column(b.page, 'Done').locator('li.card')).waitFor({ timeout: 5000 });
+    await card(b.page, 'Plan the sprint')
+      .and(column(b.page, 'Done').locator('li.card'))
+      .waitFor({ timeout: 5000 });
     expect((await cardNames(b.page, 'Done')).length).toBe(before.length + 1);
     // And a change made through the API by someone else.
     await api.patch(`Task(${cards['Call supplier'].TaskItemId})`, { Name: 'Call the supplier' });
@@ -243,7 +301,10 @@ describe('the Kanban board', () => {
     await a.page.context().close();
     await b.page.context().close();
     // Closed pages leave the change stream: the service keeps no subscriber (nor its heartbeat).
-    await eventually(() => subscribers(), (n) => n === 0);
+    await eventually(
+      () => subscribers(),
+      (n) => n === 0,
+    );
   });
 
   it('edits a task; a conflicting edit (412) is shown instead of overwriting it', async () => {
@@ -264,7 +325,10 @@ describe('the Kanban board', () => {
     await dialog.getByLabel('Name').fill('Review the budget with finance');
     await dialog.getByLabel('Tags').fill('finance, q3');
     await dialog.getByRole('button', { name: 'Save' }).click();
-    const saved = await eventually(() => task(id), (t) => t.Name === 'Review the budget with finance');
+    const saved = await eventually(
+      () => task(id),
+      (t) => t.Name === 'Review the budget with finance',
+    );
     expect(saved.Tags).toEqual(['finance', 'q3']);
     await dialog.getByRole('button', { name: 'Close' }).click();
     await card(page, 'Review the budget with finance').locator('.tag', { hasText: 'q3' }).waitFor();
@@ -285,21 +349,37 @@ describe('the Kanban board', () => {
     await column(page, 'Waiting').waitFor();
     await page.getByRole('button', { name: 'Column settings for Waiting' }).click();
     await page.getByRole('button', { name: 'Move column left' }).click();
-    await eventually(() => page.locator('.column__name').allTextContents(), (names) => names.join() === 'To do,Doing,Waiting,Done');
-    const stored = (await api.get(`TaskStatus?$filter=ProjectId eq ${project.ProjectId}&$orderby=OrdinalPosition`)).body.value.map((s: any) => s.Name);
+    await eventually(
+      () => page.locator('.column__name').allTextContents(),
+      (names) => names.join() === 'To do,Doing,Waiting,Done',
+    );
+    const stored = (
+      await api.get(`TaskStatus?$filter=ProjectId eq ${project.ProjectId}&$orderby=OrdinalPosition`)
+    ).body.value.map((s: any) => s.Name);
     expect(stored).toEqual(['To do', 'Doing', 'Waiting', 'Done']);
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
-    await eventually(() => page.locator('.column__name').allTextContents(), (names) => names.join() === 'To do,Doing,Done');
-    expect((await api.get(`TaskStatus?$filter=ProjectId eq ${project.ProjectId}`)).body.value).toHaveLength(3);
+    await eventually(
+      () => page.locator('.column__name').allTextContents(),
+      (names) => names.join() === 'To do,Doing,Done',
+    );
+    expect((await api.get(`TaskStatus?$filter=ProjectId eq ${project.ProjectId}`)).body.value).toHaveLength(
+      3,
+    );
     expect(errors).toEqual([]);
     await page.context().close();
   });
 
   it('deletes a project after confirming it, and other open boards follow live', async () => {
     const scratch = (await api.post('Project', { Name: 'Scratch' })).body; // its creator is its Admin
-    const lane = (await api.post('TaskStatus', { Name: 'Ideas', ProjectId: scratch.ProjectId, OrdinalPosition: 1 })).body;
+    const lane = (
+      await api.post('TaskStatus', { Name: 'Ideas', ProjectId: scratch.ProjectId, OrdinalPosition: 1 })
+    ).body;
     for (const name of ['One idea', 'Another idea']) {
-      await api.post('Task', { Name: name, ProjectId: scratch.ProjectId, TaskItemStatusId: lane.TaskItemStatusId });
+      await api.post('Task', {
+        Name: name,
+        ProjectId: scratch.ProjectId,
+        TaskItemStatusId: lane.TaskItemStatusId,
+      });
     }
     const [a, b] = [await openPage(browser), await openPage(browser)];
     for (const { page } of [a, b]) {
@@ -315,7 +395,10 @@ describe('the Kanban board', () => {
     });
     await a.page.getByRole('button', { name: 'Delete project' }).click();
     for (const { page } of [a, b]) {
-      await eventually(() => page.getByLabel('Project').locator('option').allTextContents(), (names) => !names.includes('Scratch'));
+      await eventually(
+        () => page.getByLabel('Project').locator('option').allTextContents(),
+        (names) => !names.includes('Scratch'),
+      );
       await page.getByRole('status').filter({ hasText: 'Project "Scratch" was deleted' }).waitFor();
     }
     expect(asked).toEqual([expect.stringContaining('Delete the project "Scratch"')]);
@@ -328,9 +411,16 @@ describe('the Kanban board', () => {
 
   it('stays usable with 500 cards in a column and on a phone-width screen', async () => {
     const big = await api.post('Project', { Name: 'Big backlog' });
-    const backlog = (await api.post('TaskStatus', { Name: 'Backlog', ProjectId: big.body.ProjectId, OrdinalPosition: 1 })).body;
+    const backlog = (
+      await api.post('TaskStatus', { Name: 'Backlog', ProjectId: big.body.ProjectId, OrdinalPosition: 1 })
+    ).body;
     await api.post('TaskStatus', { Name: 'Next', ProjectId: big.body.ProjectId, OrdinalPosition: 2 });
-    const items = Array.from({ length: 500 }, (_, i) => ({ Name: `Backlog item ${i + 1}`, ProjectId: big.body.ProjectId, TaskItemStatusId: backlog.TaskItemStatusId, CardPositionNumber: i + 1 }));
+    const items = Array.from({ length: 500 }, (_, i) => ({
+      Name: `Backlog item ${i + 1}`,
+      ProjectId: big.body.ProjectId,
+      TaskItemStatusId: backlog.TaskItemStatusId,
+      CardPositionNumber: i + 1,
+    }));
     expect((await api.post('Task/BatchInsert', { items })).status).toBe(200);
 
     const { page, errors } = await openPage(browser, { width: 390, height: 844 });
@@ -369,5 +459,8 @@ async function subscribers(): Promise<number> {
 }
 
 async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
-  await eventually(async () => ((await locator.textContent()) ?? '').trim(), (t) => t.includes(text));
+  await eventually(
+    async () => ((await locator.textContent()) ?? '').trim(),
+    (t) => t.includes(text),
+  );
 }

@@ -82,7 +82,12 @@ describe('deletes on populated projects', () => {
     };
   })();
 
-  function expectOnlyGone(before: Snapshot, gone: Snapshot, after: Snapshot, added: Record<string, number> = {}): void {
+  function expectOnlyGone(
+    before: Snapshot,
+    gone: Snapshot,
+    after: Snapshot,
+    added: Record<string, number> = {},
+  ): void {
     for (const [table, rows] of before) {
       const went = gone.get(table) ?? new Set<string>();
       const now = after.get(table)!;
@@ -90,7 +95,12 @@ describe('deletes on populated projects', () => {
       const missing = kept.filter((r) => !now.has(r));
       const left = [...went].filter((r) => now.has(r));
       const extra = [...now].filter((r) => !rows.has(r));
-      expect({ table, missing, left, extra: extra.length }).toEqual({ table, missing: [], left: [], extra: added[table] ?? 0 });
+      expect({ table, missing, left, extra: extra.length }).toEqual({
+        table,
+        missing: [],
+        left: [],
+        extra: added[table] ?? 0,
+      });
     }
   }
 
@@ -99,7 +109,9 @@ describe('deletes on populated projects', () => {
     const projects = (await client.get('Project?$select=ProjectId')).body.value;
     expect(projects.length).toBeGreaterThan(0);
     for (const p of projects) expect((await client.delete(`Project(${p.ProjectId})`)).status).toBe(204);
-    const left = await db.query(`SELECT (SELECT count(*) FROM task)::int AS tasks, (SELECT count(*) FROM project)::int AS projects`);
+    const left = await db.query(
+      `SELECT (SELECT count(*) FROM task)::int AS tasks, (SELECT count(*) FROM project)::int AS projects`,
+    );
     expect(left.rows[0]).toEqual({ tasks: 0, projects: 0 });
   });
 
@@ -107,8 +119,23 @@ describe('deletes on populated projects', () => {
     const other = await make.project({ Name: 'Neighbour' });
     const p: PopulatedProject = await populatedProject(client, { projectId: other.ProjectId });
     const gone = await snapshot(PROJECT_ROWS, [p.projectId]);
-    for (const t of ['task', 'task_status', 'task_item_note', 'checklist_item', 'task_contributor', 'time_entry', 'task_follower',
-      'stopwatch', 'notification', 'task_document', 'task_relation', 'webhook_delivery', 'planning', 'risk', 'document']) {
+    for (const t of [
+      'task',
+      'task_status',
+      'task_item_note',
+      'checklist_item',
+      'task_contributor',
+      'time_entry',
+      'task_follower',
+      'stopwatch',
+      'notification',
+      'task_document',
+      'task_relation',
+      'webhook_delivery',
+      'planning',
+      'risk',
+      'document',
+    ]) {
       expect({ t, n: gone.get(t)!.size > 0 }).toEqual({ t, n: true }); // the factory populated it
     }
     const before = await snapshot();
@@ -118,12 +145,20 @@ describe('deletes on populated projects', () => {
     const after = await snapshot();
     // One summary event replaces an event per deleted row.
     expectOnlyGone(before, gone, after, { change_event: 1, task_item_template: 1 });
-    const templates = await db.query(`SELECT "ProjectId" FROM task_item_template WHERE "Name" = 'From populated'`);
+    const templates = await db.query(
+      `SELECT "ProjectId" FROM task_item_template WHERE "Name" = 'From populated'`,
+    );
     expect(templates.rows).toEqual([{ ProjectId: null }]);
-    const events = await db.query(`SELECT "EntitySet", "Kind", "Changes" FROM change_event WHERE "ProjectId" = $1`, [p.projectId]);
-    expect(events.rows).toEqual([{ EntitySet: 'Project', Kind: 'deleted', Changes: { TaskCount: p.taskIds.length } }]);
+    const events = await db.query(
+      `SELECT "EntitySet", "Kind", "Changes" FROM change_event WHERE "ProjectId" = $1`,
+      [p.projectId],
+    );
+    expect(events.rows).toEqual([
+      { EntitySet: 'Project', Kind: 'deleted', Changes: { TaskCount: p.taskIds.length } },
+    ]);
     // The neighbour's task is still there, without its relations to what went.
-    const neighbour = (await client.get(`Task?$filter=ProjectId eq ${other.ProjectId}&$expand=Relations`)).body.value;
+    const neighbour = (await client.get(`Task?$filter=ProjectId eq ${other.ProjectId}&$expand=Relations`))
+      .body.value;
     expect(neighbour).toHaveLength(1);
     expect(neighbour[0].Relations).toEqual([]);
     expectODataError(await client.get(`Project(${p.projectId})`), 404);
@@ -137,12 +172,16 @@ describe('deletes on populated projects', () => {
       for (let i = 0; i < 4; i++) {
         const t = await make.task({ ProjectId: project.ProjectId, TaskItemStatusId: c.TaskItemStatusId });
         // Each card moves twice in the project's life.
-        await client.post(`Task(${t.TaskItemId})/MoveTaskItem`, { taskItemStatusId: columns[0].TaskItemStatusId });
+        await client.post(`Task(${t.TaskItemId})/MoveTaskItem`, {
+          taskItemStatusId: columns[0].TaskItemStatusId,
+        });
         await client.post(`Task(${t.TaskItemId})/MoveTaskItem`, { taskItemStatusId: c.TaskItemStatusId });
       }
     }
     expect((await client.delete(`Project(${project.ProjectId})`)).status).toBe(204);
-    const left = await db.query(`SELECT count(*)::int AS n FROM task WHERE "ProjectId" = $1`, [project.ProjectId]);
+    const left = await db.query(`SELECT count(*)::int AS n FROM task WHERE "ProjectId" = $1`, [
+      project.ProjectId,
+    ]);
     expect(left.rows[0].n).toBe(0);
   });
 
@@ -152,23 +191,40 @@ describe('deletes on populated projects', () => {
     for (let i = 0; i < 3; i++) cols.push(await make.status(project.ProjectId, { OrdinalPosition: i }));
     const card = async (statusId: string) => {
       const t = await make.task({ ProjectId: project.ProjectId });
-      await client.post(`Task(${t.TaskItemId})/MoveTaskItem`, { taskItemStatusId: statusId, afterTaskItemId: last.get(statusId) ?? null });
+      await client.post(`Task(${t.TaskItemId})/MoveTaskItem`, {
+        taskItemStatusId: statusId,
+        afterTaskItemId: last.get(statusId) ?? null,
+      });
       last.set(statusId, t.TaskItemId);
       return t.TaskItemId as string;
     };
     const last = new Map<string, string>();
     const first = [await card(cols[0].TaskItemStatusId), await card(cols[0].TaskItemStatusId)];
-    const moved = [await card(cols[1].TaskItemStatusId), await card(cols[1].TaskItemStatusId), await card(cols[1].TaskItemStatusId)];
+    const moved = [
+      await card(cols[1].TaskItemStatusId),
+      await card(cols[1].TaskItemStatusId),
+      await card(cols[1].TaskItemStatusId),
+    ];
     expect((await client.delete(`TaskStatus(${cols[1].TaskItemStatusId})`)).status).toBe(204);
-    const column = (await client.get(`Task?$filter=TaskItemStatusId eq ${cols[0].TaskItemStatusId}&$orderby=CardPositionNumber`)).body.value;
+    const column = (
+      await client.get(
+        `Task?$filter=TaskItemStatusId eq ${cols[0].TaskItemStatusId}&$orderby=CardPositionNumber`,
+      )
+    ).body.value;
     expect(column.map((t: any) => t.TaskItemId)).toEqual([...first, ...moved]);
     expect(column.map((t: any) => t.CardPositionNumber)).toEqual([1, 2, 3, 4, 5]);
 
     // Deleting the project's columns one by one in one change set: cards move twice, all commit.
     const batch = {
-      requests: cols.slice(0, 1).concat(cols.slice(2)).map((col, i) => ({
-        id: String(i + 1), atomicityGroup: 'g', method: 'DELETE', url: `TaskStatus(${col.TaskItemStatusId})`,
-      })),
+      requests: cols
+        .slice(0, 1)
+        .concat(cols.slice(2))
+        .map((col, i) => ({
+          id: String(i + 1),
+          atomicityGroup: 'g',
+          method: 'DELETE',
+          url: `TaskStatus(${col.TaskItemStatusId})`,
+        })),
     };
     const r = await client.post('$batch', batch);
     expect(r.status).toBe(200);
@@ -182,7 +238,10 @@ describe('deletes on populated projects', () => {
   it('DELETE Task and DELETE Contact remove relations pointing at them from other tasks', async () => {
     const project = await make.project();
     const contact = await make.contact();
-    const [x, y] = [await make.task({ ProjectId: project.ProjectId }), await make.task({ ProjectId: project.ProjectId })];
+    const [x, y] = [
+      await make.task({ ProjectId: project.ProjectId }),
+      await make.task({ ProjectId: project.ProjectId }),
+    ];
     await client.post(`Task(${x.TaskItemId})/AddRelation`, { itemId: y.TaskItemId });
     await client.post(`Task(${x.TaskItemId})/AddRelation`, { itemId: contact.ContactId });
     expect((await client.get(`Task(${x.TaskItemId})/Relations`)).body.value).toHaveLength(2);

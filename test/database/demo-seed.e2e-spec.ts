@@ -32,12 +32,24 @@ describe('demo data', () => {
       (SELECT count(*)::int FROM risk) AS risks, (SELECT count(*)::int FROM document) AS documents,
       (SELECT count(*)::int FROM task_document) AS "documentLinks", (SELECT count(*)::int FROM project_defined_field) AS fields,
       (SELECT count(*)::int FROM task WHERE "ProjectDefinedFields" <> '{}') AS "fieldValues"`);
-    expect(counts).toMatchObject({ projects: 3, contacts: DEMO.contacts.length + 1, statuses: 15, tasks: 200, plannings: 3, risks: 2, documents: 2, fields: 1 });
+    expect(counts).toMatchObject({
+      projects: 3,
+      contacts: DEMO.contacts.length + 1,
+      statuses: 15,
+      tasks: 200,
+      plannings: 3,
+      risks: 2,
+      documents: 2,
+      fields: 1,
+    });
     expect(counts.done).toBeGreaterThan(0);
     expect(counts.doneDates).toBe(counts.done);
-    for (const k of ['notes', 'checklist', 'contributors', 'documentLinks', 'fieldValues']) expect(counts[k]).toBeGreaterThan(0);
+    for (const k of ['notes', 'checklist', 'contributors', 'documentLinks', 'fieldValues'])
+      expect(counts[k]).toBeGreaterThan(0);
     // Each task's status belongs to its project, and the cards of a column are numbered 1..n.
-    const [wrong] = await ds.query(`SELECT count(*)::int AS n FROM task t JOIN task_status s ON s."TaskItemStatusId" = t."TaskItemStatusId" WHERE s."ProjectId" <> t."ProjectId"`);
+    const [wrong] = await ds.query(
+      `SELECT count(*)::int AS n FROM task t JOIN task_status s ON s."TaskItemStatusId" = t."TaskItemStatusId" WHERE s."ProjectId" <> t."ProjectId"`,
+    );
     expect(wrong.n).toBe(0);
     const [gaps] = await ds.query(`SELECT count(*)::int AS n FROM (
       SELECT "CardPositionNumber", row_number() OVER (PARTITION BY "TaskItemStatusId" ORDER BY "CardPositionNumber") AS rn FROM task) x
@@ -53,7 +65,9 @@ describe('demo data', () => {
 
   it('is deterministic: the same keys and names on every install', async () => {
     const rows = async (ds: DataSource) =>
-      ds.query(`SELECT "TaskItemId", "Name", "ProjectId", "TaskItemStatusId", "ContactId", "IsDone", "Tags", "CardPositionNumber" FROM task ORDER BY "TaskItemId"`);
+      ds.query(
+        `SELECT "TaskItemId", "Name", "ProjectId", "TaskItemStatusId", "ContactId", "IsDone", "Tags", "CardPositionNumber" FROM task ORDER BY "TaskItemId"`,
+      );
     const [a, b] = [sources[0], await seeded()];
     await seedDemoData(b);
     expect(await rows(b)).toEqual(await rows(a));

@@ -12,11 +12,19 @@ import { Client } from 'pg';
  */
 const SERVER = join(__dirname, '..', 'support', 'embedded-server.ts');
 
-function run(dir: string): { child: ChildProcess; ready: Promise<string>; exited: Promise<{ code: number | null; stderr: string }> } {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', SERVER, dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+function run(dir: string): {
+  child: ChildProcess;
+  ready: Promise<string>;
+  exited: Promise<{ code: number | null; stderr: string }>;
+} {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', SERVER, dir], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; stderr: string }>((ok) => child.once('exit', (code) => ok({ code, stderr })));
+  const exited = new Promise<{ code: number | null; stderr: string }>((ok) =>
+    child.once('exit', (code) => ok({ code, stderr })),
+  );
   const ready = new Promise<string>((ok, fail) => {
     createInterface({ input: child.stdout! }).once('line', (line) => ok(JSON.parse(line).adminUrl));
     void exited.then(({ code }) => fail(new Error(`exited with ${code}: ${stderr}`)));
@@ -78,7 +86,9 @@ describe('embedded PostgreSQL', () => {
     running.push(second.child);
     expect(await second.ready).toBe(url); // the port is remembered next to the data
     expect(await sql(url, `SELECT v FROM kept`)).toEqual([{ v: 'before the restart' }]);
-    expect(await sql(url.replace(/\/postgres$/, '/tasks'), `SELECT current_database() AS db`)).toEqual([{ db: 'tasks' }]);
+    expect(await sql(url.replace(/\/postgres$/, '/tasks'), `SELECT current_database() AS db`)).toEqual([
+      { db: 'tasks' },
+    ]);
 
     // A second service on the same data directory is refused, the first keeps running.
     const intruder = run(dir);

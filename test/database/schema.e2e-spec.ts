@@ -20,7 +20,13 @@ const HAND_WRITTEN = [
 ];
 
 const PG_TYPE: Record<string, string> = {
-  uuid: 'uuid', text: 'text', timestamptz: 'timestamptz', boolean: 'bool', integer: 'int4', 'double precision': 'float8', jsonb: 'jsonb',
+  uuid: 'uuid',
+  text: 'text',
+  timestamptz: 'timestamptz',
+  boolean: 'bool',
+  integer: 'int4',
+  'double precision': 'float8',
+  jsonb: 'jsonb',
 };
 
 describe('schema: entities and migrations agree', () => {
@@ -39,9 +45,13 @@ describe('schema: entities and migrations agree', () => {
 
   it('TypeORM finds nothing to change but the hand-written parts', async () => {
     // The schema builder reads generated-column expressions from this table of its own.
-    await ds.query(`CREATE TABLE typeorm_metadata (type varchar NOT NULL, database varchar, schema varchar, "table" varchar, name varchar, value text)`);
+    await ds.query(
+      `CREATE TABLE typeorm_metadata (type varchar NOT NULL, database varchar, schema varchar, "table" varchar, name varchar, value text)`,
+    );
     const log = await ds.driver.createSchemaBuilder().log();
-    const unexpected = log.upQueries.map((q) => q.query.trim()).filter((q) => !HAND_WRITTEN.some((re) => re.test(q)));
+    const unexpected = log.upQueries
+      .map((q) => q.query.trim())
+      .filter((q) => !HAND_WRITTEN.some((re) => re.test(q)));
     expect(unexpected).toEqual([]);
   });
 
@@ -51,7 +61,9 @@ describe('schema: entities and migrations agree', () => {
     );
     const inView = Object.fromEntries(rows.map((r) => [r.column_name, r.udt_name]));
     const inEntity = Object.fromEntries(
-      ds.getMetadata(DynamicTaskItem).columns.map((col) => [col.databaseName, (col.isArray ? '_' : '') + PG_TYPE[String(col.type)]]),
+      ds
+        .getMetadata(DynamicTaskItem)
+        .columns.map((col) => [col.databaseName, (col.isArray ? '_' : '') + PG_TYPE[String(col.type)]]),
     );
     expect(inView).toEqual(inEntity);
   });
@@ -61,9 +73,14 @@ describe('schema: entities and migrations agree', () => {
     // Not properties on the wire: the ETag source, the jsonb behind CF_* (as CustomFields), internal flags.
     const skip = new Set(['Version', 'ProjectDefinedFields', 'IsCalendarSyncEnabled']);
     const missing: string[] = [];
-    for (const [entity, prefix] of [['Task', 'TaskItem_'], ['Project', 'Project_'], ['Planning', 'Planning_']] as const) {
+    for (const [entity, prefix] of [
+      ['Task', 'TaskItem_'],
+      ['Project', 'Project_'],
+      ['Planning', 'Planning_'],
+    ] as const) {
       for (const col of ds.getMetadata(entity).columns) {
-        if (!skip.has(col.databaseName) && !columns.has(prefix + col.databaseName)) missing.push(prefix + col.databaseName);
+        if (!skip.has(col.databaseName) && !columns.has(prefix + col.databaseName))
+          missing.push(prefix + col.databaseName);
       }
     }
     expect(missing).toEqual([]);

@@ -18,13 +18,36 @@ describe('$batch', () => {
     const r = await client.post('$batch', {
       requests: [
         { id: 'p', method: 'POST', url: 'Project', body: { Name: 'Batched' }, atomicityGroup: 'g1' },
-        { id: 't', method: 'POST', url: 'Task', body: { Name: 'In batch', 'Project@odata.bind': '$p' }, atomicityGroup: 'g1', dependsOn: ['p'] },
-        { id: 'n', method: 'POST', url: '$t/Notes', body: { Note: 'via reference' }, atomicityGroup: 'g1', dependsOn: ['t'] },
-        { id: 'q', method: 'GET', url: "Task?$filter=Name eq 'In batch'&$expand=Notes($select=Note)&$select=Name,ProjectId" },
+        {
+          id: 't',
+          method: 'POST',
+          url: 'Task',
+          body: { Name: 'In batch', 'Project@odata.bind': '$p' },
+          atomicityGroup: 'g1',
+          dependsOn: ['p'],
+        },
+        {
+          id: 'n',
+          method: 'POST',
+          url: '$t/Notes',
+          body: { Note: 'via reference' },
+          atomicityGroup: 'g1',
+          dependsOn: ['t'],
+        },
+        {
+          id: 'q',
+          method: 'GET',
+          url: "Task?$filter=Name eq 'In batch'&$expand=Notes($select=Note)&$select=Name,ProjectId",
+        },
       ],
     });
     expect(r.status).toBe(200);
-    expect(r.body.responses.map((x: any) => [x.id, x.status])).toEqual([['p', 201], ['t', 201], ['n', 201], ['q', 200]]);
+    expect(r.body.responses.map((x: any) => [x.id, x.status])).toEqual([
+      ['p', 201],
+      ['t', 201],
+      ['n', 201],
+      ['q', 200],
+    ]);
     const task = r.body.responses[3].body.value[0];
     expect(task.ProjectId).toBe(r.body.responses[0].body.ProjectId);
     expect(task.Notes).toEqual([expect.objectContaining({ Note: 'via reference' })]);
@@ -39,19 +62,26 @@ describe('$batch', () => {
         { id: '3', method: 'GET', url: 'Project/$count' },
       ],
     });
-    expect(r.body.responses.map((x: any) => [x.id, x.status])).toEqual([['1', 424], ['2', 400]]);
+    expect(r.body.responses.map((x: any) => [x.id, x.status])).toEqual([
+      ['1', 424],
+      ['2', 400],
+    ]);
     expect(r.body.responses[1].body.error.code).toEqual(expect.any(String));
     expect(await count('Project')).toBe(before);
   });
 
   it('JSON: continue-on-error runs the rest; dependsOn on a failed request is 424', async () => {
-    const r = await client.post('$batch', {
-      requests: [
-        { id: '1', method: 'GET', url: 'Nope' },
-        { id: '2', method: 'POST', url: 'Contact', body: { DisplayName: 'after failure' } },
-        { id: '3', method: 'PATCH', url: '$1', body: {}, dependsOn: ['1'] },
-      ],
-    }, { Prefer: 'odata.continue-on-error' });
+    const r = await client.post(
+      '$batch',
+      {
+        requests: [
+          { id: '1', method: 'GET', url: 'Nope' },
+          { id: '2', method: 'POST', url: 'Contact', body: { DisplayName: 'after failure' } },
+          { id: '3', method: 'PATCH', url: '$1', body: {}, dependsOn: ['1'] },
+        ],
+      },
+      { Prefer: 'odata.continue-on-error' },
+    );
     expect(r.headers.get('preference-applied')).toBe('odata.continue-on-error');
     expect(r.body.responses.map((x: any) => x.status)).toEqual([404, 201, 424]);
   });
@@ -90,7 +120,11 @@ describe('$batch', () => {
       '--batch_1--',
       '',
     ]);
-    const res = await fetch(`${client.root}/$batch`, { method: 'POST', headers: { ...ADMIN_HEADERS, 'Content-Type': 'multipart/mixed; boundary=batch_1' }, body });
+    const res = await fetch(`${client.root}/$batch`, {
+      method: 'POST',
+      headers: { ...ADMIN_HEADERS, 'Content-Type': 'multipart/mixed; boundary=batch_1' },
+      body,
+    });
     expect(res.status).toBe(200);
     const boundary = res.headers.get('content-type')!.match(/boundary=(\S+)/)![1];
     const text = await res.text();
@@ -101,14 +135,33 @@ describe('$batch', () => {
   });
 
   it('limits and bad batches are clear 4xx', async () => {
-    expectODataError(await client.post('$batch', { requests: Array.from({ length: 1001 }, (_, i) => ({ id: String(i), method: 'GET', url: 'Task/$count' })) }), 400);
+    expectODataError(
+      await client.post('$batch', {
+        requests: Array.from({ length: 1001 }, (_, i) => ({
+          id: String(i),
+          method: 'GET',
+          url: 'Task/$count',
+        })),
+      }),
+      400,
+    );
     expectODataError(await client.post('$batch', '{"requests": 3}'), 400);
     expectODataError(await client.post('$batch', 'not json'), 400);
     expectODataError(await client.post('$batch', 'x', { 'Content-Type': 'text/plain' }), 415);
-    expectODataError(await client.request('POST', '$batch', '--x\r\n', { 'Content-Type': 'multipart/mixed' }), 400);
-    const outside = await client.post('$batch', { requests: [{ id: '1', method: 'GET', url: 'http://elsewhere.example/odata/Task' }] });
+    expectODataError(
+      await client.request('POST', '$batch', '--x\r\n', { 'Content-Type': 'multipart/mixed' }),
+      400,
+    );
+    const outside = await client.post('$batch', {
+      requests: [{ id: '1', method: 'GET', url: 'http://elsewhere.example/odata/Task' }],
+    });
     expect(outside.body.responses[0].status).toBe(400);
-    const dup = await client.post('$batch', { requests: [{ id: 'a', method: 'GET', url: 'Task' }, { id: 'a', method: 'GET', url: 'Task' }] });
+    const dup = await client.post('$batch', {
+      requests: [
+        { id: 'a', method: 'GET', url: 'Task' },
+        { id: 'a', method: 'GET', url: 'Task' },
+      ],
+    });
     expectODataError(dup, 400);
   });
 

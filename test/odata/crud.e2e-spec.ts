@@ -21,73 +21,157 @@ describe('CRUD over HTTP on every set', () => {
     project = await make.project();
     contact = await make.contact();
     status = await make.status(project.ProjectId);
-    task = await make.task({ ProjectId: project.ProjectId, ContactId: contact.ContactId, TaskItemStatusId: status.TaskItemStatusId });
+    task = await make.task({
+      ProjectId: project.ProjectId,
+      ContactId: contact.ContactId,
+      TaskItemStatusId: status.TaskItemStatusId,
+    });
   });
   afterAll(() => app.close());
 
   // A valid create body for each writable set, and a property to change.
-  const cases: Array<{ set: string; key: string; body: () => Record<string, unknown>; change: Record<string, unknown> }> = [
+  const cases: Array<{
+    set: string;
+    key: string;
+    body: () => Record<string, unknown>;
+    change: Record<string, unknown>;
+  }> = [
     { set: 'Project', key: 'ProjectId', body: () => ({ Name: 'P' }), change: { Name: 'P2' } },
-    { set: 'Contact', key: 'ContactId', body: () => ({ DisplayName: 'C' }), change: { Email: 'c@example.test' } },
-    { set: 'TaskStatus', key: 'TaskItemStatusId', body: () => ({ Name: 'S', ProjectId: project.ProjectId }), change: { OrdinalPosition: 9 } },
-    { set: 'Task', key: 'TaskItemId', body: () => ({ Name: 'T', ProjectId: project.ProjectId }), change: { WorkAmount: 3.5 } },
-    { set: 'TaskItemNote', key: 'TaskItemNoteId', body: () => ({ TaskItemId: task.TaskItemId, Note: 'n', NoteHtml: '<p>n</p>' }), change: { Note: 'm' } },
-    { set: 'TaskItemTemplate', key: 'TaskItemTemplateId', body: () => ({ Name: 'Tpl' }), change: { Name: 'Tpl2' } },
-    { set: 'Planning', key: 'PlanningId', body: () => ({ DisplayName: 'Plan', ProjectId: project.ProjectId }), change: { DisplayName: 'Plan 2' } },
+    {
+      set: 'Contact',
+      key: 'ContactId',
+      body: () => ({ DisplayName: 'C' }),
+      change: { Email: 'c@example.test' },
+    },
+    {
+      set: 'TaskStatus',
+      key: 'TaskItemStatusId',
+      body: () => ({ Name: 'S', ProjectId: project.ProjectId }),
+      change: { OrdinalPosition: 9 },
+    },
+    {
+      set: 'Task',
+      key: 'TaskItemId',
+      body: () => ({ Name: 'T', ProjectId: project.ProjectId }),
+      change: { WorkAmount: 3.5 },
+    },
+    {
+      set: 'TaskItemNote',
+      key: 'TaskItemNoteId',
+      body: () => ({ TaskItemId: task.TaskItemId, Note: 'n', NoteHtml: '<p>n</p>' }),
+      change: { Note: 'm' },
+    },
+    {
+      set: 'TaskItemTemplate',
+      key: 'TaskItemTemplateId',
+      body: () => ({ Name: 'Tpl' }),
+      change: { Name: 'Tpl2' },
+    },
+    {
+      set: 'Planning',
+      key: 'PlanningId',
+      body: () => ({ DisplayName: 'Plan', ProjectId: project.ProjectId }),
+      change: { DisplayName: 'Plan 2' },
+    },
     { set: 'Risk', key: 'RiskId', body: () => ({ Name: 'Risk' }), change: { Name: 'Risk 2' } },
-    { set: 'Document', key: 'DocumentId', body: () => ({ FileName: 'a.pdf' }), change: { FileName: 'b.pdf' } },
-    { set: 'TimeEntry', key: 'TimeEntryId', body: () => ({ TaskItemId: task.TaskItemId, ContactId: contact.ContactId, StartDateTime: '2025-01-01T09:00:00Z', EndDateTime: '2025-01-01T10:00:00Z', DurationMinutes: 60 }), change: { IsBillable: true } },
-    { set: 'ChecklistItem', key: 'ChecklistItemId', body: () => ({ TaskItemId: task.TaskItemId, Name: 'check' }), change: { IsDone: true } },
-    { set: 'ProjectDefinedField', key: 'ProjectDefinedFieldId', body: () => ({ ProjectId: project.ProjectId, FieldName: 'pf_dt0_1a2b3c4d_Field', Type: 'Number' }), change: { DisplayName: 'Field' } },
+    {
+      set: 'Document',
+      key: 'DocumentId',
+      body: () => ({ FileName: 'a.pdf' }),
+      change: { FileName: 'b.pdf' },
+    },
+    {
+      set: 'TimeEntry',
+      key: 'TimeEntryId',
+      body: () => ({
+        TaskItemId: task.TaskItemId,
+        ContactId: contact.ContactId,
+        StartDateTime: '2025-01-01T09:00:00Z',
+        EndDateTime: '2025-01-01T10:00:00Z',
+        DurationMinutes: 60,
+      }),
+      change: { IsBillable: true },
+    },
+    {
+      set: 'ChecklistItem',
+      key: 'ChecklistItemId',
+      body: () => ({ TaskItemId: task.TaskItemId, Name: 'check' }),
+      change: { IsDone: true },
+    },
+    {
+      set: 'ProjectDefinedField',
+      key: 'ProjectDefinedFieldId',
+      body: () => ({ ProjectId: project.ProjectId, FieldName: 'pf_dt0_1a2b3c4d_Field', Type: 'Number' }),
+      change: { DisplayName: 'Field' },
+    },
   ];
 
-  it.each(cases)('$set: POST 201, GET, PATCH with ETag, PUT, DELETE 204', async ({ set, key, body, change }) => {
-    const created = await client.post(set, body());
-    expect(created.status).toBe(201);
-    const id = created.body[key];
-    expect(id).toMatch(GUID);
-    expect(created.headers.get('location')).toBe(`${client.root}/${set}(${id})`);
-    expect(created.body['@odata.context']).toBe(`${client.root}/$metadata#${set}/$entity`);
-    const etag = created.headers.get('etag')!;
-    expect(etag).toMatch(/^W\/"\d+"$/);
-    expect(created.body['@odata.etag']).toBe(etag);
+  it.each(cases)(
+    '$set: POST 201, GET, PATCH with ETag, PUT, DELETE 204',
+    async ({ set, key, body, change }) => {
+      const created = await client.post(set, body());
+      expect(created.status).toBe(201);
+      const id = created.body[key];
+      expect(id).toMatch(GUID);
+      expect(created.headers.get('location')).toBe(`${client.root}/${set}(${id})`);
+      expect(created.body['@odata.context']).toBe(`${client.root}/$metadata#${set}/$entity`);
+      const etag = created.headers.get('etag')!;
+      expect(etag).toMatch(/^W\/"\d+"$/);
+      expect(created.body['@odata.etag']).toBe(etag);
 
-    const read = await client.get(`${set}(${id})`);
-    expect(read.status).toBe(200);
-    expect(read.body[key]).toBe(id);
-    expect((await client.get(`${set}('${id}')`)).body[key]).toBe(id);
+      const read = await client.get(`${set}(${id})`);
+      expect(read.status).toBe(200);
+      expect(read.body[key]).toBe(id);
+      expect((await client.get(`${set}('${id}')`)).body[key]).toBe(id);
 
-    const stale = await client.patch(`${set}(${id})`, change, { 'If-Match': 'W/"1"' });
-    expectODataError(stale, 412);
+      const stale = await client.patch(`${set}(${id})`, change, { 'If-Match': 'W/"1"' });
+      expectODataError(stale, 412);
 
-    const patched = await client.patch(`${set}(${id})`, change, { 'If-Match': etag, Prefer: 'return=representation' });
-    expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject(change);
-    expect(patched.headers.get('etag')).not.toBe(etag);
+      const patched = await client.patch(`${set}(${id})`, change, {
+        'If-Match': etag,
+        Prefer: 'return=representation',
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toMatchObject(change);
+      expect(patched.headers.get('etag')).not.toBe(etag);
 
-    const put = await client.put(`${set}(${id})`, body());
-    expect(put.status).toBe(204);
-    const afterPut = await client.get(`${set}(${id})`);
-    for (const [k, v] of Object.entries(body())) {
-      // DateTimeOffset values come back in UTC as +00:00: compare instants
-      if (typeof v === 'string' && /T\d\d:/.test(v)) expect(Date.parse(afterPut.body[k])).toBe(Date.parse(v));
-      else expect(afterPut.body[k]).toEqual(v);
-    }
+      const put = await client.put(`${set}(${id})`, body());
+      expect(put.status).toBe(204);
+      const afterPut = await client.get(`${set}(${id})`);
+      for (const [k, v] of Object.entries(body())) {
+        // DateTimeOffset values come back in UTC as +00:00: compare instants
+        if (typeof v === 'string' && /T\d\d:/.test(v))
+          expect(Date.parse(afterPut.body[k])).toBe(Date.parse(v));
+        else expect(afterPut.body[k]).toEqual(v);
+      }
 
-    expect((await client.delete(`${set}(${id})`)).status).toBe(204);
-    expectODataError(await client.get(`${set}(${id})`), 404);
-    expectODataError(await client.delete(`${set}(${id})`), 404);
-  });
+      expect((await client.delete(`${set}(${id})`)).status).toBe(204);
+      expectODataError(await client.get(`${set}(${id})`), 404);
+      expectODataError(await client.delete(`${set}(${id})`), 404);
+    },
+  );
 
-  it.each(['DynamicTaskItem', 'Notification', 'TaskRelation'])('%s is read-only: writes are 405', async (set) => {
-    expectODataError(await client.post(set, {}), 405);
-    expect((await client.get(set)).status).toBe(200);
-  });
+  it.each(['DynamicTaskItem', 'Notification', 'TaskRelation'])(
+    '%s is read-only: writes are 405',
+    async (set) => {
+      expectODataError(await client.post(set, {}), 405);
+      expect((await client.get(set)).status).toBe(200);
+    },
+  );
 
   it('PATCH changes only the given properties, null clears', async () => {
     const t = await make.task({ ProjectId: project.ProjectId, DescriptionHTML: '<p>x</p>', WorkAmount: 2 });
-    const r = await client.patch(`Task(${t.TaskItemId})`, { DescriptionHTML: null }, { Prefer: 'return=representation' });
-    expect(r.body).toMatchObject({ DescriptionHTML: null, WorkAmount: 2, Name: t.Name, ProjectId: project.ProjectId });
+    const r = await client.patch(
+      `Task(${t.TaskItemId})`,
+      { DescriptionHTML: null },
+      { Prefer: 'return=representation' },
+    );
+    expect(r.body).toMatchObject({
+      DescriptionHTML: null,
+      WorkAmount: 2,
+      Name: t.Name,
+      ProjectId: project.ProjectId,
+    });
   });
 
   it('Prefer: return=minimal gives 204 with OData-EntityId', async () => {
@@ -99,8 +183,13 @@ describe('CRUD over HTTP on every set', () => {
 
   it('computed properties are set by the service and ignored when sent', async () => {
     const r = await client.post('Task', {
-      Name: 'computed', ContactId: contact.ContactId, IsDone: true, DoneDate: '2000-01-01T00:00:00Z',
-      ContactDisplayName: 'forged', ChecklistItemsCount: 99, CreatedDateTime: '2000-01-01T00:00:00Z',
+      Name: 'computed',
+      ContactId: contact.ContactId,
+      IsDone: true,
+      DoneDate: '2000-01-01T00:00:00Z',
+      ContactDisplayName: 'forged',
+      ChecklistItemsCount: 99,
+      CreatedDateTime: '2000-01-01T00:00:00Z',
     });
     expect(r.status).toBe(201);
     expect(r.body.ContactDisplayName).toBe(contact.DisplayName);
@@ -108,13 +197,21 @@ describe('CRUD over HTTP on every set', () => {
     expect(new Date(r.body.DoneDate).getFullYear()).toBeGreaterThan(2020);
     expect(new Date(r.body.CreatedDateTime).getFullYear()).toBeGreaterThan(2020);
 
-    const undone = await client.patch(`Task(${r.body.TaskItemId})`, { IsDone: false }, { Prefer: 'return=representation' });
+    const undone = await client.patch(
+      `Task(${r.body.TaskItemId})`,
+      { IsDone: false },
+      { Prefer: 'return=representation' },
+    );
     expect(undone.body.DoneDate).toBeNull();
 
     await client.post('ChecklistItem', { TaskItemId: r.body.TaskItemId, Name: 'a', IsDone: true });
     await client.post('ChecklistItem', { TaskItemId: r.body.TaskItemId, Name: 'b' });
     const counted = await client.get(`Task(${r.body.TaskItemId})`);
-    expect(counted.body).toMatchObject({ ChecklistItemsCount: 2, CheckListItemsDoneCount: 1, CheckListItemsOpenCount: 1 });
+    expect(counted.body).toMatchObject({
+      ChecklistItemsCount: 2,
+      CheckListItemsDoneCount: 1,
+      CheckListItemsOpenCount: 1,
+    });
   });
 
   it('an unknown foreign key is a 400 naming the property', async () => {
@@ -151,7 +248,9 @@ describe('CRUD over HTTP on every set', () => {
 
   it('If-None-Match gives 304 on a read', async () => {
     const first = await client.get(`Task(${task.TaskItemId})`);
-    const again = await client.get(`Task(${task.TaskItemId})`, { 'If-None-Match': first.headers.get('etag')! });
+    const again = await client.get(`Task(${task.TaskItemId})`, {
+      'If-None-Match': first.headers.get('etag')!,
+    });
     expect(again.status).toBe(304);
   });
 
@@ -178,7 +277,10 @@ describe('CRUD over HTTP on every set', () => {
     const t = await make.task({ ProjectId: p.ProjectId, TaskItemStatusId: s.TaskItemStatusId });
     const other = await make.task({ ContactId: c.ContactId });
     expect((await client.delete(`Contact(${c.ContactId})`)).status).toBe(204);
-    expect((await client.get(`Task(${other.TaskItemId})`)).body).toMatchObject({ ContactId: null, ContactDisplayName: null });
+    expect((await client.get(`Task(${other.TaskItemId})`)).body).toMatchObject({
+      ContactId: null,
+      ContactDisplayName: null,
+    });
     expect((await client.delete(`Project(${p.ProjectId})`)).status).toBe(204);
     expect((await client.get(`Task(${t.TaskItemId})`)).status).toBe(404);
     expect((await client.get(`TaskStatus(${s.TaskItemStatusId})`)).status).toBe(404);

@@ -5,8 +5,20 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { ODataClient } from '../support/odata-client';
 
 const CONTRACT_SETS = [
-  'Task', 'TaskItemNote', 'TaskStatus', 'TaskItemTemplate', 'DynamicTaskItem', 'Project', 'Contact', 'Planning',
-  'Risk', 'Document', 'TimeEntry', 'ChecklistItem', 'ProjectDefinedField', 'Notification',
+  'Task',
+  'TaskItemNote',
+  'TaskStatus',
+  'TaskItemTemplate',
+  'DynamicTaskItem',
+  'Project',
+  'Contact',
+  'Planning',
+  'Risk',
+  'Document',
+  'TimeEntry',
+  'ChecklistItem',
+  'ProjectDefinedField',
+  'Notification',
 ];
 
 describe('service document and $metadata', () => {
@@ -47,10 +59,16 @@ describe('service document and $metadata', () => {
     expect(text).toMatch(/<EntityType Name="Task">\s*<Key>\s*<PropertyRef Name="TaskItemId"\/>/);
     expect(text).toMatch(/<Property Name="TaskItemId" Type="Edm.Guid" Nullable="false"/);
     expect(text).toMatch(/<Property Name="Name" Type="Edm.String"\/>/);
-    expect(text).toMatch(/<Property Name="DoneDate" Type="Edm.DateTimeOffset" Precision="6">\s*<Annotation Term="Core.Computed" Bool="true"\/>/);
+    expect(text).toMatch(
+      /<Property Name="DoneDate" Type="Edm.DateTimeOffset" Precision="6">\s*<Annotation Term="Core.Computed" Bool="true"\/>/,
+    );
     expect(text).toMatch(/<Property Name="Tags" Type="Collection\(Edm.String\)" Nullable="false"\/>/);
-    expect(text).toMatch(/<NavigationProperty Name="Project" Type="Tasks.Project">[\s\S]*?<ReferentialConstraint Property="ProjectId" ReferencedProperty="ProjectId"\/>/);
-    expect(text).toMatch(/<NavigationProperty Name="Notes" Type="Collection\(Tasks.TaskItemNote\)" Partner="Task"\/>/);
+    expect(text).toMatch(
+      /<NavigationProperty Name="Project" Type="Tasks.Project">[\s\S]*?<ReferentialConstraint Property="ProjectId" ReferencedProperty="ProjectId"\/>/,
+    );
+    expect(text).toMatch(
+      /<NavigationProperty Name="Notes" Type="Collection\(Tasks.TaskItemNote\)" Partner="Task"\/>/,
+    );
     expect(text).toMatch(/<EntityType Name="DynamicTaskItem" OpenType="true">/);
     expect(text).toMatch(/<EntitySet Name="Task" EntityType="Tasks.Task">/);
     expect(text).not.toMatch(/"Version"|ProjectDefinedFields/);
@@ -62,16 +80,26 @@ describe('service document and $metadata', () => {
     expect(viaFormat.body.$Version).toBe('4.0');
     expect(viaFormat.body.$EntityContainer).toBe('Tasks.Container');
     expect(viaFormat.body.Tasks.Task.$Key).toEqual(['TaskItemId']);
-    expect(viaFormat.body.Tasks.Task.DoneDate).toMatchObject({ $Type: 'Edm.DateTimeOffset', $Nullable: true, '@Core.Computed': true });
+    expect(viaFormat.body.Tasks.Task.DoneDate).toMatchObject({
+      $Type: 'Edm.DateTimeOffset',
+      $Nullable: true,
+      '@Core.Computed': true,
+    });
     const viaAccept = await client.get('$metadata', { Accept: 'application/json' });
-    expect(viaAccept.body.Tasks.Container.Task).toEqual(expect.objectContaining({ $Collection: true, $Type: 'Tasks.Task' }));
+    expect(viaAccept.body.Tasks.Container.Task).toEqual(
+      expect.objectContaining({ $Collection: true, $Type: 'Tasks.Task' }),
+    );
     // Power Query's Accept lists JSON first but XML too: it must get XML.
-    const powerQuery = await client.get('$metadata', { Accept: 'application/json;odata.metadata=minimal;q=1.0,application/xml;q=0.7' });
+    const powerQuery = await client.get('$metadata', {
+      Accept: 'application/json;odata.metadata=minimal;q=1.0,application/xml;q=0.7',
+    });
     expect(powerQuery.headers.get('content-type')).toMatch(/^application\/xml/);
   });
 
   it('negotiates OData-Version', async () => {
-    expect((await client.get('Task', { 'OData-MaxVersion': '4.01' })).headers.get('odata-version')).toBe('4.01');
+    expect((await client.get('Task', { 'OData-MaxVersion': '4.01' })).headers.get('odata-version')).toBe(
+      '4.01',
+    );
     const bad = await client.get('Task', { 'OData-Version': '5.0' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toEqual(expect.any(String));

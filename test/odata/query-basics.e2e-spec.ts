@@ -26,17 +26,23 @@ describe('query basics', () => {
   });
   afterAll(() => app.close());
 
-  const count = async (filter: string) => (await client.get(`Task/$count?$filter=${encodeURIComponent(filter)}`)).text;
-  const sqlCount = async (where: string) => String((await app.dataSource.query(`SELECT count(*) FROM task WHERE ${where}`))[0].count);
+  const count = async (filter: string) =>
+    (await client.get(`Task/$count?$filter=${encodeURIComponent(filter)}`)).text;
+  const sqlCount = async (where: string) =>
+    String((await app.dataSource.query(`SELECT count(*) FROM task WHERE ${where}`))[0].count);
 
   it('comparison and logical operators match hand-written SQL', async () => {
-    expect(await count('WorkAmount gt 4 and IsDone eq false')).toBe(await sqlCount(`"WorkAmount" > 4 AND NOT "IsDone"`));
+    expect(await count('WorkAmount gt 4 and IsDone eq false')).toBe(
+      await sqlCount(`"WorkAmount" > 4 AND NOT "IsDone"`),
+    );
     expect(await count('WorkAmount le 2 or IsDone')).toBe(await sqlCount(`"WorkAmount" <= 2 OR "IsDone"`));
     expect(await count('not (WorkAmount ge 5)')).toBe(await sqlCount(`NOT ("WorkAmount" >= 5)`));
     expect(await count('WorkAmount ne 3')).toBe(await sqlCount(`"WorkAmount" <> 3`));
     expect(await count('EndDateTime eq null')).toBe(await sqlCount(`"EndDateTime" IS NULL`));
     expect(await count('EndDateTime ne null')).toBe(await sqlCount(`"EndDateTime" IS NOT NULL`));
-    expect(await count('EndDateTime lt 2025-01-10T00:00:00Z')).toBe(await sqlCount(`"EndDateTime" < '2025-01-10T00:00:00Z'`));
+    expect(await count('EndDateTime lt 2025-01-10T00:00:00Z')).toBe(
+      await sqlCount(`"EndDateTime" < '2025-01-10T00:00:00Z'`),
+    );
     expect(await count(`ProjectId eq ${P}`)).toBe('2500');
     expect(await count(`ProjectId eq '${P}'`)).toBe('2500');
     expect(await count("Name eq 'Task 42'")).toBe('1');
@@ -44,17 +50,27 @@ describe('query basics', () => {
 
   it('a local offset in a DateTimeOffset literal is honoured', async () => {
     // 2025-01-10T01:00:00+01:00 is 2025-01-10T00:00:00Z
-    expect(await count('EndDateTime lt 2025-01-10T01:00:00+01:00')).toBe(await count('EndDateTime lt 2025-01-10T00:00:00Z'));
+    expect(await count('EndDateTime lt 2025-01-10T01:00:00+01:00')).toBe(
+      await count('EndDateTime lt 2025-01-10T00:00:00Z'),
+    );
   });
 
   it('$orderby with several keys, nulls first ascending, then key order', async () => {
-    const r = await client.get('Task?$orderby=EndDateTime,WorkAmount desc&$top=5&$select=Name,EndDateTime,WorkAmount');
+    const r = await client.get(
+      'Task?$orderby=EndDateTime,WorkAmount desc&$top=5&$select=Name,EndDateTime,WorkAmount',
+    );
     expect(r.status).toBe(200);
     expect(r.body.value).toHaveLength(5);
     expect(r.body.value.every((t: any) => t.EndDateTime === null)).toBe(true);
     const amounts = r.body.value.map((t: any) => t.WorkAmount);
     expect([...amounts].sort((a, b) => b - a)).toEqual(amounts);
-    expect(Object.keys(r.body.value[0]).sort()).toEqual(['@odata.etag', 'EndDateTime', 'Name', 'TaskItemId', 'WorkAmount']);
+    expect(Object.keys(r.body.value[0]).sort()).toEqual([
+      '@odata.etag',
+      'EndDateTime',
+      'Name',
+      'TaskItemId',
+      'WorkAmount',
+    ]);
     expect(r.body['@odata.context']).toBe(`${client.root}/$metadata#Task(Name,EndDateTime,WorkAmount)`);
   });
 
@@ -79,9 +95,14 @@ describe('query basics', () => {
     const first = await client.get('Task?$orderby=EndDateTime desc,Name&$top=1000', headers);
     expect(first.headers.get('preference-applied')).toBe('odata.maxpagesize=300');
     expect(first.body.value).toHaveLength(300);
-    const { rows } = await client.all('Task?$orderby=EndDateTime desc,Name&$top=1000&$select=Name,EndDateTime', headers);
+    const { rows } = await client.all(
+      'Task?$orderby=EndDateTime desc,Name&$top=1000&$select=Name,EndDateTime',
+      headers,
+    );
     expect(rows).toHaveLength(1000);
-    const expected = await app.dataSource.query(`SELECT "Name" FROM task ORDER BY "EndDateTime" DESC NULLS LAST, "Name", "TaskItemId" LIMIT 1000`);
+    const expected = await app.dataSource.query(
+      `SELECT "Name" FROM task ORDER BY "EndDateTime" DESC NULLS LAST, "Name", "TaskItemId" LIMIT 1000`,
+    );
     expect(rows.map((r: any) => r.Name)).toEqual(expected.map((r: any) => r.Name));
     const all = await client.all('Task?$orderby=EndDateTime&$select=Name', headers);
     expect(new Set(all.rows.map((r: any) => r.Name)).size).toBe(2500);
@@ -107,8 +128,16 @@ describe('query basics', () => {
 
   it('bad queries are 400 with an OData error, never 500', async () => {
     for (const q of [
-      '$filter=Nope eq 1', '$filter=Name eq', '$filter=Name eq 1', '$orderby=Nope', '$select=Nope', '$top=abc',
-      '$skiptoken=garbage', "$filter=ProjectId eq 'not-a-guid'", '$expand=Nope', '$filter=Name add 1 eq 2',
+      '$filter=Nope eq 1',
+      '$filter=Name eq',
+      '$filter=Name eq 1',
+      '$orderby=Nope',
+      '$select=Nope',
+      '$top=abc',
+      '$skiptoken=garbage',
+      "$filter=ProjectId eq 'not-a-guid'",
+      '$expand=Nope',
+      '$filter=Name add 1 eq 2',
       '$filter=contains(WorkAmount,1)',
     ]) {
       const r = await client.get(`Task?${q}`);

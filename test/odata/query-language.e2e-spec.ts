@@ -8,20 +8,33 @@ import { ODataClient, expectODataError } from '../support/odata-client';
 describe('query language', () => {
   let app: TestApp;
   let client: ODataClient;
-  const projects = ['aaaaaaaa-0000-4000-8000-000000000000', 'bbbbbbbb-0000-4000-8000-000000000000', 'cccccccc-0000-4000-8000-000000000000'];
+  const projects = [
+    'aaaaaaaa-0000-4000-8000-000000000000',
+    'bbbbbbbb-0000-4000-8000-000000000000',
+    'cccccccc-0000-4000-8000-000000000000',
+  ];
 
   beforeAll(async () => {
     app = await startTestApp();
     client = new ODataClient(app.baseUrl);
     const q = (sql: string, p: unknown[] = []) => app.dataSource.query(sql, p);
-    await q(`INSERT INTO project ("ProjectId", "Name") SELECT unnest($1::uuid[]), unnest(ARRAY['A','B','C'])`, [projects]);
-    await q(`INSERT INTO task_status ("TaskItemStatusId", "Name", "ProjectId", "OrdinalPosition")
-             SELECT md5('s' || p || s)::uuid, 'S' || s, p, s FROM unnest($1::uuid[]) p, generate_series(0, 2) s`, [projects]);
-    await q(`INSERT INTO task ("TaskItemId", "Name", "ProjectId", "TaskItemStatusId", "WorkAmount", "IsDone", "EndDateTime", "DescriptionHTML", "Tags", "CardPositionNumber")
+    await q(
+      `INSERT INTO project ("ProjectId", "Name") SELECT unnest($1::uuid[]), unnest(ARRAY['A','B','C'])`,
+      [projects],
+    );
+    await q(
+      `INSERT INTO task_status ("TaskItemStatusId", "Name", "ProjectId", "OrdinalPosition")
+             SELECT md5('s' || p || s)::uuid, 'S' || s, p, s FROM unnest($1::uuid[]) p, generate_series(0, 2) s`,
+      [projects],
+    );
+    await q(
+      `INSERT INTO task ("TaskItemId", "Name", "ProjectId", "TaskItemStatusId", "WorkAmount", "IsDone", "EndDateTime", "DescriptionHTML", "Tags", "CardPositionNumber")
              SELECT md5('t' || i)::uuid, 'Task ' || i, ($1::uuid[])[i % 3 + 1], md5('s' || ($1::uuid[])[i % 3 + 1] || (i % 3))::uuid, (i % 7) * 1.5, i % 2 = 0,
                     timestamptz '2025-01-01T00:00:00Z' + i * interval '5 hours', '<p>about ' || CASE WHEN i % 5 = 0 THEN 'blue whales' ELSE 'red foxes' END || '</p>',
                     CASE WHEN i % 10 = 0 THEN ARRAY['urgent','home'] WHEN i % 3 = 0 THEN ARRAY['home'] ELSE ARRAY[]::text[] END, i
-             FROM generate_series(1, 300) i`, [projects]);
+             FROM generate_series(1, 300) i`,
+      [projects],
+    );
     await q(`INSERT INTO task_item_note ("TaskItemId", "Note", "NoteHtml")
              SELECT md5('t' || i)::uuid, 'Note ' || k || ' of ' || i, '' FROM generate_series(4, 300, 4) i, generate_series(1, 2) k`);
   });
@@ -32,7 +45,8 @@ describe('query language', () => {
     if (r.status !== 200) throw new Error(`${filter}: ${r.status} ${r.text}`);
     return Number(r.text);
   };
-  const sql = async (where: string) => Number((await app.dataSource.query(`SELECT count(*) FROM task t WHERE ${where}`))[0].count);
+  const sql = async (where: string) =>
+    Number((await app.dataSource.query(`SELECT count(*) FROM task t WHERE ${where}`))[0].count);
 
   it.each([
     ['WorkAmount add 1.5 gt 6', `"WorkAmount" + 1.5 > 6`],
@@ -52,7 +66,10 @@ describe('query language', () => {
     ["toupper(Name) eq 'TASK 7'", `upper("Name") = 'TASK 7'`],
     ["trim(concat(' ',Name)) eq 'Task 8'", `btrim(' ' || "Name") = 'Task 8'`],
     ["matchesPattern(Name,'^Task [12]0$')", `"Name" ~ '^Task [12]0$'`],
-    ['year(EndDateTime) eq 2025 and month(EndDateTime) eq 1 and day(EndDateTime) eq 10', `"EndDateTime" >= '2025-01-10' AND "EndDateTime" < '2025-01-11'`],
+    [
+      'year(EndDateTime) eq 2025 and month(EndDateTime) eq 1 and day(EndDateTime) eq 10',
+      `"EndDateTime" >= '2025-01-10' AND "EndDateTime" < '2025-01-11'`,
+    ],
     ['hour(EndDateTime) eq 5', `extract(hour from "EndDateTime") = 5`],
     ['minute(EndDateTime) eq 0 and second(EndDateTime) eq 0 and fractionalseconds(EndDateTime) eq 0', `true`],
     ['date(EndDateTime) eq 2025-01-02', `"EndDateTime"::date = '2025-01-02'`],
@@ -61,7 +78,7 @@ describe('query language', () => {
     ['round(WorkAmount) eq 2', `round("WorkAmount") = 2`],
     ['floor(WorkAmount) eq 1', `floor("WorkAmount") = 1`],
     ['ceiling(WorkAmount) eq 2', `ceil("WorkAmount") = 2`],
-    ["cast(WorkAmount,Edm.Int32) eq 4", `CAST("WorkAmount" AS integer) = 4`],
+    ['cast(WorkAmount,Edm.Int32) eq 4', `CAST("WorkAmount" AS integer) = 4`],
     ["Project/Name eq 'B'", `"ProjectId" = 'bbbbbbbb-0000-4000-8000-000000000000'`],
     ['Status/OrdinalPosition lt 1', `"CardPositionNumber" % 3 = 0`],
     ['Project ne null', `true`],
@@ -71,8 +88,14 @@ describe('query language', () => {
     ["Notes/any(n: contains(n/Note, 'Note 2'))", `"CardPositionNumber" % 4 = 0`],
     ["Notes/all(n: startswith(n/Note,'Note'))", `true`],
     ['Notes/$count eq 2', `"CardPositionNumber" % 4 = 0`],
-    ["Notes/any(n: n/Task/Project/Name eq 'A' and $it/IsDone)", `"CardPositionNumber" % 4 = 0 AND "CardPositionNumber" % 3 = 0 AND "IsDone"`],
-    ["not (Name in ('Task 1')) and (IsDone or WorkAmount ge 9)", `"Name" <> 'Task 1' AND ("IsDone" OR "WorkAmount" >= 9)`],
+    [
+      "Notes/any(n: n/Task/Project/Name eq 'A' and $it/IsDone)",
+      `"CardPositionNumber" % 4 = 0 AND "CardPositionNumber" % 3 = 0 AND "IsDone"`,
+    ],
+    [
+      "not (Name in ('Task 1')) and (IsDone or WorkAmount ge 9)",
+      `"Name" <> 'Task 1' AND ("IsDone" OR "WorkAmount" >= 9)`,
+    ],
   ])('%s', async (filter, where) => {
     const expected = await sql(where);
     expect(await count(filter)).toBe(expected);
@@ -80,42 +103,67 @@ describe('query language', () => {
   });
 
   it('option, operator and function names are case-insensitive; parameter aliases work', async () => {
-    expect(await count("Contains(Name,'Task 1') AND WorkAmount GT 3")).toBe(await sql(`"Name" LIKE '%Task 1%' AND "WorkAmount" > 3`));
+    expect(await count("Contains(Name,'Task 1') AND WorkAmount GT 3")).toBe(
+      await sql(`"Name" LIKE '%Task 1%' AND "WorkAmount" > 3`),
+    );
     const r = await client.get("Task?FILTER=Name eq @n&@n='Task 5'&Select=Name");
     expect(r.body.value).toEqual([expect.objectContaining({ Name: 'Task 5' })]);
   });
 
   it('$orderby on navigation paths and several keys', async () => {
-    const r = await client.get('Task?$orderby=Project/Name desc,WorkAmount desc,Name&$top=3&$select=Name,WorkAmount,ProjectId');
-    const expected = await app.dataSource.query(`SELECT t."Name" FROM task t JOIN project p ON p."ProjectId" = t."ProjectId" ORDER BY p."Name" DESC, t."WorkAmount" DESC, t."Name", t."TaskItemId" LIMIT 3`);
+    const r = await client.get(
+      'Task?$orderby=Project/Name desc,WorkAmount desc,Name&$top=3&$select=Name,WorkAmount,ProjectId',
+    );
+    const expected = await app.dataSource.query(
+      `SELECT t."Name" FROM task t JOIN project p ON p."ProjectId" = t."ProjectId" ORDER BY p."Name" DESC, t."WorkAmount" DESC, t."Name", t."TaskItemId" LIMIT 3`,
+    );
     expect(r.body.value.map((t: any) => t.Name)).toEqual(expected.map((t: any) => t.Name));
   });
 
   it('$expand to-one and to-many, nested options, several levels, $ref and *', async () => {
-    const r = await client.get(`Task?$filter=Name eq 'Task 8'&$select=Name&$expand=Project($select=Name),Notes($filter=contains(Note,'1');$select=Note;$count=true),Status($expand=Project($select=Name))`);
+    const r = await client.get(
+      `Task?$filter=Name eq 'Task 8'&$select=Name&$expand=Project($select=Name),Notes($filter=contains(Note,'1');$select=Note;$count=true),Status($expand=Project($select=Name))`,
+    );
     const t = r.body.value[0];
     expect(t.Project).toEqual({ '@odata.etag': expect.any(String), ProjectId: projects[2], Name: 'C' });
-    expect(t.Notes).toEqual([{ '@odata.etag': expect.any(String), TaskItemNoteId: expect.any(String), Note: 'Note 1 of 8' }]);
+    expect(t.Notes).toEqual([
+      { '@odata.etag': expect.any(String), TaskItemNoteId: expect.any(String), Note: 'Note 1 of 8' },
+    ]);
     expect(t['Notes@odata.count']).toBe(1);
     expect(t.Status.Project.Name).toBe('C');
-    const ordered = await client.get(`Task?$filter=Name eq 'Task 8'&$expand=Notes($orderby=Note desc;$top=1;$skip=0)`);
+    const ordered = await client.get(
+      `Task?$filter=Name eq 'Task 8'&$expand=Notes($orderby=Note desc;$top=1;$skip=0)`,
+    );
     expect(ordered.body.value[0].Notes.map((n: any) => n.Note)).toEqual(['Note 2 of 8']);
     const refs = await client.get(`Task?$filter=Name eq 'Task 8'&$expand=Notes/$ref&$select=Name`);
-    expect(refs.body.value[0].Notes).toEqual([{ '@odata.id': expect.stringMatching(/^TaskItemNote\(/) }, { '@odata.id': expect.stringMatching(/^TaskItemNote\(/) }]);
+    expect(refs.body.value[0].Notes).toEqual([
+      { '@odata.id': expect.stringMatching(/^TaskItemNote\(/) },
+      { '@odata.id': expect.stringMatching(/^TaskItemNote\(/) },
+    ]);
     const star = await client.get(`Task?$filter=Name eq 'Task 8'&$expand=*`);
-    expect(Object.keys(star.body.value[0])).toEqual(expect.arrayContaining(['Notes', 'Project', 'Status', 'Followers', 'Documents']));
-    expectODataError(await client.get('Task?$expand=Notes($expand=Task($expand=Notes($expand=Task($expand=Notes($expand=Task)))))'), 400);
+    expect(Object.keys(star.body.value[0])).toEqual(
+      expect.arrayContaining(['Notes', 'Project', 'Status', 'Followers', 'Documents']),
+    );
+    expectODataError(
+      await client.get(
+        'Task?$expand=Notes($expand=Task($expand=Notes($expand=Task($expand=Notes($expand=Task)))))',
+      ),
+      400,
+    );
   });
 
   it('$count inside expressions and /$count on navigation', async () => {
     const withNotes = await client.get(`Task?$filter=Notes/$count gt 1&$count=true&$top=0`);
     expect(withNotes.body['@odata.count']).toBe(75);
     const t = (await client.get(`Task?$filter=Name eq 'Task 4'&$select=TaskItemId`)).body.value[0];
-    expect((await client.get(`Task(${t.TaskItemId})/Notes/$count?$filter=contains(Note,'2')`)).text).toBe('1');
+    expect((await client.get(`Task(${t.TaskItemId})/Notes/$count?$filter=contains(Note,'2')`)).text).toBe(
+      '1',
+    );
   });
 
   it('$search: full text over names, descriptions and notes; phrases, AND/OR/NOT', async () => {
-    const n = async (s: string) => (await client.get(`Task?$search=${encodeURIComponent(s)}&$count=true&$top=0`)).body['@odata.count'];
+    const n = async (s: string) =>
+      (await client.get(`Task?$search=${encodeURIComponent(s)}&$count=true&$top=0`)).body['@odata.count'];
     expect(await n('blue')).toBe(60);
     expect(await n('"blue whales"')).toBe(60);
     expect(await n('blue OR foxes')).toBe(300);
@@ -128,23 +176,42 @@ describe('query language', () => {
   });
 
   it('$apply: groupby with aggregates, navigation grouping, chained filter, then $orderby/$top', async () => {
-    const r = await client.get('Task?$apply=filter(IsDone eq false)/groupby((Project/Name),aggregate($count as Count,WorkAmount with sum as Total,WorkAmount with max as Max,Name with countdistinct as Names,WorkAmount with average as Avg))&$orderby=Project/Name');
+    const r = await client.get(
+      'Task?$apply=filter(IsDone eq false)/groupby((Project/Name),aggregate($count as Count,WorkAmount with sum as Total,WorkAmount with max as Max,Name with countdistinct as Names,WorkAmount with average as Avg))&$orderby=Project/Name',
+    );
     expect(r.status).toBe(200);
     const expected = await app.dataSource.query(
       `SELECT p."Name", count(*)::int AS c, sum(t."WorkAmount") AS s, max(t."WorkAmount") AS m, avg(t."WorkAmount") AS a
-       FROM task t JOIN project p ON p."ProjectId" = t."ProjectId" WHERE NOT t."IsDone" GROUP BY p."Name" ORDER BY p."Name"`);
-    expect(r.body.value).toEqual(expected.map((e: any) => ({ '@odata.id': null, Project: { Name: e.Name }, Count: e.c, Total: e.s, Max: e.m, Names: e.c, Avg: expect.closeTo(e.a, 6) })));
-    const top = await client.get('Task?$apply=groupby((ProjectId),aggregate($count as N))&$filter=N gt 0&$orderby=ProjectId desc&$top=1&$count=true');
+       FROM task t JOIN project p ON p."ProjectId" = t."ProjectId" WHERE NOT t."IsDone" GROUP BY p."Name" ORDER BY p."Name"`,
+    );
+    expect(r.body.value).toEqual(
+      expected.map((e: any) => ({
+        '@odata.id': null,
+        Project: { Name: e.Name },
+        Count: e.c,
+        Total: e.s,
+        Max: e.m,
+        Names: e.c,
+        Avg: expect.closeTo(e.a, 6),
+      })),
+    );
+    const top = await client.get(
+      'Task?$apply=groupby((ProjectId),aggregate($count as N))&$filter=N gt 0&$orderby=ProjectId desc&$top=1&$count=true',
+    );
     expect(top.body['@odata.count']).toBe(3);
     expect(top.body.value).toEqual([{ '@odata.id': null, ProjectId: projects[2], N: 100 }]);
-    expect((await client.get('Task?$apply=aggregate($count as N)')).body.value).toEqual([{ '@odata.id': null, N: 300 }]);
+    expect((await client.get('Task?$apply=aggregate($count as N)')).body.value).toEqual([
+      { '@odata.id': null, N: 300 },
+    ]);
     expectODataError(await client.get('Task?$apply=groupby((Nope))'), 400);
     expectODataError(await client.get('Task?$apply=aggregate(Name with sum as S)'), 400);
     expect((await client.get('Task?$apply=topcount(2,WorkAmount)')).status).toBe(501);
   });
 
   it('$compute in $select, $filter and $orderby', async () => {
-    const r = await client.get('Task?$compute=WorkAmount mul 2 as Double,concat(Name,\'!\') as Loud&$select=Name,Double,Loud&$filter=Double gt 10&$orderby=Double desc,Name&$top=2');
+    const r = await client.get(
+      "Task?$compute=WorkAmount mul 2 as Double,concat(Name,'!') as Loud&$select=Name,Double,Loud&$filter=Double gt 10&$orderby=Double desc,Name&$top=2",
+    );
     expect(r.status).toBe(200);
     expect(r.body.value[0]).toMatchObject({ Double: 18, Loud: `${r.body.value[0].Name}!` });
     expect(await count('WorkAmount mul 2 gt 10')).toBe(await sql(`"WorkAmount" * 2 > 10`));
@@ -155,15 +222,22 @@ describe('query language', () => {
     expectODataError(big, 400);
     expect(big.body.error.message).toMatch(/\$top/);
     const list = Array.from({ length: 1001 }, (_, i) => `'x${i}'`).join(',');
-    const r = await client.request('POST', '$batch', { requests: [{ id: '1', method: 'GET', url: `Task?$filter=Name in (${list})` }] });
+    const r = await client.request('POST', '$batch', {
+      requests: [{ id: '1', method: 'GET', url: `Task?$filter=Name in (${list})` }],
+    });
     expect(r.body.responses[0].status).toBe(400);
   });
 
   it('keyset paging: page 3 of an ordered feed continues exactly where page 2 ended', async () => {
     const headers = { Prefer: 'odata.maxpagesize=40' };
-    const { rows, pages } = await client.all('Task?$orderby=WorkAmount desc,EndDateTime&$select=Name', headers);
+    const { rows, pages } = await client.all(
+      'Task?$orderby=WorkAmount desc,EndDateTime&$select=Name',
+      headers,
+    );
     expect(pages).toBe(8);
-    const expected = await app.dataSource.query(`SELECT "Name" FROM task ORDER BY "WorkAmount" DESC, "EndDateTime", "TaskItemId"`);
+    const expected = await app.dataSource.query(
+      `SELECT "Name" FROM task ORDER BY "WorkAmount" DESC, "EndDateTime", "TaskItemId"`,
+    );
     expect(rows.map((r: any) => r.Name)).toEqual(expected.map((e: any) => e.Name));
     const first = await client.get('Task?$orderby=WorkAmount desc&$select=Name', headers);
     expect(decodeURIComponent(first.body['@odata.nextLink'])).toMatch(/\$skiptoken=/);

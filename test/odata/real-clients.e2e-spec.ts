@@ -83,7 +83,10 @@ describe('real clients', () => {
       const navs = [...taskType.matchAll(/<NavigationProperty Name="(\w+)"/g)].map((m) => m[1]);
       expect(navs.length).toBeGreaterThan(3);
       for (const nav of navs) expect(e[`${nav}@odata.navigationLink`]).toBe(`${id}/${nav}`);
-      expect(e.Notes[0]).toMatchObject({ '@odata.type': '#Tasks.TaskItemNote', 'TaskItemId@odata.type': '#Guid' });
+      expect(e.Notes[0]).toMatchObject({
+        '@odata.type': '#Tasks.TaskItemNote',
+        'TaskItemId@odata.type': '#Guid',
+      });
       const keys = Object.keys(e);
       expect(keys.indexOf('EndDateTime@odata.type')).toBe(keys.indexOf('EndDateTime') - 1);
       // $select: links only for what was selected
@@ -111,7 +114,9 @@ describe('real clients', () => {
         'release zq51fd0d09 build',
       ]);
       // a literal plus is %2B
-      expect(await names('$filter=EndDateTime+eq+2025-03-01T01:00:00%2B01:00')).toEqual(['release zq51fd0d09 build']);
+      expect(await names('$filter=EndDateTime+eq+2025-03-01T01:00:00%2B01:00')).toEqual([
+        'release zq51fd0d09 build',
+      ]);
     });
 
     it('$search words may mix letters and digits', async () => {
@@ -129,7 +134,9 @@ describe('real clients', () => {
         'A b',
         'other',
       ]);
-      expect(await names(`$filter=${encodeURIComponent("Tags/any(x: matchesPattern(x,'^gam'))")}`)).toEqual(['A b']);
+      expect(await names(`$filter=${encodeURIComponent("Tags/any(x: matchesPattern(x,'^gam'))")}`)).toEqual([
+        'A b',
+      ]);
       expect(
         await names(
           `$filter=${encodeURIComponent("Notes/any(n: n/Note in ('n1') and n/Task/Tags/any(t: t in ('x')))")}`,
@@ -174,7 +181,9 @@ describe('real clients', () => {
         expectODataError(await client.get(`Task?$format=${f}`), 406);
       expectODataError(await client.get(`Task(${task.TaskItemId})?$format=xml`), 406);
       expectODataError(await client.get('?$format=xml'), 406);
-      expect((await client.get('$metadata?$format=xml')).headers.get('content-type')).toMatch(/^application\/xml/);
+      expect((await client.get('$metadata?$format=xml')).headers.get('content-type')).toMatch(
+        /^application\/xml/,
+      );
       expectODataError(await client.get('$metadata?$format=atom'), 406);
       expect(metadataOf(await client.get('Task?$format=json'))).toBe('minimal');
     });
@@ -196,16 +205,26 @@ describe('real clients', () => {
   it('DynamicTaskItem: a declared custom field is always present, null included', async () => {
     const budget = 'pf_rc_Budget';
     const due = 'pf_rc_Due';
-    await client.post('ProjectDefinedField', { ProjectId: project.ProjectId, FieldName: budget, Type: 'Number' });
+    await client.post('ProjectDefinedField', {
+      ProjectId: project.ProjectId,
+      FieldName: budget,
+      Type: 'Number',
+    });
     await client.post('ProjectDefinedField', { ProjectId: project.ProjectId, FieldName: due, Type: 'Date' });
     const row = (await client.get(`DynamicTaskItem(${task.TaskItemId})`)).body;
     expect(row).toMatchObject({ [`CF_${budget}`]: null, [`CF_${due}`]: null, TaskItem_Name: task.Name });
-    const selected = (await client.get(`DynamicTaskItem(${task.TaskItemId})?$select=TaskItem_Name,CF_${budget}`)).body;
+    const selected = (
+      await client.get(`DynamicTaskItem(${task.TaskItemId})?$select=TaskItem_Name,CF_${budget}`)
+    ).body;
     expect(selected[`CF_${budget}`]).toBeNull();
     expect(`CF_${due}` in selected).toBe(false);
     expect(
-      (await client.post(`Task(${task.TaskItemId})/UpdateProjectDefinedField`, { fieldName: due, value: '2025-05-01' }))
-        .status,
+      (
+        await client.post(`Task(${task.TaskItemId})/UpdateProjectDefinedField`, {
+          fieldName: due,
+          value: '2025-05-01',
+        })
+      ).status,
     ).toBe(200);
     const list = (
       await client.get(`DynamicTaskItem?$filter=TaskItem_TaskItemId eq ${task.TaskItemId}`, {

@@ -28,14 +28,19 @@ describe('backpressure: admission lanes in front of the pool', () => {
   const until = async (what: string, check: () => boolean, ms = 5000) => {
     const end = Date.now() + ms;
     while (!check()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for: ${what} (${JSON.stringify(gate.stats())})`);
+      if (Date.now() > end)
+        throw new Error(`timed out waiting for: ${what} (${JSON.stringify(gate.stats())})`);
       await new Promise((r) => setTimeout(r, 5));
     }
   };
   /** A client that asks for a page and then does not read it: the page's cursor stays open. */
   const slowGet = (path: string) =>
     new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpGet(`${app.baseUrl}/odata/${path}`, { agent: false, headers: { ...ADMIN_HEADERS, 'accept-encoding': 'identity' } }, resolve);
+      const req = httpGet(
+        `${app.baseUrl}/odata/${path}`,
+        { agent: false, headers: { ...ADMIN_HEADERS, 'accept-encoding': 'identity' } },
+        resolve,
+      );
       req.once('error', reject);
     });
   const readAll = async (res: IncomingMessage) => {
@@ -51,7 +56,13 @@ describe('backpressure: admission lanes in front of the pool', () => {
 
   beforeAll(async () => {
     app = await startTestApp({
-      env: { DB_POOL_SIZE: '2', DB_QUEUE_LENGTH: '1', DB_POOL_WAIT_MS: '1500', RATE_LIMIT_PER_MINUTE: '0', LIVE_WORKERS: '0' },
+      env: {
+        DB_POOL_SIZE: '2',
+        DB_QUEUE_LENGTH: '1',
+        DB_POOL_WAIT_MS: '1500',
+        RATE_LIMIT_PER_MINUTE: '0',
+        LIVE_WORKERS: '0',
+      },
     });
     client = new ODataClient(app.baseUrl);
     gate = app.app.get(AdmissionGate);
@@ -60,7 +71,9 @@ describe('backpressure: admission lanes in front of the pool', () => {
     const c = new Client({ connectionString: app.databaseUrl });
     await c.connect();
     await c.query(`SET session_replication_role = replica`);
-    const rows = await c.query(`INSERT INTO task ("Name", "DescriptionHTML") SELECT 'big ' || i, repeat(md5(i::text), 1250) FROM generate_series(1, 1200) i RETURNING "TaskItemId"`);
+    const rows = await c.query(
+      `INSERT INTO task ("Name", "DescriptionHTML") SELECT 'big ' || i, repeat(md5(i::text), 1250) FROM generate_series(1, 1200) i RETURNING "TaskItemId"`,
+    );
     await c.end();
     taskIds = rows.rows.map((r) => r.TaskItemId);
   }, 60000);
@@ -70,7 +83,12 @@ describe('backpressure: admission lanes in front of the pool', () => {
     const handler = app.app.get(ODataRequestHandler);
     const lane = (method: string, url: string, headers: Record<string, string> = {}) => {
       const q = url.indexOf('?');
-      return handler.laneOf({ method, path: q < 0 ? url : url.slice(0, q), search: q < 0 ? '' : url.slice(q + 1), headers });
+      return handler.laneOf({
+        method,
+        path: q < 0 ? url : url.slice(0, q),
+        search: q < 0 ? '' : url.slice(q + 1),
+        headers,
+      });
     };
     expect(lane('POST', '/$batch')).toBe('long');
     expect(lane('GET', '/Task')).toBe('long');
@@ -105,7 +123,9 @@ describe('backpressure: admission lanes in front of the pool', () => {
     expect((await record(client.get('Task/$count'))).text).toBe('1200');
 
     // a $batch waits for the long slot ...
-    const batch = record(client.post('$batch', { requests: [{ id: '1', method: 'GET', url: 'Task?$top=1' }] }));
+    const batch = record(
+      client.post('$batch', { requests: [{ id: '1', method: 'GET', url: 'Task?$top=1' }] }),
+    );
     await until('the $batch waits', () => gate.stats().waiting.long === 1);
     // ... while single reads still answer
     expect((await record(client.get(`Task(${taskIds[1]})`))).status).toBe(200);
@@ -119,7 +139,9 @@ describe('backpressure: admission lanes in front of the pool', () => {
     expect(page.value).toHaveLength(1000);
     expect(page['@odata.nextLink']).toEqual(expect.any(String));
     await until('the feed has let go of its slot', () => gate.stats().active.long === 0);
-    const after = await record(client.post('$batch', { requests: [{ id: '1', method: 'GET', url: 'Task?$top=1&$select=Name' }] }));
+    const after = await record(
+      client.post('$batch', { requests: [{ id: '1', method: 'GET', url: 'Task?$top=1&$select=Name' }] }),
+    );
     expect(after.status).toBe(200);
     expect(after.body.responses[0].status).toBe(200);
   }, 60000);
@@ -152,10 +174,20 @@ describe('backpressure: admission lanes in front of the pool', () => {
   }, 60000);
 
   it('many clients at once against two connections: 200 or 503 with Retry-After, never a 500', async () => {
-    const paths = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? 'Task?$select=Name,DescriptionHTML' : i % 3 === 1 ? `Task(${taskIds[i]})` : '$batch'));
-    const replies = await Promise.all(paths.map((p) => record(p === '$batch'
-      ? client.post('$batch', { requests: [{ id: '1', method: 'GET', url: 'Task?$top=300&$select=Name' }] })
-      : client.get(p))));
+    const paths = Array.from({ length: 60 }, (_, i) =>
+      i % 3 === 0 ? 'Task?$select=Name,DescriptionHTML' : i % 3 === 1 ? `Task(${taskIds[i]})` : '$batch',
+    );
+    const replies = await Promise.all(
+      paths.map((p) =>
+        record(
+          p === '$batch'
+            ? client.post('$batch', {
+                requests: [{ id: '1', method: 'GET', url: 'Task?$top=300&$select=Name' }],
+              })
+            : client.get(p),
+        ),
+      ),
+    );
     for (const r of replies) {
       if (r.status === 503) expectBusy(r, /The service is busy/);
       else expect(r.status).toBe(200);
@@ -169,13 +201,18 @@ describe('backpressure: admission lanes in front of the pool', () => {
     expect(res.status).toBe(200);
     const families = parsePrometheus(await res.text());
     const rejected = families.find((f: any) => f.name === 'odata_admission_rejected_total');
-    const count = (lane: string, reason: string) => Number(rejected.metrics.find((m: any) => m.labels.lane === lane && m.labels.reason === reason)?.value ?? 0);
+    const count = (lane: string, reason: string) =>
+      Number(
+        rejected.metrics.find((m: any) => m.labels.lane === lane && m.labels.reason === reason)?.value ?? 0,
+      );
     expect(count('long', 'queue_full')).toBeGreaterThanOrEqual(1);
     expect(count('long', 'timeout')).toBeGreaterThanOrEqual(1);
     expect(count('short', 'queue_full')).toBeGreaterThanOrEqual(1);
     expect(count('short', 'timeout')).toBeGreaterThanOrEqual(1);
     const gauge = families.find((f: any) => f.name === 'odata_admission_requests');
-    expect(gauge.metrics).toEqual(expect.arrayContaining([expect.objectContaining({ labels: { lane: 'long', state: 'waiting' } })]));
+    expect(gauge.metrics).toEqual(
+      expect.arrayContaining([expect.objectContaining({ labels: { lane: 'long', state: 'waiting' } })]),
+    );
     expect(statuses.length).toBeGreaterThan(60);
     expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
   });

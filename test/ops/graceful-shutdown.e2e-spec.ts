@@ -12,22 +12,37 @@ describe('graceful shutdown', () => {
   afterAll(() => db.drop());
 
   it('SIGTERM during a running $batch and feed pull lets both finish; nothing is half-written; exit 0', async () => {
-    const { child, base, exited } = await startServiceProcess({ DATABASE_URL: db.url, SHUTDOWN_TIMEOUT_MS: '20000' });
+    const { child, base, exited } = await startServiceProcess({
+      DATABASE_URL: db.url,
+      SHUTDOWN_TIMEOUT_MS: '20000',
+    });
 
     // A change set of 400 inserts and a feed pull of many pages, both running when SIGTERM comes.
     const batch = fetch(`${base}/odata/$batch`, {
       method: 'POST',
       headers: { ...ADMIN_HEADERS, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ requests: Array.from({ length: 400 }, (_, i) => ({ id: String(i), method: 'POST', url: 'Task', body: { Name: `shutdown ${i}` }, atomicityGroup: 'all' })) }),
+      body: JSON.stringify({
+        requests: Array.from({ length: 400 }, (_, i) => ({
+          id: String(i),
+          method: 'POST',
+          url: 'Task',
+          body: { Name: `shutdown ${i}` },
+          atomicityGroup: 'all',
+        })),
+      }),
     });
     const feed = (async () => {
-      let url: string | undefined = `${base}/odata/$batch`;
-      const r = await fetch(url, {
+      const r = await fetch(`${base}/odata/$batch`, {
         method: 'POST',
         headers: { ...ADMIN_HEADERS, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ requests: Array.from({ length: 300 }, (_, i) => ({ id: String(i), method: 'GET', url: `Task?$count=true&$top=50&$skip=${i}` })) }),
+        body: JSON.stringify({
+          requests: Array.from({ length: 300 }, (_, i) => ({
+            id: String(i),
+            method: 'GET',
+            url: `Task?$count=true&$top=50&$skip=${i}`,
+          })),
+        }),
       });
-      url = undefined;
       return r;
     })();
     await new Promise((r) => setTimeout(r, 150));
@@ -43,7 +58,8 @@ describe('graceful shutdown', () => {
 
     const c = new Client({ connectionString: db.url });
     await c.connect();
-    const [{ n }] = (await c.query(`SELECT count(*)::int AS n FROM task WHERE "Name" LIKE 'shutdown %'`)).rows;
+    const [{ n }] = (await c.query(`SELECT count(*)::int AS n FROM task WHERE "Name" LIKE 'shutdown %'`))
+      .rows;
     await c.end();
     // all or nothing, and since the batch answered 201s: all
     expect(n).toBe(batchBody.responses.every((x: any) => x.status === 201) ? 400 : 0);

@@ -16,8 +16,16 @@ describe('health, metrics, logs', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    const logStream = new Writable({ write: (chunk, _enc, done) => { logs.push(String(chunk)); done(); } });
-    app = await startTestApp({ logStream, env: { METRICS_TOKEN: 'metrics-token-0123456789', METRICS_ALLOW: '10.255.255.1' } });
+    const logStream = new Writable({
+      write: (chunk, _enc, done) => {
+        logs.push(String(chunk));
+        done();
+      },
+    });
+    app = await startTestApp({
+      logStream,
+      env: { METRICS_TOKEN: 'metrics-token-0123456789', METRICS_ALLOW: '10.255.255.1' },
+    });
     client = new ODataClient(app.baseUrl);
   });
   afterAll(() => app.close());
@@ -28,21 +36,35 @@ describe('health, metrics, logs', () => {
     expect(await live.json()).toMatchObject({ status: 'ok' });
     const ready = await fetch(`${app.baseUrl}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, migrations: { status: 'up' } } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, migrations: { status: 'up' } },
+    });
   });
 
   it('metrics are Prometheus text, count requests, and need the token or an allowed address', async () => {
     await client.get('Task?$top=1');
     await client.get('Task?$top=1');
     expect((await fetch(`${app.baseUrl}/metrics`)).status).toBe(403);
-    const res = await fetch(`${app.baseUrl}/metrics`, { headers: { Authorization: 'Bearer metrics-token-0123456789' } });
+    const res = await fetch(`${app.baseUrl}/metrics`, {
+      headers: { Authorization: 'Bearer metrics-token-0123456789' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const families = parsePrometheus(await res.text());
     const requests = families.find((f: any) => f.name === 'odata_requests_total');
-    const taskGets = requests.metrics.find((m: any) => m.labels.entity_set === 'Task' && m.labels.method === 'GET' && m.labels.status === '200');
+    const taskGets = requests.metrics.find(
+      (m: any) => m.labels.entity_set === 'Task' && m.labels.method === 'GET' && m.labels.status === '200',
+    );
     expect(Number(taskGets.value)).toBeGreaterThanOrEqual(2);
-    expect(families.map((f: any) => f.name)).toEqual(expect.arrayContaining(['odata_request_duration_seconds', 'db_pool_connections', 'odata_rows_streamed_total', 'process_resident_memory_bytes']));
+    expect(families.map((f: any) => f.name)).toEqual(
+      expect.arrayContaining([
+        'odata_request_duration_seconds',
+        'db_pool_connections',
+        'odata_rows_streamed_total',
+        'process_resident_memory_bytes',
+      ]),
+    );
   });
 
   it('logs are JSON with the request id, entity set and status, and never a secret', async () => {
@@ -60,7 +82,11 @@ describe('health, metrics, logs', () => {
     expect(all).not.toContain('t0ken-never-logged');
     expect(all).not.toContain('test-admin-token-0123456789');
     const line = logs.map((l) => JSON.parse(l)).find((l) => l.req?.id === 'req-abc-123');
-    expect(line).toMatchObject({ entitySet: 'Task', res: { statusCode: 200 }, responseTime: expect.any(Number) });
+    expect(line).toMatchObject({
+      entitySet: 'Task',
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+    });
     expect(line.req.url).toContain('api_key=[redacted]');
   });
 });
@@ -98,7 +124,7 @@ describe('readiness follows the database', () => {
     const during = await fetch(`${app.baseUrl}/odata/Task/$count`, { headers: ADMIN_HEADERS });
     expect(during.status).toBe(503);
     expect(during.headers.get('retry-after')).toEqual(expect.any(String));
-    expect((await during.json() as any).error.code).toEqual(expect.any(String));
+    expect(((await during.json()) as any).error.code).toEqual(expect.any(String));
     await pg.start();
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i++) {
@@ -112,7 +138,9 @@ describe('readiness follows the database', () => {
 
 describe('backpressure', () => {
   it('a saturated pool answers 503 with Retry-After after a bounded wait, then recovers', async () => {
-    const app = await startTestApp({ env: { DB_POOL_SIZE: '1', DB_POOL_WAIT_MS: '200', RATE_LIMIT_PER_MINUTE: '0' } });
+    const app = await startTestApp({
+      env: { DB_POOL_SIZE: '1', DB_POOL_WAIT_MS: '200', RATE_LIMIT_PER_MINUTE: '0' },
+    });
     try {
       const held = app.dataSource.createQueryRunner();
       await held.connect(); // the only connection, busy
@@ -127,21 +155,33 @@ describe('backpressure', () => {
   });
 
   it('clients that leave in the middle of a streamed page do not take connections with them', async () => {
-    const app = await startTestApp({ env: { DB_POOL_SIZE: '2', DB_POOL_WAIT_MS: '2000', RATE_LIMIT_PER_MINUTE: '0', LIVE_WORKERS: '0' } });
+    const app = await startTestApp({
+      env: { DB_POOL_SIZE: '2', DB_POOL_WAIT_MS: '2000', RATE_LIMIT_PER_MINUTE: '0', LIVE_WORKERS: '0' },
+    });
     try {
       const c = new Client({ connectionString: app.databaseUrl });
       await c.connect();
       await c.query(`SET session_replication_role = replica`);
-      await c.query(`INSERT INTO task ("Name", "DescriptionHTML") SELECT 'leaver ' || i, repeat('x', 500) FROM generate_series(1, 5000) i`);
+      await c.query(
+        `INSERT INTO task ("Name", "DescriptionHTML") SELECT 'leaver ' || i, repeat('x', 500) FROM generate_series(1, 5000) i`,
+      );
       await c.end();
       for (let i = 0; i < 12; i++) {
         const abort = new AbortController();
-        const res = await fetch(`${app.baseUrl}/odata/Task`, { headers: ADMIN_HEADERS, signal: abort.signal });
+        const res = await fetch(`${app.baseUrl}/odata/Task`, {
+          headers: ADMIN_HEADERS,
+          signal: abort.signal,
+        });
         expect(res.status).toBe(200);
         abort.abort(); // gone after the headers, before the body
       }
       // and what a load generator leaves behind when it stops: 32 connections cut mid-request
-      await autocannon({ url: `${app.baseUrl}/odata/Task?$top=50&$orderby=Name`, connections: 32, duration: 1, headers: ADMIN_HEADERS });
+      await autocannon({
+        url: `${app.baseUrl}/odata/Task?$top=50&$orderby=Name`,
+        connections: 32,
+        duration: 1,
+        headers: ADMIN_HEADERS,
+      });
       await new Promise((r) => setTimeout(r, 300));
       for (let i = 0; i < 5; i++) {
         const r = await fetch(`${app.baseUrl}/odata/Task?$top=1`, { headers: ADMIN_HEADERS });
@@ -161,11 +201,16 @@ describe('backpressure', () => {
       await c.query(`SET session_replication_role = replica`); // bulk data without triggers
       await c.query(`INSERT INTO task ("Name") SELECT 'slow ' || i FROM generate_series(1, 150000) i`);
       await c.end();
-      const r = await fetch(`${app.baseUrl}/odata/Task?$apply=groupby((Name),aggregate($count as N))&$orderby=N desc`, { headers: ADMIN_HEADERS });
+      const r = await fetch(
+        `${app.baseUrl}/odata/Task?$apply=groupby((Name),aggregate($count as N))&$orderby=N desc`,
+        { headers: ADMIN_HEADERS },
+      );
       expect(r.status).toBe(503);
       expect(((await r.json()) as any).error.message).toMatch(/STATEMENT_TIMEOUT_MS/);
       // cancelled in PostgreSQL, not only abandoned in Node: nothing of the request is still running
-      const active = await app.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%GROUP BY%' AND pid <> pg_backend_pid()`);
+      const active = await app.dataSource.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%GROUP BY%' AND pid <> pg_backend_pid()`,
+      );
       expect(active[0].n).toBe(0);
     } finally {
       await app.close();
@@ -201,13 +246,17 @@ describe('migrations and replicas', () => {
     const app = await startTestApp({ databaseUrl: primary.url, env: { DATABASE_READ_URLS: replica.url } });
     const client = new ODataClient(app.baseUrl);
     try {
-      expect((await client.get('Project')).body.value.map((p: any) => p.Name)).toEqual(['only on the replica']);
+      expect((await client.get('Project')).body.value.map((p: any) => p.Name)).toEqual([
+        'only on the replica',
+      ]);
       const created = await client.post('Project', { Name: 'written to the primary' });
       expect(created.status).toBe(201);
       expect(created.body.Name).toBe('written to the primary'); // read back inside the write transaction
       const p = new Client({ connectionString: primary.url });
       await p.connect();
-      expect((await p.query('SELECT "Name" FROM project')).rows.map((x) => x.Name)).toEqual(['written to the primary']);
+      expect((await p.query('SELECT "Name" FROM project')).rows.map((x) => x.Name)).toEqual([
+        'written to the primary',
+      ]);
       await p.end();
     } finally {
       await app.close();

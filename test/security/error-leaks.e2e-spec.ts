@@ -24,16 +24,28 @@ describe('errors that reveal no data', () => {
     const b = await make.project({ Name: SECRETS[3] });
     const [al, st] = [await make.contact(), await make.contact()];
     await make.create('ProjectMember', { ProjectId: a.ProjectId, ContactId: al.ContactId, Role: 'Editor' });
-    const token = async (c: any) => (await root.post(`Contact(${c.ContactId})/CreateApiToken`, { name: 't' })).body.Token;
+    const token = async (c: any) =>
+      (await root.post(`Contact(${c.ContactId})/CreateApiToken`, { name: 't' })).body.Token;
     alice = new ODataClient(app.baseUrl, { Authorization: `Bearer ${await token(al)}` });
     stranger = new ODataClient(app.baseUrl, { Authorization: `Bearer ${await token(st)}` });
-    mine = await make.task({ ProjectId: a.ProjectId, Name: '42', DescriptionHTML: 'not a guid', CardPositionNumber: 1 });
+    mine = await make.task({
+      ProjectId: a.ProjectId,
+      Name: '42',
+      DescriptionHTML: 'not a guid',
+      CardPositionNumber: 1,
+    });
     await make.task({ ProjectId: a.ProjectId, Name: 'abc', CardPositionNumber: 0 });
     // B's description is an invalid regular expression and its position overflows when doubled.
     theirs = await make.task({
-      ProjectId: b.ProjectId, Name: SECRETS[0], DescriptionHTML: `<p>${SECRETS[1]}(</p>`, CardPositionNumber: 2_000_000_000,
+      ProjectId: b.ProjectId,
+      Name: SECRETS[0],
+      DescriptionHTML: `<p>${SECRETS[1]}(</p>`,
+      CardPositionNumber: 2_000_000_000,
     });
-    await root.post(`Task(${theirs.TaskItemId})/AddNote`, { htmlText: `<p>${SECRETS[2]}</p>`, notificationContactIds: [] });
+    await root.post(`Task(${theirs.TaskItemId})/AddNote`, {
+      htmlText: `<p>${SECRETS[2]}</p>`,
+      notificationContactIds: [],
+    });
   });
   afterAll(() => app.close());
 
@@ -45,10 +57,19 @@ describe('errors that reveal no data', () => {
     expect(nulls.body.value.map((t: any) => t.Name)).toEqual(['abc']);
     const numbers = await alice.get(`Task?$filter=cast(Name,Edm.Int32) eq 42&$select=Name`);
     expect(numbers.body.value.map((t: any) => t.Name)).toEqual(['42']);
-    const guid = await alice.get(`Task?$compute=cast(DescriptionHTML,Edm.Guid) as G&$select=Name,G&$orderby=Name`);
+    const guid = await alice.get(
+      `Task?$compute=cast(DescriptionHTML,Edm.Guid) as G&$select=Name,G&$orderby=Name`,
+    );
     expect(guid.status).toBe(200);
-    expect(guid.body.value).toEqual([{ Name: '42', G: null }, { Name: 'abc', G: null }].map((x) => expect.objectContaining(x)));
-    const zero = await alice.get(`Task?$filter=CardPositionNumber div 0 eq null and Name eq '42'&$select=Name`);
+    expect(guid.body.value).toEqual(
+      [
+        { Name: '42', G: null },
+        { Name: 'abc', G: null },
+      ].map((x) => expect.objectContaining(x)),
+    );
+    const zero = await alice.get(
+      `Task?$filter=CardPositionNumber div 0 eq null and Name eq '42'&$select=Name`,
+    );
     expect(zero.body.value).toHaveLength(1);
   });
 
@@ -73,8 +94,10 @@ describe('errors that reveal no data', () => {
         const r = await caller.get(probe);
         expect({ probe, status: r.status, leaks: leaks(r) }).toEqual({ probe, status: 200, leaks: [] });
         if (r.status === 200 && Array.isArray(r.body?.value)) {
-          expect({ probe, ids: r.body.value.map((x: any) => x.TaskItemId).filter((id: string) => id === theirs.TaskItemId) })
-            .toEqual({ probe, ids: [] });
+          expect({
+            probe,
+            ids: r.body.value.map((x: any) => x.TaskItemId).filter((id: string) => id === theirs.TaskItemId),
+          }).toEqual({ probe, ids: [] });
         }
       }
       const direct = await caller.get(`Task(${theirs.TaskItemId})?$select=Name`);
@@ -87,22 +110,52 @@ describe('errors that reveal no data', () => {
     const r = await alice.get(`Task?$filter=CardPositionNumber mul 9223372036854775807 mul 2 gt 0`);
     expect(r.status).toBe(400);
     expect(r.body.error.message).not.toMatch(/integer|out of range for type|"/);
-    const fk = await alice.patch(`Task(${mine.TaskItemId})`, { RiskId: '7d0e8f3a-0000-4000-8000-000000000001' });
+    const fk = await alice.patch(`Task(${mine.TaskItemId})`, {
+      RiskId: '7d0e8f3a-0000-4000-8000-000000000001',
+    });
     expect(fk.status).toBe(400);
-    expect(fk.body.error).toEqual({ code: expect.any(String), message: 'RiskId does not point at an existing entity', target: 'RiskId' });
+    expect(fk.body.error).toEqual({
+      code: expect.any(String),
+      message: 'RiskId does not point at an existing entity',
+      target: 'RiskId',
+    });
   });
 
   // Random expressions over Task's properties and functions, in $filter, $orderby and $compute.
-  const str = fc.constantFrom('Name', 'DescriptionHTML', "'x'", "'('", 'tolower(Name)', 'trim(DescriptionHTML)');
-  const num = fc.constantFrom('CardPositionNumber', 'WorkAmount', 'length(Name)', '0', '2147483647', 'indexof(Name,DescriptionHTML)');
+  const str = fc.constantFrom(
+    'Name',
+    'DescriptionHTML',
+    "'x'",
+    "'('",
+    'tolower(Name)',
+    'trim(DescriptionHTML)',
+  );
+  const num = fc.constantFrom(
+    'CardPositionNumber',
+    'WorkAmount',
+    'length(Name)',
+    '0',
+    '2147483647',
+    'indexof(Name,DescriptionHTML)',
+  );
   const value = fc.oneof(
-    str, num,
-    fc.tuple(num, fc.constantFrom('add', 'sub', 'mul', 'div', 'mod'), num).map(([a, op, b]) => `(${a} ${op} ${b})`),
-    fc.tuple(str, fc.constantFrom('Edm.Guid', 'Edm.Int32', 'Edm.DateTimeOffset', 'Edm.Boolean', 'Edm.Decimal')).map(([s, t]) => `cast(${s},${t})`),
+    str,
+    num,
+    fc
+      .tuple(num, fc.constantFrom('add', 'sub', 'mul', 'div', 'mod'), num)
+      .map(([a, op, b]) => `(${a} ${op} ${b})`),
+    fc
+      .tuple(
+        str,
+        fc.constantFrom('Edm.Guid', 'Edm.Int32', 'Edm.DateTimeOffset', 'Edm.Boolean', 'Edm.Decimal'),
+      )
+      .map(([s, t]) => `cast(${s},${t})`),
     fc.tuple(str, num).map(([s, n]) => `substring(${s},${n})`),
   );
   const predicate = fc.oneof(
-    fc.tuple(value, fc.constantFrom('eq', 'ne', 'gt'), fc.constantFrom('null', '1', "'a'")).map(([v, op, l]) => `${v} ${op} ${l}`),
+    fc
+      .tuple(value, fc.constantFrom('eq', 'ne', 'gt'), fc.constantFrom('null', '1', "'a'"))
+      .map(([v, op, l]) => `${v} ${op} ${l}`),
     fc.tuple(str, str).map(([a, b]) => `matchesPattern(${a},${b})`),
     fc.tuple(str, str).map(([a, b]) => `contains(${a},${b})`),
   );
@@ -113,7 +166,7 @@ describe('errors that reveal no data', () => {
     predicate.map((p) => `Task/$count?$filter=${p}`),
   );
 
-  it('no random expression gets B\'s values into any response of A\'s member or a stranger', async () => {
+  it("no random expression gets B's values into any response of A's member or a stranger", async () => {
     await fc.assert(
       fc.asyncProperty(request, fc.boolean(), async (url, asStranger) => {
         const r = await (asStranger ? stranger : alice).get(url);

@@ -17,7 +17,10 @@ describe('no request holds the event loop', () => {
     taskId = (await client.post('Task', { Name: 'target' })).body.TaskItemId;
     // Warm up: the first requests compile code paths that must not count as blocking.
     await probeWhile(() => client.get("Task?$filter=trim(Name) eq 'x'&$orderby=Name"));
-    await client.post(`Task(${taskId})/AddNote`, { htmlText: '<p>warm <b>up</b></p>', notificationContactIds: [] });
+    await client.post(`Task(${taskId})/AddNote`, {
+      htmlText: '<p>warm <b>up</b></p>',
+      notificationContactIds: [],
+    });
   });
   afterAll(() => app.close());
 
@@ -97,7 +100,10 @@ describe('no request holds the event loop', () => {
       () => client.post(`Task(${taskId})/AddNote`, { htmlText, notificationContactIds: [] }),
       400,
     );
-    expect(r.body.error).toMatchObject({ target: 'htmlText', message: expect.stringMatching(/more than 100 deep/) });
+    expect(r.body.error).toMatchObject({
+      target: 'htmlText',
+      message: expect.stringMatching(/more than 100 deep/),
+    });
   });
 
   it('the largest note accepted is converted off the event loop', async () => {

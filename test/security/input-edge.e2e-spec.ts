@@ -31,7 +31,12 @@ describe('input is checked at the edge', () => {
   it('a NUL character in a string property, a nested value or a parameter: 400 naming it', async () => {
     const before = await taskCount();
     expectError(await client.post('Task', { Name: 'a\u0000b' }), 400, 'ODATA105', 'Name');
-    expectError(await client.patch(`Task(${taskId})`, { Tags: ['ok', 'n\u0000l'] }), 400, 'ODATA105', 'Tags[1]');
+    expectError(
+      await client.patch(`Task(${taskId})`, { Tags: ['ok', 'n\u0000l'] }),
+      400,
+      'ODATA105',
+      'Tags[1]',
+    );
     expectError(
       await client.post('Task/BatchInsert', { items: [{ Name: 'fine' }, { Name: '\u0000' }] }),
       400,
@@ -57,11 +62,29 @@ describe('input is checked at the edge', () => {
   it('1e400 (Infinity once parsed) and other non-finite numbers: 400, never stored', async () => {
     const r = await client.post('Task', '{"Name":"inf","WorkAmount":1e400}');
     expectError(r, 400, 'ODATA105', 'WorkAmount');
-    expectError(await client.post('Task', { Name: 'inf', WorkAmount: '1e400' }), 400, 'ODATA105', 'WorkAmount');
-    expectError(await client.post('Task', '{"Name":"inf","WorkAmount":-1e400}'), 400, 'ODATA105', 'WorkAmount');
-    expectError(await client.patch(`Task(${taskId})`, '{"WorkAmountOwner":1e309}'), 400, 'ODATA105', 'WorkAmountOwner');
+    expectError(
+      await client.post('Task', { Name: 'inf', WorkAmount: '1e400' }),
+      400,
+      'ODATA105',
+      'WorkAmount',
+    );
+    expectError(
+      await client.post('Task', '{"Name":"inf","WorkAmount":-1e400}'),
+      400,
+      'ODATA105',
+      'WorkAmount',
+    );
+    expectError(
+      await client.patch(`Task(${taskId})`, '{"WorkAmountOwner":1e309}'),
+      400,
+      'ODATA105',
+      'WorkAmountOwner',
+    );
     const contact = (await client.post('Contact', { DisplayName: 'worker' })).body.ContactId;
-    const param = await client.post(`Task(${taskId})/AddContributor`, `{"contactId":"${contact}","workAmount":1e400}`);
+    const param = await client.post(
+      `Task(${taskId})/AddContributor`,
+      `{"contactId":"${contact}","workAmount":1e400}`,
+    );
     expectError(param, 400, 'ODATA105', 'workAmount');
     expect((await client.get(`Task(${taskId})`)).body.WorkAmount).toBe(0);
   });
@@ -73,7 +96,12 @@ describe('input is checked at the edge', () => {
       '0001-01-01T00:30:00+01:00',
       '2025-02-30T00:00:00Z',
     ]) {
-      expectError(await client.post('Task', { Name: 'when', StartDateTime }), 400, 'ODATA105', 'StartDateTime');
+      expectError(
+        await client.post('Task', { Name: 'when', StartDateTime }),
+        400,
+        'ODATA105',
+        'StartDateTime',
+      );
     }
     expectError(
       await client.post('Task', { Name: 'when', StartDateTime: '10000-01-01T00:00:00Z' }),
@@ -84,7 +112,9 @@ describe('input is checked at the edge', () => {
     const latest = await client.post('Task', { Name: 'latest', StartDateTime: '9999-12-31T23:59:59Z' });
     expect(latest.status).toBe(201);
     expect(latest.body.StartDateTime).toMatch(/^9999-12-31T23:59:59/);
-    expect((await client.post('Task', { Name: 'leap', StartDateTime: '2024-02-29T12:00:00Z' })).status).toBe(201);
+    expect((await client.post('Task', { Name: 'leap', StartDateTime: '2024-02-29T12:00:00Z' })).status).toBe(
+      201,
+    );
     expectError(await client.get('Task?$filter=StartDateTime lt 0000-01-01T00:00:00Z'), 400, 'ODATA102');
   });
 
@@ -94,12 +124,19 @@ describe('input is checked at the edge', () => {
       const r = await client.post('$batch', {
         requests: [
           { id: '1', method: 'POST', url: 'Task', body: { Name: 'outer' } },
-          { id: '2', method: 'POST', url, headers: { 'Content-Type': 'application/json' }, body: { requests: [] } },
+          {
+            id: '2',
+            method: 'POST',
+            url,
+            headers: { 'Content-Type': 'application/json' },
+            body: { requests: [] },
+          },
         ],
       });
       expectError(r, 400, 'ODATA100', '2');
     }
-    const inner = '--inner\r\nContent-Type: application/http\r\n\r\nGET Task HTTP/1.1\r\n\r\n\r\n--inner--\r\n';
+    const inner =
+      '--inner\r\nContent-Type: application/http\r\n\r\nGET Task HTTP/1.1\r\n\r\n\r\n--inner--\r\n';
     const body = [
       '--b',
       'Content-Type: application/http',

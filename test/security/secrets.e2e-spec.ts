@@ -26,7 +26,12 @@ describe('secrets', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const logStream = new Writable({ write: (chunk, _enc, done) => { logs.push(String(chunk)); done(); } });
+    const logStream = new Writable({
+      write: (chunk, _enc, done) => {
+        logs.push(String(chunk));
+        done();
+      },
+    });
     // Every level logged; the second instance shares the database (as behind a load balancer).
     const env = { API_KEY_IN_QUERY: '1', LOG_LEVEL: 'trace', METRICS_TOKEN: 'metrics-secret-0123456789' };
     a = await startTestApp({ databaseUrl: db.url, logStream, env });
@@ -57,7 +62,8 @@ describe('secrets', () => {
     const { token } = alice;
     const anon = new ODataClient(a.baseUrl, {});
     const t = (await alice.client.post('Task', { Name: 'logged', EndDateTime: '2030-01-01T10:00:00Z' })).body;
-    const feedUrl: string = (await alice.client.get(`Task(${t.TaskItemId})/GetCalendarSyncStatus()`)).body.FeedUrl;
+    const feedUrl: string = (await alice.client.get(`Task(${t.TaskItemId})/GetCalendarSyncStatus()`)).body
+      .FeedUrl;
     const feedSecret = /\/calendar\/([^/]+)\.ics$/.exec(feedUrl)![1];
 
     // success
@@ -90,14 +96,23 @@ describe('secrets', () => {
 
     await sleep(100);
     const lines = logs.join('').split('\n').filter(Boolean);
-    const secrets = [token, TEST_ADMIN_TOKEN, feedSecret, 'malformed-s3cret', 'otk_revoked-or-unknown-s3cret',
-      'metrics-secret-0123456789', Buffer.from(`excel:${token}`).toString('base64')];
+    const secrets = [
+      token,
+      TEST_ADMIN_TOKEN,
+      feedSecret,
+      'malformed-s3cret',
+      'otk_revoked-or-unknown-s3cret',
+      'metrics-secret-0123456789',
+      Buffer.from(`excel:${token}`).toString('base64'),
+    ];
     for (const secret of secrets) {
       expect(lines.filter((l) => l.includes(secret))).toEqual([]);
     }
     // The lines are there, only without their secrets.
     const parsed = lines.map((l) => JSON.parse(l));
-    expect(parsed.some((l) => l.level >= 50 && /failed on \/Task\?api_key=\[redacted\]/.test(`${l.msg}`))).toBe(true);
+    expect(
+      parsed.some((l) => l.level >= 50 && /failed on \/Task\?api_key=\[redacted\]/.test(`${l.msg}`)),
+    ).toBe(true);
     expect(parsed.some((l) => l.res?.statusCode === 500)).toBe(true);
     expect(parsed.some((l) => l.req?.url === '/calendar/[redacted]' && l.res?.statusCode === 200)).toBe(true);
     // Lines of every level the requests produced were checked: info, warn and error.
@@ -106,15 +121,21 @@ describe('secrets', () => {
 
   it('the calendar feed URL is its own secret: rotated by RotateCalendarFeedUrl, in $metadata', async () => {
     const { text } = await root.get('$metadata');
-    const binding = /<Action Name="RotateCalendarFeedUrl" IsBound="true">\s*<Parameter Name="bindingParameter"/;
+    const binding =
+      /<Action Name="RotateCalendarFeedUrl" IsBound="true">\s*<Parameter Name="bindingParameter"/;
     expect(text).toMatch(new RegExp(`${binding.source} Type="Collection\\(Tasks.Task\\)"`));
     const bob = await person('Feed Bob');
-    const t = (await bob.client.post('Task', { Name: 'bob private', EndDateTime: '2030-01-02T10:00:00Z' })).body;
-    const first: string = (await bob.client.post(`Task(${t.TaskItemId})/EnableCalendarSync`, {})).body.FeedUrl;
+    const t = (await bob.client.post('Task', { Name: 'bob private', EndDateTime: '2030-01-02T10:00:00Z' }))
+      .body;
+    const first: string = (await bob.client.post(`Task(${t.TaskItemId})/EnableCalendarSync`, {})).body
+      .FeedUrl;
     expect(first).not.toContain(bob.token);
     // The feed secret is no API token.
     const secret = /\/calendar\/([^/]+)\.ics$/.exec(first)![1];
-    expectODataError(await new ODataClient(a.baseUrl, { Authorization: `Bearer ${secret}` }).get('Task'), 401);
+    expectODataError(
+      await new ODataClient(a.baseUrl, { Authorization: `Bearer ${secret}` }).get('Task'),
+      401,
+    );
     expect(await (await fetch(first)).text()).toContain('bob private');
 
     const rotated = await bob.client.post('Task/RotateCalendarFeedUrl', {});
@@ -127,7 +148,7 @@ describe('secrets', () => {
     expect((await bob.client.get(`Task(${t.TaskItemId})/GetCalendarSyncStatus()`)).body.FeedUrl).toBe(second);
   });
 
-  it('the feed shows only tasks its contact may still read, and dies with the contact\'s tokens', async () => {
+  it("the feed shows only tasks its contact may still read, and dies with the contact's tokens", async () => {
     const carol = await person('Feed Carol');
     const project = (await root.post('Project', { Name: 'Feed project' })).body;
     const member = { ProjectId: project.ProjectId, ContactId: carol.contact.ContactId };
@@ -135,9 +156,11 @@ describe('secrets', () => {
     const end = '2030-02-01T10:00:00Z';
     const shared = (await root.post('Task', { ...member, Name: 'shared plan', EndDateTime: end })).body;
     await root.post(`Task(${shared.TaskItemId})/EnableCalendarSync`, {});
-    const own = (await carol.client.post('Task', { Name: 'own errand', EndDateTime: '2030-02-02T10:00:00Z' })).body;
+    const own = (await carol.client.post('Task', { Name: 'own errand', EndDateTime: '2030-02-02T10:00:00Z' }))
+      .body;
     await carol.client.post(`Task(${own.TaskItemId})/EnableCalendarSync`, {});
-    const url: string = (await carol.client.get(`Task(${own.TaskItemId})/GetCalendarSyncStatus()`)).body.FeedUrl;
+    const url: string = (await carol.client.get(`Task(${own.TaskItemId})/GetCalendarSyncStatus()`)).body
+      .FeedUrl;
     const before = await (await fetch(url)).text();
     expect(before).toContain('shared plan');
     expect(before).toContain('own errand');
@@ -192,7 +215,9 @@ describe('secrets', () => {
     expect((await root.post(`Contact(${dave.contact.ContactId})/RevokeApiToken`, {})).body.value).toBe(1);
     const [endA, endB] = await within(Promise.all([onA.ended, onB.ended]), 3000);
     expect(Math.max(endA, endB) - revokedAt).toBeLessThan(3000);
-    const again = await fetch(`${b.baseUrl}/odata/$events`, { headers: { Authorization: `Bearer ${dave.token}` } });
+    const again = await fetch(`${b.baseUrl}/odata/$events`, {
+      headers: { Authorization: `Bearer ${dave.token}` },
+    });
     expect(again.status).toBe(401);
     await expect(within(untouched.ended, 300)).rejects.toThrow(/not within/);
     untouched.cancel();
@@ -205,7 +230,9 @@ describe('secrets', () => {
     // No trigger, so no NOTIFY (in one transaction: no other session sees the trigger off).
     await a.dataSource.transaction(async (m) => {
       await m.query(`ALTER TABLE api_token DISABLE TRIGGER api_token_revoked`);
-      await m.query(`UPDATE api_token SET "RevokedDateTime" = now() WHERE "ContactId" = $1`, [erin.contact.ContactId]);
+      await m.query(`UPDATE api_token SET "RevokedDateTime" = now() WHERE "ContactId" = $1`, [
+        erin.contact.ContactId,
+      ]);
       await m.query(`ALTER TABLE api_token ENABLE TRIGGER api_token_revoked`);
     });
     await within(stream.ended, 8000);
@@ -213,7 +240,9 @@ describe('secrets', () => {
 
   it('Last-Event-ID must be an event id within bigint: otherwise 400, never a silently dead stream', async () => {
     for (const id of ['99999999999999999999', '9223372036854775808', '-1', 'abc', '1.5', '0x10']) {
-      const r = await fetch(`${a.baseUrl}/odata/$events`, { headers: { ...ADMIN_HEADERS, 'Last-Event-ID': id } });
+      const r = await fetch(`${a.baseUrl}/odata/$events`, {
+        headers: { ...ADMIN_HEADERS, 'Last-Event-ID': id },
+      });
       expect(r.status).toBe(400);
       const body = (await r.json()) as any;
       expect(body.error).toMatchObject({ code: expect.any(String), target: 'Last-Event-ID' });

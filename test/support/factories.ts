@@ -12,7 +12,11 @@ export class Factories {
   }
 
   contact(extra: Record<string, unknown> = {}) {
-    return this.create('Contact', { DisplayName: `Contact ${++this.n}`, Email: `c${this.n}@example.test`, ...extra });
+    return this.create('Contact', {
+      DisplayName: `Contact ${++this.n}`,
+      Email: `c${this.n}@example.test`,
+      ...extra,
+    });
   }
 
   project(extra: Record<string, unknown> = {}) {
@@ -20,7 +24,12 @@ export class Factories {
   }
 
   status(projectId: string, extra: Record<string, unknown> = {}) {
-    return this.create('TaskStatus', { Name: `Column ${++this.n}`, ProjectId: projectId, OrdinalPosition: this.n, ...extra });
+    return this.create('TaskStatus', {
+      Name: `Column ${++this.n}`,
+      ProjectId: projectId,
+      OrdinalPosition: this.n,
+      ...extra,
+    });
   }
 
   task(extra: Record<string, unknown> = {}) {

@@ -13,9 +13,13 @@ export const TEMPLATE = 'odata_template';
 /** Starts test/support/embedded-server.ts and waits for its URL. */
 async function startEmbeddedServer(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'odata-tasks-test-'));
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'embedded-server.ts'), dir, '--ephemeral'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, 'embedded-server.ts'), dir, '--ephemeral'],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   (globalThis as any).__EMBEDDED_PG__ = child;
   const line = await new Promise<string>((ok, fail) => {
     createInterface({ input: child.stdout! }).once('line', ok);

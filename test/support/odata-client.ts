@@ -11,13 +11,21 @@ export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const ADMIN_HEADERS = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
 export class ODataClient {
-  constructor(readonly baseUrl: string, private readonly defaultHeaders: Record<string, string> = ADMIN_HEADERS) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly defaultHeaders: Record<string, string> = ADMIN_HEADERS,
+  ) {}
 
   get root(): string {
     return `${this.baseUrl}/odata`;
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
     const url = path.startsWith('http') ? path : `${this.root}${path.startsWith('/') ? '' : '/'}${path}`;
     const init: RequestInit = { method, headers: { ...this.defaultHeaders, ...headers } };
     if (body !== undefined) {
@@ -66,5 +74,7 @@ export class ODataClient {
 /** Asserts an OData error body and status. */
 export function expectODataError(reply: Reply, status: number): void {
   if (reply.status !== status) throw new Error(`expected ${status}, got ${reply.status}: ${reply.text}`);
-  expect(reply.body).toEqual({ error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) });
+  expect(reply.body).toEqual({
+    error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }),
+  });
 }

@@ -14,7 +14,11 @@ export class OwnPostgres {
   constructor(readonly dir = mkdtempSync(join(tmpdir(), 'odata-tasks-own-'))) {}
 
   async start(): Promise<string> {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'embedded-server.ts'), this.dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(__dirname, 'embedded-server.ts'), this.dir],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     this.child = child;
     const line = await new Promise<string>((ok, fail) => {
       createInterface({ input: child.stdout! }).once('line', ok);

@@ -15,7 +15,10 @@ export interface PopulatedProject {
  * values, calendar sync and a template saved from it. `other` gets a task that relates to this
  * project's task, project and document, so a delete must reach across projects for those.
  */
-export async function populatedProject(client: ODataClient, other: { projectId: string }): Promise<PopulatedProject> {
+export async function populatedProject(
+  client: ODataClient,
+  other: { projectId: string },
+): Promise<PopulatedProject> {
   const make = new Factories(client);
   const ok = async (p: Promise<{ status: number; text: string }>) => {
     const r = await p;
@@ -28,7 +31,9 @@ export async function populatedProject(client: ODataClient, other: { projectId: 
   const projectId: string = project.ProjectId;
   const statusIds: string[] = [];
   for (const [i, name] of ['To do', 'Doing', 'Review', 'Done'].entries()) {
-    statusIds.push((await make.status(projectId, { Name: name, OrdinalPosition: i, WipLimit: 5 })).TaskItemStatusId);
+    statusIds.push(
+      (await make.status(projectId, { Name: name, OrdinalPosition: i, WipLimit: 5 })).TaskItemStatusId,
+    );
   }
   const planning = await make.create('Planning', { ProjectId: projectId, DisplayName: 'Sprint 1' });
   const risk = await make.create('Risk', { ProjectId: projectId, Name: 'High' });
@@ -43,9 +48,14 @@ export async function populatedProject(client: ODataClient, other: { projectId: 
   for (const statusId of statusIds) {
     for (let i = 0; i < 3; i++) {
       const t = await make.task({
-        ProjectId: projectId, Name: `Card ${taskIds.length}`, DescriptionHTML: '<p>secret plans</p>',
-        ContactId: contact.ContactId, PlanningId: planning.PlanningId, RiskId: risk.RiskId,
-        ReminderDateTime: '2099-01-01T09:00:00Z', Tags: ['alpha'],
+        ProjectId: projectId,
+        Name: `Card ${taskIds.length}`,
+        DescriptionHTML: '<p>secret plans</p>',
+        ContactId: contact.ContactId,
+        PlanningId: planning.PlanningId,
+        RiskId: risk.RiskId,
+        ReminderDateTime: '2099-01-01T09:00:00Z',
+        Tags: ['alpha'],
       });
       await ok(client.post(`Task(${t.TaskItemId})/MoveTaskItem`, { taskItemStatusId: statusId }));
       taskIds.push(t.TaskItemId);
@@ -53,12 +63,33 @@ export async function populatedProject(client: ODataClient, other: { projectId: 
   }
   const [first, second] = taskIds;
   // Deliveries are queued for the webhooks that exist when a notification is written.
-  await ok(client.post('Webhook', { ContactId: follower.ContactId, Url: 'http://127.0.0.1:9/in', Secret: 'hmac-key' }));
+  await ok(
+    client.post('Webhook', {
+      ContactId: follower.ContactId,
+      Url: 'http://127.0.0.1:9/in',
+      Secret: 'hmac-key',
+    }),
+  );
   for (const id of taskIds.slice(0, 4)) {
-    await ok(client.post(`Task(${id})/AddNote`, { htmlText: '<b>note</b>', notificationContactIds: [contact.ContactId] }));
-    await ok(client.post('ChecklistItem', { TaskItemId: id, Name: 'step', IsDone: false, OrdinalPosition: 1 }));
-    await ok(client.post(`Task(${id})/AddContributor`, { contactId: contact.ContactId, workAmount: 2, isDone: false }));
-    await ok(client.post(`Task(${id})/AddNotificationFollowers`, { contactIds: [follower.ContactId], projectId }));
+    await ok(
+      client.post(`Task(${id})/AddNote`, {
+        htmlText: '<b>note</b>',
+        notificationContactIds: [contact.ContactId],
+      }),
+    );
+    await ok(
+      client.post('ChecklistItem', { TaskItemId: id, Name: 'step', IsDone: false, OrdinalPosition: 1 }),
+    );
+    await ok(
+      client.post(`Task(${id})/AddContributor`, {
+        contactId: contact.ContactId,
+        workAmount: 2,
+        isDone: false,
+      }),
+    );
+    await ok(
+      client.post(`Task(${id})/AddNotificationFollowers`, { contactIds: [follower.ContactId], projectId }),
+    );
     await ok(client.post(`Task(${id})/AddDocumentToTaskItem`, { documentIds }));
     await ok(client.post(`Task(${id})/UpdateProjectDefinedField`, { fieldName, value: '42' }));
   }
@@ -71,7 +102,9 @@ export async function populatedProject(client: ODataClient, other: { projectId: 
   await ok(client.post(`Task(${second})/StartStopwatch`, {}));
   // A change that notifies the followers (queues webhook deliveries).
   await ok(client.patch(`Task(${first})`, { Name: 'Card 0, renamed' }));
-  await ok(client.post('TaskItemTemplate/SaveTemplateForProject', { ProjectId: projectId, Name: 'From populated' }));
+  await ok(
+    client.post('TaskItemTemplate/SaveTemplateForProject', { ProjectId: projectId, Name: 'From populated' }),
+  );
 
   const outsider = await make.task({ ProjectId: other.projectId, Name: 'Elsewhere' });
   for (const itemId of [first, projectId, documentIds[0]]) {

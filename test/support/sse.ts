@@ -15,7 +15,10 @@ export class SseClient {
 
   static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const c = new SseClient();
-    const res = await fetch(url, { headers: { Accept: 'text/event-stream', ...headers }, signal: c.controller.signal });
+    const res = await fetch(url, {
+      headers: { Accept: 'text/event-stream', ...headers },
+      signal: c.controller.signal,
+    });
     c.status = res.status;
     if (!res.ok || !res.body) return c;
     void (async () => {
@@ -55,7 +58,10 @@ export class SseClient {
       const found = this.events.find(match);
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching event within ${ms} ms; got ${JSON.stringify(this.events.map((e) => e.data))}`);
+      if (left <= 0)
+        throw new Error(
+          `no matching event within ${ms} ms; got ${JSON.stringify(this.events.map((e) => e.data))}`,
+        );
       await new Promise<void>((ok) => {
         const t = setTimeout(ok, left);
         this.waiters.push(() => {

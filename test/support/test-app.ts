@@ -16,8 +16,17 @@ export interface TestApp {
 }
 
 /** The real application on its own fresh database, listening on a free port of 127.0.0.1. */
-export async function startTestApp(opts: { env?: Record<string, string>; config?: (c: AppConfig) => void; logStream?: Writable; databaseUrl?: string } = {}): Promise<TestApp> {
-  const db = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => undefined } : await createTestDatabase();
+export async function startTestApp(
+  opts: {
+    env?: Record<string, string>;
+    config?: (c: AppConfig) => void;
+    logStream?: Writable;
+    databaseUrl?: string;
+  } = {},
+): Promise<TestApp> {
+  const db = opts.databaseUrl
+    ? { url: opts.databaseUrl, drop: async () => undefined }
+    : await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: db.url, ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...(opts.env ?? {}) });
   opts.config?.(config);
   // Logs are discarded unless a test wants to read them.

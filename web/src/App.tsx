@@ -44,18 +44,34 @@ function SignIn({ onSignedIn }: { onSignedIn(token: string): void }) {
             await new ODataHttp(token).send('Project?$top=0');
             onSignedIn(token);
           } catch (err) {
-            setError(err instanceof ODataRequestError && err.status === 401 ? 'That token is not valid.' : (err as Error).message);
+            setError(
+              err instanceof ODataRequestError && err.status === 401
+                ? 'That token is not valid.'
+                : (err as Error).message,
+            );
           }
         }}
       >
         <label>
           API token
-          <input type="password" autoComplete="current-password" value={value} onChange={(e) => setValue(e.target.value)} required autoFocus />
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            required
+            autoFocus
+          />
         </label>
         <button type="submit">Sign in</button>
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         <p className="muted">
-          Create one with <code>npm run token -- create --contact &lt;id&gt;</code>; the demo data has <code>demo-editor-token</code>.
+          Create one with <code>npm run token -- create --contact &lt;id&gt;</code>; the demo data has{' '}
+          <code>demo-editor-token</code>.
         </p>
       </form>
     </main>
@@ -69,13 +85,18 @@ function Workspace({ api, onSignOut }: { api: BoardApi; onSignOut(): void }) {
   const [projectId, setProjectId] = useState<string>(() => localStorage.getItem(PROJECT_KEY) ?? '');
 
   useEffect(() => {
-    api.projects().then((list) => {
-      setProjects(list);
-      setProjectId((current) => (list.some((p) => p.ProjectId === current) ? current : (list[0]?.ProjectId ?? '')));
-    }, (e) => {
-      if (e instanceof ODataRequestError && e.status === 401) onSignOut();
-      else toast.error(e);
-    });
+    api.projects().then(
+      (list) => {
+        setProjects(list);
+        setProjectId((current) =>
+          list.some((p) => p.ProjectId === current) ? current : (list[0]?.ProjectId ?? ''),
+        );
+      },
+      (e) => {
+        if (e instanceof ODataRequestError && e.status === 401) onSignOut();
+        else toast.error(e);
+      },
+    );
     api.contacts().then(setContacts, toast.error);
   }, [api, toast, onSignOut]);
 
@@ -86,19 +107,28 @@ function Workspace({ api, onSignOut }: { api: BoardApi; onSignOut(): void }) {
   // Deleted here or on another board: the project leaves the list and the next one opens.
   const projectsRef = useRef(projects);
   projectsRef.current = projects;
-  const forgetProject = useCallback((deleted: string) => {
-    const gone = projectsRef.current.find((p) => p.ProjectId === deleted);
-    if (!gone) return; // already forgotten (this board's own delete comes back as an event too)
-    const rest = projectsRef.current.filter((p) => p !== gone);
-    projectsRef.current = rest;
-    setProjects(rest);
-    setProjectId((current) => (current === deleted ? (rest[0]?.ProjectId ?? '') : current));
-    toast.info(`Project "${gone.Name}" was deleted`);
-  }, [toast]);
+  const forgetProject = useCallback(
+    (deleted: string) => {
+      const gone = projectsRef.current.find((p) => p.ProjectId === deleted);
+      if (!gone) return; // already forgotten (this board's own delete comes back as an event too)
+      const rest = projectsRef.current.filter((p) => p !== gone);
+      projectsRef.current = rest;
+      setProjects(rest);
+      setProjectId((current) => (current === deleted ? (rest[0]?.ProjectId ?? '') : current));
+      toast.info(`Project "${gone.Name}" was deleted`);
+    },
+    [toast],
+  );
 
   const deleteProject = async () => {
     const project = projects.find((p) => p.ProjectId === projectId);
-    if (!project || !window.confirm(`Delete the project "${project.Name}" with all its columns and cards? This cannot be undone.`)) return;
+    if (
+      !project ||
+      !window.confirm(
+        `Delete the project "${project.Name}" with all its columns and cards? This cannot be undone.`,
+      )
+    )
+      return;
     try {
       await api.deleteProject(project.ProjectId);
       forgetProject(project.ProjectId);
@@ -115,18 +145,36 @@ function Workspace({ api, onSignOut }: { api: BoardApi; onSignOut(): void }) {
           Project
           <select aria-label="Project" value={projectId} onChange={(e) => setProjectId(e.target.value)}>
             {projects.map((p) => (
-              <option key={p.ProjectId} value={p.ProjectId}>{p.Name}</option>
+              <option key={p.ProjectId} value={p.ProjectId}>
+                {p.Name}
+              </option>
             ))}
           </select>
         </label>
         {projectId && (
-          <button type="button" className="link-button" onClick={() => void deleteProject()}>Delete project</button>
+          <button type="button" className="link-button" onClick={() => void deleteProject()}>
+            Delete project
+          </button>
         )}
         <span className="spacer" />
-        <a href="/docs" className="muted">API</a>
-        <button type="button" className="link-button" onClick={onSignOut}>Sign out</button>
+        <a href="/docs" className="muted">
+          API
+        </a>
+        <button type="button" className="link-button" onClick={onSignOut}>
+          Sign out
+        </button>
       </header>
-      {projectId ? <Board key={projectId} api={api} projectId={projectId} contacts={contacts} onProjectDeleted={forgetProject} /> : <p className="empty">No project you can see yet.</p>}
+      {projectId ? (
+        <Board
+          key={projectId}
+          api={api}
+          projectId={projectId}
+          contacts={contacts}
+          onProjectDeleted={forgetProject}
+        />
+      ) : (
+        <p className="empty">No project you can see yet.</p>
+      )}
     </div>
   );
 }

@@ -25,7 +25,9 @@ export class TouchRowGeneratedColumns1763850000005 implements MigrationInterface
       END $$`);
     for (const t of TABLES) {
       await q.query(`DROP TRIGGER touch_row ON "${t}"`);
-      await q.query(`CREATE TRIGGER touch_row BEFORE UPDATE ON "${t}" FOR EACH ROW EXECUTE FUNCTION touch_row_except('SearchVector')`);
+      await q.query(
+        `CREATE TRIGGER touch_row BEFORE UPDATE ON "${t}" FOR EACH ROW EXECUTE FUNCTION touch_row_except('SearchVector')`,
+      );
     }
   }
 
@@ -33,7 +35,9 @@ export class TouchRowGeneratedColumns1763850000005 implements MigrationInterface
     for (const t of TABLES) {
       await q.query(`DROP TRIGGER touch_row ON "${t}"`);
       // What the trigger did before: its WHEN was always true on these tables (see above).
-      await q.query(`CREATE TRIGGER touch_row BEFORE UPDATE ON "${t}" FOR EACH ROW EXECUTE FUNCTION touch_row()`);
+      await q.query(
+        `CREATE TRIGGER touch_row BEFORE UPDATE ON "${t}" FOR EACH ROW EXECUTE FUNCTION touch_row()`,
+      );
     }
     await q.query(`DROP FUNCTION touch_row_except()`);
   }

@@ -24,6 +24,8 @@ export class CreatorReferences1763850000006 implements MigrationInterface {
 
   private async recreate(q: QueryRunner, table: string, name: string, onDelete: string): Promise<void> {
     await q.query(`ALTER TABLE "${table}" DROP CONSTRAINT "${name}"`);
-    await q.query(`ALTER TABLE "${table}" ADD CONSTRAINT "${name}" FOREIGN KEY ("CreatedByContactId") REFERENCES "contact"("ContactId") ON DELETE ${onDelete} ON UPDATE NO ACTION`);
+    await q.query(
+      `ALTER TABLE "${table}" ADD CONSTRAINT "${name}" FOREIGN KEY ("CreatedByContactId") REFERENCES "contact"("ContactId") ON DELETE ${onDelete} ON UPDATE NO ACTION`,
+    );
   }
 }

@@ -53,13 +53,17 @@ const EMIT_CHANGE = (skipInProjectDelete: boolean) => `CREATE OR REPLACE FUNCTIO
           project := (rec ->> 'ProjectId')::uuid;
         ELSIF rec ? 'TaskItemId' THEN
           SELECT t."ProjectId" INTO project FROM task t WHERE t."TaskItemId" = (rec ->> 'TaskItemId')::uuid;
-        END IF;${skipInProjectDelete ? `
+        END IF;${
+          skipInProjectDelete
+            ? `
         -- Inside a project's delete: its rows, and rows of its tasks (already gone, so no project).
         IF TG_OP = 'DELETE' AND current_setting('odata.deleting_projects', true) > ''
            AND (strpos(current_setting('odata.deleting_projects', true), project::text) > 0
                 OR (project IS NULL AND NOT rec ? 'ProjectId')) THEN
           RETURN NULL;
-        END IF;` : ''}
+        END IF;`
+            : ''
+        }
         INSERT INTO change_event ("EntitySet", "EntityKey", "Kind", "ProjectId", "Changes", "ETag")
           VALUES (TG_ARGV[0], (rec ->> TG_ARGV[1])::uuid, kind, project, changes,
                   CASE WHEN TG_OP <> 'DELETE' AND rec ? 'Version' THEN 'W/"' || (rec ->> 'Version') || '"' END)

@@ -12,7 +12,15 @@ import { ODataTryCast1763850000011 } from './1763850000011-odata-try-cast';
 
 // Migrations in the order they run; imported (not globbed) so they work from ts and from dist.
 export const MIGRATIONS: Function[] = [
-  InitialSchema1763850000000, FullTextSearch1763850000001, LiveUpdates1763850000002, Access1763850000003,
-  DynamicTaskItemColumns1763850000004, TouchRowGeneratedColumns1763850000005, CreatorReferences1763850000006,
-  ProjectDelete1763850000007, Ownership1763850000008, TokenRevocation1763850000009, ODataTryCast1763850000011,
+  InitialSchema1763850000000,
+  FullTextSearch1763850000001,
+  LiveUpdates1763850000002,
+  Access1763850000003,
+  DynamicTaskItemColumns1763850000004,
+  TouchRowGeneratedColumns1763850000005,
+  CreatorReferences1763850000006,
+  ProjectDelete1763850000007,
+  Ownership1763850000008,
+  TokenRevocation1763850000009,
+  ODataTryCast1763850000011,
 ];

@@ -47,7 +47,10 @@ export class Authenticator {
   }
 
   /** The caller, or undefined when the request carries no token. A bad token is a 401. */
-  async authenticate(headers: Record<string, string | string[] | undefined>, search: string): Promise<Caller | undefined> {
+  async authenticate(
+    headers: Record<string, string | string[] | undefined>,
+    search: string,
+  ): Promise<Caller | undefined> {
     return (await this.identify(headers, search))?.caller;
   }
 
@@ -70,7 +73,9 @@ export class Authenticator {
       [hashToken(token)],
     );
     if (row?.stale) {
-      void this.dataSource.query(`UPDATE api_token SET "LastUsedDateTime" = now() WHERE "ApiTokenId" = $1`, [row.ApiTokenId]).catch(() => undefined);
+      void this.dataSource
+        .query(`UPDATE api_token SET "LastUsedDateTime" = now() WHERE "ApiTokenId" = $1`, [row.ApiTokenId])
+        .catch(() => undefined);
     }
     if (!row) throw unauthorized('The token is not valid (unknown or revoked)');
     return { caller: { contactId: row.ContactId, isAdmin: row.IsAdmin }, apiTokenId: row.ApiTokenId };
@@ -95,5 +100,7 @@ function decodeApiKey(raw: string): string {
 }
 
 export function unauthorized(message: string): ODataError {
-  return new ODataError(401, ErrorCode.Unauthorized, message, undefined, undefined, { 'WWW-Authenticate': WWW_AUTHENTICATE });
+  return new ODataError(401, ErrorCode.Unauthorized, message, undefined, undefined, {
+    'WWW-Authenticate': WWW_AUTHENTICATE,
+  });
 }

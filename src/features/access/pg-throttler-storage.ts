@@ -12,7 +12,13 @@ import type { DataSource } from 'typeorm';
 export class PgThrottlerStorage implements ThrottlerStorage {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async increment(key: string, ttl: number, limit: number, _blockDuration: number, name: string): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    _blockDuration: number,
+    name: string,
+  ): Promise<ThrottlerStorageRecord> {
     const [row] = await this.dataSource.query(
       `INSERT INTO rate_limit ("Key", "WindowStart", "Hits")
        VALUES ($1, to_timestamp(floor(extract(epoch FROM now()) * 1000 / $2) * $2 / 1000), 1)
@@ -22,11 +28,18 @@ export class PgThrottlerStorage implements ThrottlerStorage {
     );
     const left = Math.max(Math.ceil(Number(row.leftMs)), 0);
     const blocked = row.Hits > limit;
-    return { totalHits: row.Hits, timeToExpire: left, isBlocked: blocked, timeToBlockExpire: blocked ? left : 0 };
+    return {
+      totalHits: row.Hits,
+      timeToExpire: left,
+      isBlocked: blocked,
+      timeToBlockExpire: blocked ? left : 0,
+    };
   }
 
   /** Old windows are of no use: removed now and then. */
   async prune(): Promise<void> {
-    await this.dataSource.query(`DELETE FROM rate_limit WHERE "WindowStart" < now() - interval '1 hour'`).catch(() => undefined);
+    await this.dataSource
+      .query(`DELETE FROM rate_limit WHERE "WindowStart" < now() - interval '1 hour'`)
+      .catch(() => undefined);
   }
 }

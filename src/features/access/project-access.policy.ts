@@ -1,6 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AccessPolicy, Caller, ReadScope, ReferenceScope, WriteKind } from '../../odata/access/access-policy';
+import type {
+  AccessPolicy,
+  Caller,
+  ReadScope,
+  ReferenceScope,
+  WriteKind,
+} from '../../odata/access/access-policy';
 import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
 import { unknownReference } from '../../odata/write/check-references';
 import { ODataRequestHandler } from '../../odata/http/odata-request-handler';
@@ -12,7 +18,13 @@ type Row = Record<string, unknown>;
 const q = (alias: string, column: string) => `${alias}."${column}"`;
 
 /** Sets whose rows hang off a task: they are visible and writable as their task is. */
-const TASK_CHILDREN = new Set(['TaskItemNote', 'ChecklistItem', 'TimeEntry', 'TaskContributor', 'TaskRelation']);
+const TASK_CHILDREN = new Set([
+  'TaskItemNote',
+  'ChecklistItem',
+  'TimeEntry',
+  'TaskContributor',
+  'TaskRelation',
+]);
 /** Sets that belong to one project (ProjectId not null). */
 const PROJECT_ROWS = new Set(['TaskStatus', 'ProjectDefinedField']);
 /**
@@ -64,7 +76,8 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
 
   private scopeSql(set: string, alias: string, caller: Caller, params: SqlParams): string | undefined {
     if (SHARED.has(set)) return undefined;
-    if (set === 'Project' || set === 'ProjectMember' || PROJECT_ROWS.has(set)) return `${q(alias, 'ProjectId')} IN ${this.members(caller, params)}`;
+    if (set === 'Project' || set === 'ProjectMember' || PROJECT_ROWS.has(set))
+      return `${q(alias, 'ProjectId')} IN ${this.members(caller, params)}`;
     if (OWNED_ROWS.has(set)) return this.ownedScope(set, alias, caller, params);
     if (set === 'Task') return this.taskScope(alias, caller, params);
     if (set === 'DynamicTaskItem') return this.taskScope(alias, caller, params, 'TaskItem_');
@@ -72,16 +85,23 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
       const t = `${alias}_t`;
       return `EXISTS (SELECT 1 FROM task ${t} WHERE ${t}."TaskItemId" = ${q(alias, 'TaskItemId')} AND ${this.taskScope(t, caller, params)})`;
     }
-    if (set === 'Notification' || set === 'Webhook') return `${q(alias, 'ContactId')} = ${params.typed(caller.contactId, 'uuid')}`;
+    if (set === 'Notification' || set === 'Webhook')
+      return `${q(alias, 'ContactId')} = ${params.typed(caller.contactId, 'uuid')}`;
     if (set === 'WebhookDelivery') {
       return `EXISTS (SELECT 1 FROM webhook ${alias}_w WHERE ${alias}_w."WebhookId" = ${q(alias, 'WebhookId')} AND ${alias}_w."ContactId" = ${params.typed(caller.contactId, 'uuid')})`;
     }
     return 'FALSE'; // a set this policy does not know is nobody's but the administrators'
   }
 
-  callerProperties(type: EdmEntityType, alias: string, caller: Caller, params: SqlParams): Record<string, string> {
+  callerProperties(
+    type: EdmEntityType,
+    alias: string,
+    caller: Caller,
+    params: SqlParams,
+  ): Record<string, string> {
     if (type.setName !== 'DynamicTaskItem') return {};
-    if (caller.isAdmin) return { Permission_CanEdit: 'TRUE', Permission_CanDelete: 'TRUE', Permission_IsAdmin: 'TRUE' };
+    if (caller.isAdmin)
+      return { Permission_CanEdit: 'TRUE', Permission_CanDelete: 'TRUE', Permission_IsAdmin: 'TRUE' };
     const role = `(SELECT pm."Role" FROM project_member pm WHERE pm."ProjectId" = ${q(alias, 'TaskItem_ProjectId')} AND pm."ContactId" = ${params.typed(caller.contactId, 'uuid')})`;
     const own = `(${q(alias, 'TaskItem_ProjectId')} IS NULL)`;
     return {
@@ -108,12 +128,20 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
   /** Audit columns come from the token, never from the client (PUT keeps the creator). */
   private stamp(type: EdmEntityType, kind: WriteKind, caller: Caller, after?: Row): void {
     if (!after) return;
-    if (kind === 'create' && type.property.has('CreatedByContactId')) after.CreatedByContactId = caller.contactId;
+    if (kind === 'create' && type.property.has('CreatedByContactId'))
+      after.CreatedByContactId = caller.contactId;
     if (kind !== 'create') delete after.CreatedByContactId;
-    if (kind === 'update' && type.property.has('ModifiedByContactId')) after.ModifiedByContactId = caller.contactId;
+    if (kind === 'update' && type.property.has('ModifiedByContactId'))
+      after.ModifiedByContactId = caller.contactId;
   }
 
-  async checkWrite(type: EdmEntityType, kind: WriteKind, caller: Caller, m: EntityManager, row: { before?: Row; after?: Row }): Promise<void> {
+  async checkWrite(
+    type: EdmEntityType,
+    kind: WriteKind,
+    caller: Caller,
+    m: EntityManager,
+    row: { before?: Row; after?: Row },
+  ): Promise<void> {
     const set = type.setName;
     this.stamp(type, kind, caller, row.after);
     if (caller.isAdmin) return;
@@ -121,7 +149,10 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
 
     if (SHARED.has(set)) {
       if (set === 'Contact') {
-        const self = kind === 'update' && row.before?.ContactId === caller.contactId && !('IsAdmin' in (row.after ?? {}));
+        const self =
+          kind === 'update' &&
+          row.before?.ContactId === caller.contactId &&
+          !('IsAdmin' in (row.after ?? {}));
         if (!self) throw this.forbidden('Only administrators manage contacts (a contact may edit itself)');
       }
       return;
@@ -134,7 +165,8 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
       for (const p of this.projects(row)) await this.require(m, p, caller, 'Admin', 'ProjectId');
       return;
     }
-    const sharing = row.after && 'IsShared' in row.after && row.after.IsShared !== (row.before?.IsShared ?? false);
+    const sharing =
+      row.after && 'IsShared' in row.after && row.after.IsShared !== (row.before?.IsShared ?? false);
     if (set === 'TaskItemTemplate' && sharing) throw this.forbidden('Only administrators share templates');
     if (PROJECT_ROWS.has(set) || OWNED_ROWS.has(set) || set === 'Task') {
       const before = row.before;
@@ -145,7 +177,8 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
         if (!owner) throw this.forbidden(`Only the creator changes a ${set} outside any project`);
       }
       // The row's own project: it is visible (a member, or a shared template), so rights are 403.
-      if (before?.ProjectId) await this.require(m, String(before.ProjectId), caller, 'Editor', 'ProjectId', true);
+      if (before?.ProjectId)
+        await this.require(m, String(before.ProjectId), caller, 'Editor', 'ProjectId', true);
       const moved = row.after?.ProjectId;
       if (typeof moved === 'string' && moved !== before?.ProjectId) {
         await this.require(m, moved, caller, 'Editor', 'ProjectId');
@@ -158,8 +191,13 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
       throw this.forbidden('Time is booked for the caller; only administrators book it for another contact');
     }
     if (TASK_CHILDREN.has(set)) {
-      for (const taskId of new Set([row.before?.TaskItemId, row.after?.TaskItemId].filter(Boolean) as string[])) {
-        const [task] = await m.query(`SELECT "ProjectId", "CreatedByContactId", "ContactId" FROM task WHERE "TaskItemId" = $1`, [taskId]);
+      for (const taskId of new Set(
+        [row.before?.TaskItemId, row.after?.TaskItemId].filter(Boolean) as string[],
+      )) {
+        const [task] = await m.query(
+          `SELECT "ProjectId", "CreatedByContactId", "ContactId" FROM task WHERE "TaskItemId" = $1`,
+          [taskId],
+        );
         if (!task) continue; // the reference check answers for a missing task
         // A task the caller cannot see answers like a missing one (never 403, which would confirm it).
         const me = caller.contactId;
@@ -181,13 +219,20 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
   async afterCreate(type: EdmEntityType, key: Row, caller: Caller, m: EntityManager): Promise<void> {
     // The creator of a project becomes its admin.
     if (type.setName === 'Project') {
-      await m.query(`INSERT INTO project_member ("ProjectId", "ContactId", "Role") VALUES ($1, $2, 'Admin') ON CONFLICT DO NOTHING`, [key.ProjectId, caller.contactId]);
+      await m.query(
+        `INSERT INTO project_member ("ProjectId", "ContactId", "Role") VALUES ($1, $2, 'Admin') ON CONFLICT DO NOTHING`,
+        [key.ProjectId, caller.contactId],
+      );
     }
   }
 
   /** The projects a write touches: the row's, and the new one when it moves. */
   private projects(row: { before?: Row; after?: Row }): string[] {
-    return [...new Set([row.before?.ProjectId, row.after?.ProjectId].filter((p): p is string => typeof p === 'string'))];
+    return [
+      ...new Set(
+        [row.before?.ProjectId, row.after?.ProjectId].filter((p): p is string => typeof p === 'string'),
+      ),
+    ];
   }
 
   /**
@@ -195,12 +240,18 @@ export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
    * written is visible anyway (`visible`: a shared template), where a lack of rights is 403.
    */
   async require(
-    m: EntityManager, projectId: string, caller: Caller, needed: Role, target: string, visible = false,
+    m: EntityManager,
+    projectId: string,
+    caller: Caller,
+    needed: Role,
+    target: string,
+    visible = false,
   ): Promise<void> {
     const role = await roleIn(m, projectId, caller.contactId);
     if (!role && visible) throw this.forbidden(`This needs the ${needed} role in the project`);
     if (!role) throw unknownReference(target);
-    if (!atLeast(role, needed)) throw this.forbidden(`This needs the ${needed} role in the project; you are ${role}`);
+    if (!atLeast(role, needed))
+      throw this.forbidden(`This needs the ${needed} role in the project; you are ${role}`);
   }
 
   private forbidden(message: string): ODataError {

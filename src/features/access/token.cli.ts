@@ -17,7 +17,9 @@ async function main(argv: string[]): Promise<void> {
   };
   const contact = arg('contact');
   if (!['create', 'revoke'].includes(command) || !contact || !/^[0-9a-fA-F-]{36}$/.test(contact)) {
-    throw new Error('usage: npm run token -- create --contact <contact id> [--name <name>]\n       npm run token -- revoke --contact <contact id> [--token-id <id>]');
+    throw new Error(
+      'usage: npm run token -- create --contact <contact id> [--name <name>]\n       npm run token -- revoke --contact <contact id> [--token-id <id>]',
+    );
   }
   const config = loadConfig();
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir });

@@ -16,19 +16,35 @@ const NEW_TOKEN = {
 @Injectable()
 export class TokenOperations {
   private requireAdmin(ctx: OperationContext): void {
-    if (!ctx.request.caller?.isAdmin) throw new ODataError(403, ErrorCode.Forbidden, 'Only service administrators manage API tokens');
+    if (!ctx.request.caller?.isAdmin)
+      throw new ODataError(403, ErrorCode.Forbidden, 'Only service administrators manage API tokens');
   }
 
   /** Returns the token once; only its hash is kept. */
-  @ODataAction({ name: 'CreateApiToken', bindTo: { entitySet: 'Contact' }, parameters: { name: 'Edm.String?' }, returns: 'NewApiToken', complexTypes: [NEW_TOKEN] })
+  @ODataAction({
+    name: 'CreateApiToken',
+    bindTo: { entitySet: 'Contact' },
+    parameters: { name: 'Edm.String?' },
+    returns: 'NewApiToken',
+    complexTypes: [NEW_TOKEN],
+  })
   async create(ctx: OperationContext): Promise<OperationResult> {
     this.requireAdmin(ctx);
-    const { token, apiTokenId } = await createApiToken(ctx.manager, ctx.key!.ContactId as string, ctx.params.name ?? '');
+    const { token, apiTokenId } = await createApiToken(
+      ctx.manager,
+      ctx.key!.ContactId as string,
+      ctx.params.name ?? '',
+    );
     return { kind: 'value', value: { Token: token, ApiTokenId: apiTokenId } };
   }
 
   /** Revokes one token of the contact, or all of them when apiTokenId is omitted. */
-  @ODataAction({ name: 'RevokeApiToken', bindTo: { entitySet: 'Contact' }, parameters: { apiTokenId: 'Edm.Guid?' }, returns: 'Edm.Int32' })
+  @ODataAction({
+    name: 'RevokeApiToken',
+    bindTo: { entitySet: 'Contact' },
+    parameters: { apiTokenId: 'Edm.Guid?' },
+    returns: 'Edm.Int32',
+  })
   async revoke(ctx: OperationContext): Promise<OperationResult> {
     this.requireAdmin(ctx);
     const r = await ctx.manager.query(

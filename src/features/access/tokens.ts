@@ -11,7 +11,12 @@ export function newToken(): string {
 }
 
 /** Creates a token for a contact; the token itself is returned once and never stored. */
-export async function createApiToken(m: EntityManager, contactId: string, name = '', token = newToken()): Promise<{ token: string; apiTokenId: string }> {
+export async function createApiToken(
+  m: EntityManager,
+  contactId: string,
+  name = '',
+  token = newToken(),
+): Promise<{ token: string; apiTokenId: string }> {
   const [row] = await m.query(
     `INSERT INTO api_token ("ContactId", "Name", "TokenHash") VALUES ($1, $2, $3) RETURNING "ApiTokenId"`,
     [contactId, name, hashToken(token)],

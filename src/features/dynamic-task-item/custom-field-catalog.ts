@@ -34,11 +34,17 @@ export class CustomFieldCatalog implements DynamicPropertySource, OnModuleInit {
     );
     return rows
       .filter((r) => IDENTIFIER.test(r.FieldName))
-      .map((r) => ({ name: `CF_${r.FieldName}`, key: r.FieldName, type: r.types.length === 1 ? EDM_BY_FIELD_TYPE[r.types[0]] : 'Edm.String' }));
+      .map((r) => ({
+        name: `CF_${r.FieldName}`,
+        key: r.FieldName,
+        type: r.types.length === 1 ? EDM_BY_FIELD_TYPE[r.types[0]] : 'Edm.String',
+      }));
   }
 
   async stamp(m: EntityManager): Promise<string> {
-    const [row] = await m.query(`SELECT count(*) AS n, COALESCE(max("Version"), 0) AS v FROM project_defined_field`);
+    const [row] = await m.query(
+      `SELECT count(*) AS n, COALESCE(max("Version"), 0) AS v FROM project_defined_field`,
+    );
     return `${row.n}:${row.v}`;
   }
 }

@@ -14,26 +14,61 @@ import { EntitySet, ODataIgnore } from '../../odata/model/odata.decorators';
 type Col = [name: string, type: ColumnType, nullable: boolean, array?: boolean];
 
 const TASK: Col[] = [
-  ['TaskItemId', 'uuid', false], ['Name', 'text', true], ['TaskItemStatusId', 'uuid', true], ['ContactId', 'uuid', true],
-  ['ProjectId', 'uuid', true], ['PlanningId', 'uuid', true], ['GroupId', 'uuid', false], ['StartDateTime', 'timestamptz', true],
-  ['EndDateTime', 'timestamptz', true], ['IsDone', 'boolean', false], ['DoneDate', 'timestamptz', true], ['WorkAmount', 'double precision', false],
-  ['CustomColor', 'integer', true], ['CardPositionNumber', 'integer', false], ['DescriptionHTML', 'text', true], ['IsBillable', 'boolean', false],
-  ['Recurrence', 'integer', false], ['AssignedByContactId', 'uuid', true], ['CreatedByContactId', 'uuid', false],
-  ['ContactDisplayName', 'text', true], ['ContactImageId', 'uuid', true], ['RiskId', 'uuid', true], ['RiskName', 'text', true],
-  ['ChecklistItemsCount', 'integer', false], ['CheckListItemsDoneCount', 'integer', false], ['CheckListItemsOpenCount', 'integer', false],
-  ['ContributorsCount', 'integer', false], ['ContributorsWorkAmount', 'double precision', false], ['WorkAmountOwner', 'double precision', false],
-  ['ReminderDateTime', 'timestamptz', true], ['ReminderSentDateTime', 'timestamptz', true], ['Tags', 'text', false, true],
-  ['ModifiedByContactId', 'uuid', true], ['CreatedDateTime', 'timestamptz', false], ['ModifiedDateTime', 'timestamptz', false],
+  ['TaskItemId', 'uuid', false],
+  ['Name', 'text', true],
+  ['TaskItemStatusId', 'uuid', true],
+  ['ContactId', 'uuid', true],
+  ['ProjectId', 'uuid', true],
+  ['PlanningId', 'uuid', true],
+  ['GroupId', 'uuid', false],
+  ['StartDateTime', 'timestamptz', true],
+  ['EndDateTime', 'timestamptz', true],
+  ['IsDone', 'boolean', false],
+  ['DoneDate', 'timestamptz', true],
+  ['WorkAmount', 'double precision', false],
+  ['CustomColor', 'integer', true],
+  ['CardPositionNumber', 'integer', false],
+  ['DescriptionHTML', 'text', true],
+  ['IsBillable', 'boolean', false],
+  ['Recurrence', 'integer', false],
+  ['AssignedByContactId', 'uuid', true],
+  ['CreatedByContactId', 'uuid', false],
+  ['ContactDisplayName', 'text', true],
+  ['ContactImageId', 'uuid', true],
+  ['RiskId', 'uuid', true],
+  ['RiskName', 'text', true],
+  ['ChecklistItemsCount', 'integer', false],
+  ['CheckListItemsDoneCount', 'integer', false],
+  ['CheckListItemsOpenCount', 'integer', false],
+  ['ContributorsCount', 'integer', false],
+  ['ContributorsWorkAmount', 'double precision', false],
+  ['WorkAmountOwner', 'double precision', false],
+  ['ReminderDateTime', 'timestamptz', true],
+  ['ReminderSentDateTime', 'timestamptz', true],
+  ['Tags', 'text', false, true],
+  ['ModifiedByContactId', 'uuid', true],
+  ['CreatedDateTime', 'timestamptz', false],
+  ['ModifiedDateTime', 'timestamptz', false],
 ];
 // A task without a project or planning has nulls here (LEFT JOIN): all nullable.
 const PROJECT: Col[] = [
-  ['ProjectId', 'uuid', true], ['Name', 'text', true], ['Description', 'text', true], ['StartDateTime', 'timestamptz', true],
-  ['EndDateTime', 'timestamptz', true], ['IsArchived', 'boolean', true], ['CreatedDateTime', 'timestamptz', true],
+  ['ProjectId', 'uuid', true],
+  ['Name', 'text', true],
+  ['Description', 'text', true],
+  ['StartDateTime', 'timestamptz', true],
+  ['EndDateTime', 'timestamptz', true],
+  ['IsArchived', 'boolean', true],
+  ['CreatedDateTime', 'timestamptz', true],
   ['ModifiedDateTime', 'timestamptz', true],
 ];
 const PLANNING: Col[] = [
-  ['PlanningId', 'uuid', true], ['DisplayName', 'text', true], ['ProjectId', 'uuid', true], ['StartDateTime', 'timestamptz', true],
-  ['EndDateTime', 'timestamptz', true], ['CreatedDateTime', 'timestamptz', true], ['ModifiedDateTime', 'timestamptz', true],
+  ['PlanningId', 'uuid', true],
+  ['DisplayName', 'text', true],
+  ['ProjectId', 'uuid', true],
+  ['StartDateTime', 'timestamptz', true],
+  ['EndDateTime', 'timestamptz', true],
+  ['CreatedDateTime', 'timestamptz', true],
+  ['ModifiedDateTime', 'timestamptz', true],
   ['CreatedByContactId', 'uuid', true],
 ];
 
@@ -46,7 +81,11 @@ export class DynamicTaskItem {
 }
 
 // The prefixed columns, declared from the lists above.
-for (const [prefix, cols] of [['TaskItem_', TASK], ['Project_', PROJECT], ['Planning_', PLANNING]] as const) {
+for (const [prefix, cols] of [
+  ['TaskItem_', TASK],
+  ['Project_', PROJECT],
+  ['Planning_', PLANNING],
+] as const) {
   for (const [name, type, nullable, array] of cols) {
     if (prefix + name === 'TaskItem_TaskItemId') continue;
     Column({ type, nullable, array: array ?? false })(DynamicTaskItem.prototype, prefix + name);

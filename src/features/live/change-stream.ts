@@ -1,4 +1,11 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -69,7 +76,11 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
   async onModuleInit(): Promise<void> {
     const fastify: FastifyInstance = this.http.httpAdapter.getInstance();
     fastify.get('/odata/$events', (req, reply) => this.stream(req, reply));
-    this.metrics.gauge('odata_event_subscribers', 'Clients connected to the change stream', () => this.subscribers.size);
+    this.metrics.gauge(
+      'odata_event_subscribers',
+      'Clients connected to the change stream',
+      () => this.subscribers.size,
+    );
     await this.listen();
     this.cleanup = setInterval(() => void this.prune(), 60_000).unref();
     this.sweeper = setInterval(() => void this.sweepRevoked(), REVOCATION_SWEEP_MS).unref();
@@ -92,7 +103,7 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
   /** One LISTEN connection per instance, reconnecting with backoff when PostgreSQL goes away. */
   private async listen(attempt = 0): Promise<void> {
     if (this.stopped) return;
-    const url = (this.dataSource.options as { url?: string; replication?: { master: { url: string } } });
+    const url = this.dataSource.options as { url?: string; replication?: { master: { url: string } } };
     const client = new Client({ connectionString: url.url ?? url.replication!.master.url });
     client.on('error', () => undefined);
     client.on('end', () => {
@@ -119,7 +130,9 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
 
   private async dispatch(id: string): Promise<void> {
     if (!/^\d+$/.test(id) || this.subscribers.size === 0) return;
-    const rows: ChangeEventMessage[] = await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM change_event WHERE "Id" = $1`, [id]).catch(() => []);
+    const rows: ChangeEventMessage[] = await this.dataSource
+      .query(`SELECT ${EVENT_COLUMNS} FROM change_event WHERE "Id" = $1`, [id])
+      .catch(() => []);
     for (const e of rows) for (const s of this.subscribers) if (this.mayReceive(s, e)) s.send(e);
   }
 
@@ -131,7 +144,10 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
   }
 
   private async visibleProjects(contactId: string): Promise<Set<string>> {
-    const rows: Array<{ ProjectId: string }> = await this.dataSource.query(`SELECT "ProjectId" FROM project_member WHERE "ContactId" = $1`, [contactId]);
+    const rows: Array<{ ProjectId: string }> = await this.dataSource.query(
+      `SELECT "ProjectId" FROM project_member WHERE "ContactId" = $1`,
+      [contactId],
+    );
     return new Set(rows.map((r) => r.ProjectId));
   }
 
@@ -146,11 +162,15 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
 
   /** Ends the streams whose token is no longer valid (revoked or deleted). */
   private async sweepRevoked(): Promise<void> {
-    const ids = [...new Set([...this.subscribers].map((s) => s.apiTokenId).filter((id): id is string => !!id))];
+    const ids = [
+      ...new Set([...this.subscribers].map((s) => s.apiTokenId).filter((id): id is string => !!id)),
+    ];
     if (ids.length === 0) return;
     const rows: Array<{ id: string }> = await this.dataSource
-      .query(`SELECT "ApiTokenId" AS id FROM api_token WHERE "ApiTokenId" = ANY($1::uuid[]) AND "RevokedDateTime" IS NULL`,
-        [ids])
+      .query(
+        `SELECT "ApiTokenId" AS id FROM api_token WHERE "ApiTokenId" = ANY($1::uuid[]) AND "RevokedDateTime" IS NULL`,
+        [ids],
+      )
       .catch(() => undefined);
     if (!rows) return; // the database is away: keep the streams until it can answer
     const live = new Set(rows.map((r) => r.id));
@@ -159,7 +179,9 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
 
   private async prune(): Promise<void> {
     await this.dataSource
-      .query(`DELETE FROM change_event WHERE "CreatedDateTime" < now() - make_interval(mins => $1)`, [this.config.live.retentionMinutes])
+      .query(`DELETE FROM change_event WHERE "CreatedDateTime" < now() - make_interval(mins => $1)`, [
+        this.config.live.retentionMinutes,
+      ])
       .catch(() => undefined);
   }
 
@@ -170,14 +192,19 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
     const projectId = query.projectId;
     try {
       identity = await this.authenticator.identify(req.headers, (req.raw.url ?? '').split('?')[1] ?? '');
-      if (!identity) throw unauthorized('Authentication required: send an API token (Authorization: Bearer <token>)');
+      if (!identity)
+        throw unauthorized('Authentication required: send an API token (Authorization: Bearer <token>)');
       if (projectId && !/^[0-9a-fA-F-]{36}$/.test(projectId)) {
         throw ODataError.badRequest('projectId is not a Guid', 'projectId', ErrorCode.BadLiteral);
       }
       lastId = lastEventIdOf(req.headers['last-event-id'] ?? query.lastEventId);
     } catch (e) {
       if (!(e instanceof ODataError)) throw e;
-      reply.code(e.status).headers(e.headers ?? {}).header('Content-Type', 'application/json;charset=utf-8').send(JSON.stringify(e.toJSON()));
+      reply
+        .code(e.status)
+        .headers(e.headers ?? {})
+        .header('Content-Type', 'application/json;charset=utf-8')
+        .send(JSON.stringify(e.toJSON()));
       return;
     }
     const caller = identity.caller;
@@ -197,7 +224,8 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
     let replaying = true;
     // Nothing is written once the stream has ended (revoked, shut down, client gone).
     const put = (text: string) => void (res.writableEnded || res.destroyed || res.write(text));
-    const write = (e: ChangeEventMessage) => put(`id: ${e.id}\nevent: change\ndata: ${JSON.stringify(e)}\n\n`);
+    const write = (e: ChangeEventMessage) =>
+      put(`id: ${e.id}\nevent: change\ndata: ${JSON.stringify(e)}\n\n`);
     const subscriber: Subscriber = {
       projectId: projectId?.toLowerCase(),
       visible,
@@ -214,7 +242,11 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
     const heartbeat = setInterval(() => {
       put(`: heartbeat\n\n`);
       // Memberships change: refresh what this caller may see every few heartbeats.
-      if (visible && ++beats % 4 === 0) void this.visibleProjects(caller.contactId).then((v) => (subscriber.visible = v), () => undefined);
+      if (visible && ++beats % 4 === 0)
+        void this.visibleProjects(caller.contactId).then(
+          (v) => (subscriber.visible = v),
+          () => undefined,
+        );
     }, this.config.live.heartbeatMs);
     // The response's 'close' (the client left, or the stream was ended at shutdown) stops the
     // heartbeat. Not the request's: a GET's request emits 'close' once it has been read, which

@@ -25,10 +25,19 @@ export class ReminderScheduler implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.metrics.gauge('reminders_due', 'Reminders due and not yet delivered', async () =>
-      Number((await this.dataSource.query(`SELECT count(*) AS n FROM task WHERE "ReminderDateTime" <= now() AND "ReminderSentDateTime" IS NULL`))[0].n));
+      Number(
+        (
+          await this.dataSource.query(
+            `SELECT count(*) AS n FROM task WHERE "ReminderDateTime" <= now() AND "ReminderSentDateTime" IS NULL`,
+          )
+        )[0].n,
+      ),
+    );
     if (!this.config.live.workers) return;
     this.timer = setInterval(() => {
-      this.running ??= this.deliverDue().catch((e) => this.logger.warn(`reminder run failed: ${e.message}`)).finally(() => (this.running = undefined));
+      this.running ??= this.deliverDue()
+        .catch((e) => this.logger.warn(`reminder run failed: ${e.message}`))
+        .finally(() => (this.running = undefined));
     }, this.config.live.reminderPollMs);
     this.timer.unref();
   }
@@ -57,7 +66,9 @@ export class ReminderScheduler implements OnModuleInit, OnApplicationShutdown {
            WHERE t."TaskItemId" = ANY($1::uuid[]) AND r."ContactId" IS NOT NULL`,
           [ids],
         );
-        await m.query(`UPDATE task SET "ReminderSentDateTime" = now() WHERE "TaskItemId" = ANY($1::uuid[])`, [ids]);
+        await m.query(`UPDATE task SET "ReminderSentDateTime" = now() WHERE "TaskItemId" = ANY($1::uuid[])`, [
+          ids,
+        ]);
         return ids.length;
       });
       total += n;

@@ -21,5 +21,7 @@ export class WebhookDelivery {
   @Computed() @Column({ type: 'timestamptz', default: () => 'now()' }) CreatedDateTime!: Date;
 
   @ManyToOne(() => Webhook, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'WebhookId' }) Webhook!: Webhook;
-  @ManyToOne(() => Notification, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'NotificationId' }) Notification!: Notification;
+  @ManyToOne(() => Notification, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'NotificationId' })
+  Notification!: Notification;
 }

@@ -50,11 +50,23 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
       const problem = await checkWebhookUrl(values.Url, this.config.live.webhookAllowPrivate);
       if (problem) throw ODataError.badRequest(problem, 'Url', ErrorCode.BadType);
     });
-    this.metrics.gauge('webhook_deliveries_pending', 'Webhook deliveries not yet delivered or given up', async () =>
-      Number((await this.dataSource.query(`SELECT count(*) AS n FROM webhook_delivery WHERE "DeliveredDateTime" IS NULL AND NOT "GaveUp"`))[0].n));
+    this.metrics.gauge(
+      'webhook_deliveries_pending',
+      'Webhook deliveries not yet delivered or given up',
+      async () =>
+        Number(
+          (
+            await this.dataSource.query(
+              `SELECT count(*) AS n FROM webhook_delivery WHERE "DeliveredDateTime" IS NULL AND NOT "GaveUp"`,
+            )
+          )[0].n,
+        ),
+    );
     if (!this.config.live.workers) return;
     this.timer = setInterval(() => {
-      this.running ??= this.deliverDue().catch((e) => this.logger.warn(`webhook run failed: ${e.message}`)).finally(() => (this.running = undefined));
+      this.running ??= this.deliverDue()
+        .catch((e) => this.logger.warn(`webhook run failed: ${e.message}`))
+        .finally(() => (this.running = undefined));
     }, this.config.live.webhookPollMs);
     this.timer.unref();
   }
@@ -65,8 +77,9 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
   }
 
   async deliverDue(): Promise<number> {
-    const claimed: Claimed[] = await this.dataSource.query(
-      `UPDATE webhook_delivery d SET "NextAttemptDateTime" = now() + make_interval(secs => $1), "Attempts" = d."Attempts" + 1
+    const claimed: Claimed[] = await this.dataSource
+      .query(
+        `UPDATE webhook_delivery d SET "NextAttemptDateTime" = now() + make_interval(secs => $1), "Attempts" = d."Attempts" + 1
        FROM webhook w, notification n
        WHERE d."WebhookDeliveryId" IN (
            SELECT "WebhookDeliveryId" FROM webhook_delivery
@@ -76,8 +89,9 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
        RETURNING d."WebhookDeliveryId", d."Attempts", d."CreatedDateTime", w."Url", w."Secret", n."NotificationId",
          json_build_object('NotificationId', n."NotificationId", 'ContactId', n."ContactId", 'TaskItemId', n."TaskItemId",
                            'Kind', n."Kind", 'Message', n."Message", 'CreatedDateTime', n."CreatedDateTime")::text AS body`,
-      [Math.ceil(this.config.live.webhookTimeoutMs / 1000) + 30],
-    ).then((r) => (Array.isArray(r[0]) ? r[0] : r));
+        [Math.ceil(this.config.live.webhookTimeoutMs / 1000) + 30],
+      )
+      .then((r) => (Array.isArray(r[0]) ? r[0] : r));
     await Promise.all(claimed.map((d) => this.send(d)));
     return claimed.length;
   }
@@ -87,7 +101,10 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
     let error: string | null = null;
     const refused = await checkWebhookUrl(d.Url, this.config.live.webhookAllowPrivate);
     if (refused) {
-      await this.dataSource.query(`UPDATE webhook_delivery SET "GaveUp" = true, "LastError" = $2 WHERE "WebhookDeliveryId" = $1`, [d.WebhookDeliveryId, refused]);
+      await this.dataSource.query(
+        `UPDATE webhook_delivery SET "GaveUp" = true, "LastError" = $2 WHERE "WebhookDeliveryId" = $1`,
+        [d.WebhookDeliveryId, refused],
+      );
       return;
     }
     try {
@@ -111,8 +128,14 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
     }
     if (!error) {
       await this.dataSource.transaction(async (m) => {
-        await m.query(`UPDATE webhook_delivery SET "DeliveredDateTime" = now(), "LastStatus" = $2, "LastError" = NULL WHERE "WebhookDeliveryId" = $1`, [d.WebhookDeliveryId, status]);
-        await m.query(`UPDATE notification SET "DeliveredDateTime" = COALESCE("DeliveredDateTime", now()) WHERE "NotificationId" = $1`, [d.NotificationId]);
+        await m.query(
+          `UPDATE webhook_delivery SET "DeliveredDateTime" = now(), "LastStatus" = $2, "LastError" = NULL WHERE "WebhookDeliveryId" = $1`,
+          [d.WebhookDeliveryId, status],
+        );
+        await m.query(
+          `UPDATE notification SET "DeliveredDateTime" = COALESCE("DeliveredDateTime", now()) WHERE "NotificationId" = $1`,
+          [d.NotificationId],
+        );
       });
       return;
     }

@@ -19,5 +19,7 @@ export class Webhook extends Tracked {
   @Column({ type: 'text', array: true, default: () => "'{}'" }) Kinds!: string[];
   @Column({ type: 'boolean', default: true }) IsActive!: boolean;
 
-  @ManyToOne(() => Contact, { onDelete: 'CASCADE', nullable: true }) @JoinColumn({ name: 'ContactId' }) Contact!: Contact | null;
+  @ManyToOne(() => Contact, { onDelete: 'CASCADE', nullable: true })
+  @JoinColumn({ name: 'ContactId' })
+  Contact!: Contact | null;
 }

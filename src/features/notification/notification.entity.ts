@@ -1,4 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 import { Computed, EntitySet } from '../../odata/model/odata.decorators';
 import { Contact } from '../contact/contact.entity';
 import { Task } from '../task/task.entity';
@@ -19,5 +27,7 @@ export class Notification {
   @Column({ type: 'boolean', default: false }) IsRead!: boolean;
 
   @ManyToOne(() => Contact, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'ContactId' }) Contact!: Contact;
-  @ManyToOne(() => Task, { onDelete: 'CASCADE', nullable: true }) @JoinColumn({ name: 'TaskItemId' }) Task!: Task | null;
+  @ManyToOne(() => Task, { onDelete: 'CASCADE', nullable: true })
+  @JoinColumn({ name: 'TaskItemId' })
+  Task!: Task | null;
 }

@@ -3,5 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Notification } from './notification.entity';
 import { NotificationOperations } from './notification.operations';
 
-@Module({ imports: [TypeOrmModule.forFeature([Notification])], providers: [NotificationOperations], exports: [TypeOrmModule] })
+@Module({
+  imports: [TypeOrmModule.forFeature([Notification])],
+  providers: [NotificationOperations],
+  exports: [TypeOrmModule],
+})
 export class NotificationModule {}

@@ -15,5 +15,6 @@ export class Project extends Tracked {
   @Column({ type: 'boolean', default: false }) IsArchived!: boolean;
 
   @OneToMany('TaskStatus', (s: TaskStatus) => s.Project) Statuses!: TaskStatus[];
-  @OneToMany('ProjectDefinedField', (f: ProjectDefinedField) => f.Project) DefinedFields!: ProjectDefinedField[];
+  @OneToMany('ProjectDefinedField', (f: ProjectDefinedField) => f.Project)
+  DefinedFields!: ProjectDefinedField[];
 }

@@ -6,5 +6,8 @@ import { Project } from './project.entity';
 import { Risk } from './risk.entity';
 
 /** Projects and what belongs to one: plannings, risks, custom field definitions. */
-@Module({ imports: [TypeOrmModule.forFeature([Project, Planning, Risk, ProjectDefinedField])], exports: [TypeOrmModule] })
+@Module({
+  imports: [TypeOrmModule.forFeature([Project, Planning, Risk, ProjectDefinedField])],
+  exports: [TypeOrmModule],
+})
 export class ProjectModule {}

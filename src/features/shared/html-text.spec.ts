@@ -24,7 +24,9 @@ describe('HTML -> text within limits', () => {
     const service = new HtmlText({ html: limits } as AppConfig);
     try {
       const text = (html: string) => service.toText(html);
-      await expect(text('<p>Hello <b>world</b> <a href="https://x.test">link</a></p>')).resolves.toBe('Hello world link');
+      await expect(text('<p>Hello <b>world</b> <a href="https://x.test">link</a></p>')).resolves.toBe(
+        'Hello world link',
+      );
       await expect(text(`${'<div>'.repeat(10)}deep &amp; <i>text</i>`)).resolves.toBe('deep & text');
       await expect(text(`<p>${'x'.repeat(2000)}</p>`)).resolves.toHaveLength(997);
       expect(stripTags('a<b>b</b>c<unclosed')).toBe('a b c');
@@ -36,7 +38,9 @@ describe('HTML -> text within limits', () => {
   it('the service converts in a worker thread and refuses client HTML beyond the limits', async () => {
     const service = new HtmlText({ html: limits } as AppConfig);
     try {
-      await expect(service.checkedText('<ul><li>one</li><li>two</li></ul>', 'htmlText')).resolves.toBe('* one\n * two');
+      await expect(service.checkedText('<ul><li>one</li><li>two</li></ul>', 'htmlText')).resolves.toBe(
+        '* one\n * two',
+      );
       await expect(service.toText('<div>'.repeat(10) + 'x')).resolves.toBe('x');
       expect(() => service.checkedText('<div>'.repeat(6), 'htmlText')).toThrow(
         expect.objectContaining({ status: 400, target: 'htmlText' }),

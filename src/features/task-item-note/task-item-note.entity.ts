@@ -1,4 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 import { Computed, ETagSource, EntitySet } from '../../odata/model/odata.decorators';
 import { Task } from '../task/task.entity';
 import { Contact } from '../contact/contact.entity';
@@ -18,7 +26,8 @@ export class TaskItemNote {
   @Column({ type: 'text', default: '' }) ShortDescription!: string;
   @Computed() @CreateDateColumn({ type: 'timestamptz', default: () => 'now()' }) CreateDateTime!: Date;
   /** The note's author (from the token; never from the body). */
-  @Computed() @Column({ type: 'uuid', default: () => "'00000000-0000-0000-0000-000000000000'" })
+  @Computed()
+  @Column({ type: 'uuid', default: () => "'00000000-0000-0000-0000-000000000000'" })
   CreatedByContactId!: string;
   @Computed() @Column({ type: 'uuid', nullable: true }) ModifiedByContactId!: string | null;
   @Computed() @Column({ type: 'timestamptz', default: () => 'now()' }) ModifiedDateTime!: Date;
@@ -26,8 +35,10 @@ export class TaskItemNote {
   @Column({ type: 'bigint', default: () => "nextval('row_version_seq')", select: false })
   Version!: string;
 
-  @ManyToOne(() => Task, (t) => t.Notes, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'TaskItemId' })
+  @ManyToOne(() => Task, (t) => t.Notes, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'TaskItemId' })
   Task!: Task;
-  @ManyToOne(() => Contact, { onDelete: 'NO ACTION' }) @JoinColumn({ name: 'CreatedByContactId' })
+  @ManyToOne(() => Contact, { onDelete: 'NO ACTION' })
+  @JoinColumn({ name: 'CreatedByContactId' })
   CreatedByContact!: Contact;
 }

@@ -3,5 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { NoteOperations } from './note.operations';
 import { TaskItemNote } from './task-item-note.entity';
 
-@Module({ imports: [TypeOrmModule.forFeature([TaskItemNote])], providers: [NoteOperations], exports: [TypeOrmModule] })
+@Module({
+  imports: [TypeOrmModule.forFeature([TaskItemNote])],
+  providers: [NoteOperations],
+  exports: [TypeOrmModule],
+})
 export class TaskItemNoteModule {}

@@ -3,5 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { TaskItemTemplate } from './task-item-template.entity';
 import { TemplateOperations } from './template.operations';
 
-@Module({ imports: [TypeOrmModule.forFeature([TaskItemTemplate])], providers: [TemplateOperations], exports: [TypeOrmModule] })
+@Module({
+  imports: [TypeOrmModule.forFeature([TaskItemTemplate])],
+  providers: [TemplateOperations],
+  exports: [TypeOrmModule],
+})
 export class TaskItemTemplateModule {}

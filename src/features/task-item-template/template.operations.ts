@@ -31,8 +31,10 @@ export class TemplateOperations {
    * template belongs to that project (its members read it): saving needs the Editor role.
    */
   @ODataAction({
-    name: 'SaveTemplateForProject', bindTo: { entitySet: 'TaskItemTemplate', collection: true },
-    parameters: { ProjectId: 'Edm.Guid', Name: 'Edm.String' }, returns: 'TaskItemTemplate',
+    name: 'SaveTemplateForProject',
+    bindTo: { entitySet: 'TaskItemTemplate', collection: true },
+    parameters: { ProjectId: 'Edm.Guid', Name: 'Edm.String' },
+    returns: 'TaskItemTemplate',
   })
   async save(ctx: OperationContext): Promise<OperationResult> {
     const m = ctx.manager;
@@ -40,16 +42,19 @@ export class TemplateOperations {
     const values: Record<string, unknown> = { ProjectId: projectId, Name: ctx.params.Name };
     await ctx.access.checkReferences('TaskItemTemplate', [{ after: values }]);
     await ctx.access.checkWrite('TaskItemTemplate', 'create', { after: values });
-    const [project] = await rows(m,
+    const [project] = await rows(
+      m,
       `SELECT COALESCE(p."StartDateTime", (SELECT min(COALESCE(t."StartDateTime", t."EndDateTime")) FROM task t WHERE t."ProjectId" = p."ProjectId")) AS origin
        FROM project p WHERE p."ProjectId" = $1`,
       [projectId],
     );
-    const statuses = await rows(m,
+    const statuses = await rows(
+      m,
       `SELECT "Name" AS name, "OrdinalPosition" AS "ordinalPosition", "Color" AS color FROM task_status WHERE "ProjectId" = $1 ORDER BY "OrdinalPosition", "TaskItemStatusId"`,
       [projectId],
     );
-    const tasks = await rows(m,
+    const tasks = await rows(
+      m,
       `SELECT t."Name" AS name, t."DescriptionHTML" AS "descriptionHtml", t."WorkAmount" AS "workAmount", t."IsBillable" AS "isBillable",
               t."Recurrence" AS recurrence, t."Tags" AS tags,
               EXTRACT(EPOCH FROM t."StartDateTime" - $2::timestamptz) / 86400 AS "startOffsetDays",
@@ -69,12 +74,22 @@ export class TemplateOperations {
         endOffsetDays: t.endOffsetDays === null ? null : Number(t.endOffsetDays),
       })),
     };
-    const [tpl] = await rows(m,
+    const [tpl] = await rows(
+      m,
       `INSERT INTO task_item_template ("Name", "Content", "ProjectId", "CreatedByContactId") VALUES ($1, $2, $3, $4)
        RETURNING "TaskItemTemplateId"`,
-      [ctx.params.Name, JSON.stringify(content), projectId, values.CreatedByContactId ?? callerContactId(ctx)],
+      [
+        ctx.params.Name,
+        JSON.stringify(content),
+        projectId,
+        values.CreatedByContactId ?? callerContactId(ctx),
+      ],
     );
-    return { kind: 'entity', entitySet: 'TaskItemTemplate', key: { TaskItemTemplateId: tpl.TaskItemTemplateId } };
+    return {
+      kind: 'entity',
+      entitySet: 'TaskItemTemplate',
+      key: { TaskItemTemplateId: tpl.TaskItemTemplateId },
+    };
   }
 
   /**
@@ -82,28 +97,46 @@ export class TemplateOperations {
    * name). Reading the template is enough for it (readsBinding); the target needs Editor.
    */
   @ODataAction({
-    name: 'LoadTemplateForProject', bindTo: { entitySet: 'TaskItemTemplate' }, parameters: { ProjectId: 'Edm.Guid' },
-    returns: 'Collection(Task)', readsBinding: true,
+    name: 'LoadTemplateForProject',
+    bindTo: { entitySet: 'TaskItemTemplate' },
+    parameters: { ProjectId: 'Edm.Guid' },
+    returns: 'Collection(Task)',
+    readsBinding: true,
   })
   async load(ctx: OperationContext): Promise<OperationResult> {
     const m = ctx.manager;
     const projectId = ctx.params.ProjectId;
     await ctx.access.checkReferences('Task', [{ after: { ProjectId: projectId } }]);
     await ctx.access.checkWrite('Task', 'create', { after: { ProjectId: projectId } });
-    const [tpl] = await rows(m, `SELECT "Content" FROM task_item_template WHERE "TaskItemTemplateId" = $1`, [ctx.key!.TaskItemTemplateId]);
-    const [project] = await rows(m, `SELECT COALESCE("StartDateTime", date_trunc('day', now())) AS origin FROM project WHERE "ProjectId" = $1 FOR UPDATE`, [projectId]);
+    const [tpl] = await rows(m, `SELECT "Content" FROM task_item_template WHERE "TaskItemTemplateId" = $1`, [
+      ctx.key!.TaskItemTemplateId,
+    ]);
+    const [project] = await rows(
+      m,
+      `SELECT COALESCE("StartDateTime", date_trunc('day', now())) AS origin FROM project WHERE "ProjectId" = $1 FOR UPDATE`,
+      [projectId],
+    );
     if (!project) throw unknownReference('ProjectId'); // deleted meanwhile
     const content = tpl.Content as TemplateContent;
 
-    const existing = await rows(m, `SELECT "TaskItemStatusId", "Name" FROM task_status WHERE "ProjectId" = $1`, [projectId]);
+    const existing = await rows(
+      m,
+      `SELECT "TaskItemStatusId", "Name" FROM task_status WHERE "ProjectId" = $1`,
+      [projectId],
+    );
     const statusByName = new Map<string, string>(existing.map((s) => [s.Name, s.TaskItemStatusId]));
     for (const s of content.statuses) {
       if (statusByName.has(s.name)) continue;
-      const [created] = await rows(m, `INSERT INTO task_status ("Name", "ProjectId", "OrdinalPosition", "Color") VALUES ($1, $2, $3, $4) RETURNING "TaskItemStatusId"`, [s.name, projectId, s.ordinalPosition, s.color]);
+      const [created] = await rows(
+        m,
+        `INSERT INTO task_status ("Name", "ProjectId", "OrdinalPosition", "Color") VALUES ($1, $2, $3, $4) RETURNING "TaskItemStatusId"`,
+        [s.name, projectId, s.ordinalPosition, s.color],
+      );
       statusByName.set(s.name, created.TaskItemStatusId);
     }
     if (content.tasks.length === 0) return { kind: 'entities', entitySet: 'Task', keys: [] };
-    const created = await rows(m,
+    const created = await rows(
+      m,
       `INSERT INTO task ("Name", "DescriptionHTML", "WorkAmount", "IsBillable", "Recurrence", "Tags", "StartDateTime", "EndDateTime",
                          "TaskItemStatusId", "CardPositionNumber", "ProjectId", "CreatedByContactId")
        SELECT x.name, x."descriptionHtml", x."workAmount", x."isBillable", x.recurrence, ARRAY(SELECT jsonb_array_elements_text(x.tags)),
@@ -114,10 +147,18 @@ export class TemplateOperations {
                "isBillable" bool, recurrence int, tags jsonb, "startOffsetDays" float8, "endOffsetDays" float8, "statusName" text, "cardPositionNumber" int)) x
        ORDER BY x.ord
        RETURNING "TaskItemId"`,
-      [JSON.stringify(content.tasks), project.origin, projectId, callerContactId(ctx), JSON.stringify(Object.fromEntries(statusByName))],
+      [
+        JSON.stringify(content.tasks),
+        project.origin,
+        projectId,
+        callerContactId(ctx),
+        JSON.stringify(Object.fromEntries(statusByName)),
+      ],
     );
     // Checklists, in the same order as the tasks were inserted.
-    const checklists = content.tasks.flatMap((t, i) => t.checklist.map((c) => ({ task: created[i].TaskItemId, name: c.name, ord: c.ordinalPosition })));
+    const checklists = content.tasks.flatMap((t, i) =>
+      t.checklist.map((c) => ({ task: created[i].TaskItemId, name: c.name, ord: c.ordinalPosition })),
+    );
     if (checklists.length) {
       await m.query(
         `INSERT INTO checklist_item ("TaskItemId", "Name", "OrdinalPosition") SELECT (c->>'task')::uuid, c->>'name', (c->>'ord')::int FROM jsonb_array_elements($1::jsonb) c`,
@@ -127,9 +168,17 @@ export class TemplateOperations {
     return { kind: 'entities', entitySet: 'Task', keys: created };
   }
 
-  @ODataFunction({ name: 'DownloadTemplate', bindTo: { entitySet: 'TaskItemTemplate' }, returns: 'Edm.Stream' })
+  @ODataFunction({
+    name: 'DownloadTemplate',
+    bindTo: { entitySet: 'TaskItemTemplate' },
+    returns: 'Edm.Stream',
+  })
   async download(ctx: OperationContext): Promise<OperationResult> {
-    const [tpl] = await rows(ctx.manager, `SELECT "Name", "Content" FROM task_item_template WHERE "TaskItemTemplateId" = $1`, [ctx.key!.TaskItemTemplateId]);
+    const [tpl] = await rows(
+      ctx.manager,
+      `SELECT "Name", "Content" FROM task_item_template WHERE "TaskItemTemplateId" = $1`,
+      [ctx.key!.TaskItemTemplateId],
+    );
     const filename = `${tpl.Name || 'template'}.json`;
     return {
       kind: 'response',

@@ -55,7 +55,11 @@ function feedUrl(ctx: OperationContext, secret: string): string {
 @Injectable()
 export class CalendarOperations {
   private async status(ctx: OperationContext): Promise<OperationResult> {
-    const [task] = await rows(ctx.manager, `SELECT "IsCalendarSyncEnabled" FROM task WHERE "TaskItemId" = $1`, [ctx.key!.TaskItemId]);
+    const [task] = await rows(
+      ctx.manager,
+      `SELECT "IsCalendarSyncEnabled" FROM task WHERE "TaskItemId" = $1`,
+      [ctx.key!.TaskItemId],
+    );
     const token = await feedToken(ctx.manager, callerContactId(ctx));
     return { kind: 'value', value: { IsEnabled: task.IsCalendarSyncEnabled, FeedUrl: feedUrl(ctx, token) } };
   }
@@ -74,20 +78,39 @@ export class CalendarOperations {
     return { kind: 'value', value: feedUrl(ctx, await rotateFeedToken(ctx.manager, callerContactId(ctx))) };
   }
 
-  @ODataFunction({ name: 'GetCalendarSyncStatus', bindTo: { entitySet: 'Task' }, returns: 'CalendarSyncStatus', complexTypes: [SYNC_STATUS] })
+  @ODataFunction({
+    name: 'GetCalendarSyncStatus',
+    bindTo: { entitySet: 'Task' },
+    returns: 'CalendarSyncStatus',
+    complexTypes: [SYNC_STATUS],
+  })
   get(ctx: OperationContext): Promise<OperationResult> {
     return this.status(ctx);
   }
 
-  @ODataAction({ name: 'EnableCalendarSync', bindTo: { entitySet: 'Task' }, returns: 'CalendarSyncStatus', complexTypes: [SYNC_STATUS] })
+  @ODataAction({
+    name: 'EnableCalendarSync',
+    bindTo: { entitySet: 'Task' },
+    returns: 'CalendarSyncStatus',
+    complexTypes: [SYNC_STATUS],
+  })
   async enable(ctx: OperationContext): Promise<OperationResult> {
-    await ctx.manager.query(`UPDATE task SET "IsCalendarSyncEnabled" = true WHERE "TaskItemId" = $1`, [ctx.key!.TaskItemId]);
+    await ctx.manager.query(`UPDATE task SET "IsCalendarSyncEnabled" = true WHERE "TaskItemId" = $1`, [
+      ctx.key!.TaskItemId,
+    ]);
     return this.status(ctx);
   }
 
-  @ODataAction({ name: 'DisableCalendarSync', bindTo: { entitySet: 'Task' }, returns: 'CalendarSyncStatus', complexTypes: [SYNC_STATUS] })
+  @ODataAction({
+    name: 'DisableCalendarSync',
+    bindTo: { entitySet: 'Task' },
+    returns: 'CalendarSyncStatus',
+    complexTypes: [SYNC_STATUS],
+  })
   async disable(ctx: OperationContext): Promise<OperationResult> {
-    await ctx.manager.query(`UPDATE task SET "IsCalendarSyncEnabled" = false WHERE "TaskItemId" = $1`, [ctx.key!.TaskItemId]);
+    await ctx.manager.query(`UPDATE task SET "IsCalendarSyncEnabled" = false WHERE "TaskItemId" = $1`, [
+      ctx.key!.TaskItemId,
+    ]);
     return this.status(ctx);
   }
 }

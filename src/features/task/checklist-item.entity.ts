@@ -13,6 +13,7 @@ export class ChecklistItem extends Tracked {
   @Column({ type: 'boolean', default: false }) IsDone!: boolean;
   @Column({ type: 'integer', default: 0 }) OrdinalPosition!: number;
 
-  @ManyToOne(() => Task, (t) => t.ChecklistItems, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'TaskItemId' })
+  @ManyToOne(() => Task, (t) => t.ChecklistItems, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'TaskItemId' })
   Task!: Task;
 }

@@ -19,22 +19,34 @@ const COLUMNS = `"Id", "ContactId", "WorkAmount", "IsDone"`;
 /** Contributors of a task; the task's ContributorsCount/ContributorsWorkAmount follow by trigger. */
 @Injectable()
 export class ContributorOperations {
-  @ODataFunction({ name: 'GetContributors', bindTo: { entitySet: 'Task' }, returns: 'Collection(Contributor)', complexTypes: [CONTRIBUTOR] })
+  @ODataFunction({
+    name: 'GetContributors',
+    bindTo: { entitySet: 'Task' },
+    returns: 'Collection(Contributor)',
+    complexTypes: [CONTRIBUTOR],
+  })
   async list(ctx: OperationContext): Promise<OperationResult> {
-    const value = await rows(ctx.manager, `SELECT ${COLUMNS} FROM task_contributor WHERE "TaskItemId" = $1 ORDER BY "CreatedDateTime", "Id"`, [ctx.key!.TaskItemId]);
+    const value = await rows(
+      ctx.manager,
+      `SELECT ${COLUMNS} FROM task_contributor WHERE "TaskItemId" = $1 ORDER BY "CreatedDateTime", "Id"`,
+      [ctx.key!.TaskItemId],
+    );
     return { kind: 'value', value };
   }
 
   @ODataAction({
-    name: 'AddContributor', bindTo: { entitySet: 'Task' },
+    name: 'AddContributor',
+    bindTo: { entitySet: 'Task' },
     parameters: { contactId: 'Edm.Guid', workAmount: 'Edm.Double?', isDone: 'Edm.Boolean?' },
-    returns: 'Contributor', complexTypes: [CONTRIBUTOR],
+    returns: 'Contributor',
+    complexTypes: [CONTRIBUTOR],
   })
   async add(ctx: OperationContext): Promise<OperationResult> {
     await ctx.access.requireVisible('Contact', [ctx.params.contactId]).catch(() => {
       throw unknownReference('contactId');
     });
-    const [row] = await rows(ctx.manager,
+    const [row] = await rows(
+      ctx.manager,
       `INSERT INTO task_contributor ("TaskItemId", "ContactId", "WorkAmount", "IsDone") VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
       [ctx.key!.TaskItemId, ctx.params.contactId, ctx.params.workAmount ?? 0, ctx.params.isDone ?? false],
     );
@@ -42,12 +54,15 @@ export class ContributorOperations {
   }
 
   @ODataAction({
-    name: 'UpdateContributor', bindTo: { entitySet: 'Task' },
+    name: 'UpdateContributor',
+    bindTo: { entitySet: 'Task' },
     parameters: { id: 'Edm.Guid', workAmount: 'Edm.Double?', isDone: 'Edm.Boolean?' },
-    returns: 'Contributor', complexTypes: [CONTRIBUTOR],
+    returns: 'Contributor',
+    complexTypes: [CONTRIBUTOR],
   })
   async update(ctx: OperationContext): Promise<OperationResult> {
-    const [row] = await rows(ctx.manager,
+    const [row] = await rows(
+      ctx.manager,
       `UPDATE task_contributor SET "WorkAmount" = COALESCE($3, "WorkAmount"), "IsDone" = COALESCE($4, "IsDone")
        WHERE "TaskItemId" = $1 AND "Id" = $2 RETURNING ${COLUMNS}`,
       [ctx.key!.TaskItemId, ctx.params.id, ctx.params.workAmount, ctx.params.isDone],
@@ -58,7 +73,11 @@ export class ContributorOperations {
 
   @ODataAction({ name: 'RemoveContributor', bindTo: { entitySet: 'Task' }, parameters: { id: 'Edm.Guid' } })
   async remove(ctx: OperationContext): Promise<OperationResult> {
-    const removed = await rows(ctx.manager, `DELETE FROM task_contributor WHERE "TaskItemId" = $1 AND "Id" = $2 RETURNING "Id"`, [ctx.key!.TaskItemId, ctx.params.id]);
+    const removed = await rows(
+      ctx.manager,
+      `DELETE FROM task_contributor WHERE "TaskItemId" = $1 AND "Id" = $2 RETURNING "Id"`,
+      [ctx.key!.TaskItemId, ctx.params.id],
+    );
     if (!removed.length) throw ODataError.notFound(`Contributor ${ctx.params.id} not found on this task`);
     return { kind: 'none' };
   }

@@ -47,7 +47,12 @@ export class KanbanOperations {
     const taskId = ctx.key!.TaskItemId as string;
     const targetStatus: string = ctx.params.taskItemStatusId;
     const after: string | null = ctx.params.afterTaskItemId;
-    if (after === taskId) throw ODataError.badRequest('A card cannot be placed after itself', 'afterTaskItemId', ErrorCode.BadRequest);
+    if (after === taskId)
+      throw ODataError.badRequest(
+        'A card cannot be placed after itself',
+        'afterTaskItemId',
+        ErrorCode.BadRequest,
+      );
 
     // The column must be one the caller sees, in the card's own project (like PATCH TaskItemStatusId).
     const [card] = await rows(m, `SELECT * FROM task WHERE "TaskItemId" = $1`, [taskId]);
@@ -61,16 +66,26 @@ export class KanbanOperations {
     // lock), so racing moves of the same card queue instead of exhausting the retries below.
     await m.query(`SELECT pg_advisory_xact_lock(hashtext('MoveTaskItem'), hashtext($1))`, [taskId]);
     let task: { TaskItemStatusId: string | null; ProjectId: string | null } | undefined;
-    let locked: Array<{ TaskItemStatusId: string; ProjectId: string; WipLimit: number | null; IsWipLimitHard: boolean }> = [];
+    let locked: Array<{
+      TaskItemStatusId: string;
+      ProjectId: string;
+      WipLimit: number | null;
+      IsWipLimitHard: boolean;
+    }> = [];
     for (let attempt = 0; attempt < 5 && !task; attempt++) {
       await m.query('SAVEPOINT move_task_item');
       const [before] = await rows(m, `SELECT "TaskItemStatusId" FROM task WHERE "TaskItemId" = $1`, [taskId]);
       const columns = [...new Set([targetStatus, before.TaskItemStatusId].filter(Boolean))].sort();
-      locked = await rows(m,
+      locked = await rows(
+        m,
         `SELECT "TaskItemStatusId", "ProjectId", "WipLimit", "IsWipLimitHard" FROM task_status WHERE "TaskItemStatusId" = ANY($1::uuid[]) ORDER BY "TaskItemStatusId" FOR UPDATE`,
         [columns],
       );
-      const [now] = await rows(m, `SELECT "TaskItemStatusId", "ProjectId" FROM task WHERE "TaskItemId" = $1 FOR UPDATE`, [taskId]);
+      const [now] = await rows(
+        m,
+        `SELECT "TaskItemStatusId", "ProjectId" FROM task WHERE "TaskItemId" = $1 FOR UPDATE`,
+        [taskId],
+      );
       if (now.TaskItemStatusId === before.TaskItemStatusId) {
         task = now;
         await m.query('RELEASE SAVEPOINT move_task_item');
@@ -78,19 +93,30 @@ export class KanbanOperations {
         await m.query('ROLLBACK TO SAVEPOINT move_task_item');
       }
     }
-    if (!task) throw new ODataError(409, ErrorCode.Conflict, 'The card is being moved by someone else; retry');
+    if (!task)
+      throw new ODataError(409, ErrorCode.Conflict, 'The card is being moved by someone else; retry');
     const target = locked.find((s) => s.TaskItemStatusId === targetStatus);
     // The column was deleted, or the card moved to another project, since the check above.
     if (!target || target.ProjectId !== task.ProjectId) throw unknownReference('taskItemStatusId');
 
-    const cards: Array<{ TaskItemId: string }> = await rows(m, 
+    const cards: Array<{ TaskItemId: string }> = await rows(
+      m,
       `SELECT "TaskItemId" FROM task WHERE "TaskItemStatusId" = $1 AND "TaskItemId" <> $2 ORDER BY "CardPositionNumber", "TaskItemId"`,
       [targetStatus, taskId],
     );
     let wipLimitExceeded = false;
-    if (target.WipLimit !== null && task.TaskItemStatusId !== targetStatus && cards.length >= target.WipLimit) {
+    if (
+      target.WipLimit !== null &&
+      task.TaskItemStatusId !== targetStatus &&
+      cards.length >= target.WipLimit
+    ) {
       if (target.IsWipLimitHard) {
-        throw new ODataError(409, ErrorCode.Conflict, `The column is full: its work-in-progress limit is ${target.WipLimit}`, 'taskItemStatusId');
+        throw new ODataError(
+          409,
+          ErrorCode.Conflict,
+          `The column is full: its work-in-progress limit is ${target.WipLimit}`,
+          'taskItemStatusId',
+        );
       }
       wipLimitExceeded = true;
     }
@@ -98,13 +124,19 @@ export class KanbanOperations {
     let index = 0;
     if (after) {
       const i = order.indexOf(after);
-      if (i < 0) throw ODataError.badRequest(`Task ${after} is not in the target column`, 'afterTaskItemId', ErrorCode.BadRequest);
+      if (i < 0)
+        throw ODataError.badRequest(
+          `Task ${after} is not in the target column`,
+          'afterTaskItemId',
+          ErrorCode.BadRequest,
+        );
       index = i + 1;
     }
     order.splice(index, 0, taskId);
 
     // Renumber the target column 1..n; only rows whose position or column changes are written.
-    const changed = await rows<{ TaskItemId: string; TaskItemStatusId: string; CardPositionNumber: number }>(m, 
+    const changed = await rows<{ TaskItemId: string; TaskItemStatusId: string; CardPositionNumber: number }>(
+      m,
       `UPDATE task t SET "CardPositionNumber" = v.pos, "TaskItemStatusId" = $2
          FROM unnest($1::uuid[]) WITH ORDINALITY AS v(id, pos)
         WHERE t."TaskItemId" = v.id AND (t."CardPositionNumber" IS DISTINCT FROM v.pos OR t."TaskItemStatusId" IS DISTINCT FROM $2)
@@ -113,7 +145,8 @@ export class KanbanOperations {
     );
     // Close the gap in the column the card left.
     if (task.TaskItemStatusId && task.TaskItemStatusId !== targetStatus) {
-      const left = await rows(m, 
+      const left = await rows(
+        m,
         `UPDATE task t SET "CardPositionNumber" = v.pos
            FROM (SELECT "TaskItemId" AS id, row_number() OVER (ORDER BY "CardPositionNumber", "TaskItemId") AS pos FROM task WHERE "TaskItemStatusId" = $1) v
           WHERE t."TaskItemId" = v.id AND t."CardPositionNumber" IS DISTINCT FROM v.pos
@@ -122,7 +155,11 @@ export class KanbanOperations {
       );
       changed.push(...left);
     }
-    const moved = changed.find((c) => c.TaskItemId === taskId) ?? { TaskItemId: taskId, TaskItemStatusId: targetStatus, CardPositionNumber: index + 1 };
+    const moved = changed.find((c) => c.TaskItemId === taskId) ?? {
+      TaskItemId: taskId,
+      TaskItemStatusId: targetStatus,
+      CardPositionNumber: index + 1,
+    };
     return {
       kind: 'value',
       value: { ...moved, Positions: changed, WipLimitExceeded: wipLimitExceeded },

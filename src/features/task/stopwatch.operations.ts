@@ -26,20 +26,35 @@ const STATE_SQL = `SELECT "State", "AccumulatedSeconds" + COALESCE(EXTRACT(EPOCH
 @Injectable()
 export class StopwatchOperations {
   private async state(ctx: OperationContext, lock = false) {
-    const [row] = await rows(ctx.manager, STATE_SQL + (lock ? ' FOR UPDATE' : ''), [ctx.key!.TaskItemId, callerContactId(ctx)]);
-    return row ? { State: row.State as string, ElapsedSeconds: Number(row.ElapsedSeconds) } : { State: 'Stopped', ElapsedSeconds: 0 };
+    const [row] = await rows(ctx.manager, STATE_SQL + (lock ? ' FOR UPDATE' : ''), [
+      ctx.key!.TaskItemId,
+      callerContactId(ctx),
+    ]);
+    return row
+      ? { State: row.State as string, ElapsedSeconds: Number(row.ElapsedSeconds) }
+      : { State: 'Stopped', ElapsedSeconds: 0 };
   }
 
   private illegal(from: string, action: string): never {
     throw new ODataError(409, ErrorCode.Conflict, `Cannot ${action} a stopwatch that is ${from}`);
   }
 
-  @ODataFunction({ name: 'GetStopwatch', bindTo: { entitySet: 'Task' }, returns: 'StopwatchState', complexTypes: [STOPWATCH_STATE] })
+  @ODataFunction({
+    name: 'GetStopwatch',
+    bindTo: { entitySet: 'Task' },
+    returns: 'StopwatchState',
+    complexTypes: [STOPWATCH_STATE],
+  })
   async get(ctx: OperationContext): Promise<OperationResult> {
     return { kind: 'value', value: await this.state(ctx) };
   }
 
-  @ODataAction({ name: 'StartStopwatch', bindTo: { entitySet: 'Task' }, returns: 'StopwatchState', complexTypes: [STOPWATCH_STATE] })
+  @ODataAction({
+    name: 'StartStopwatch',
+    bindTo: { entitySet: 'Task' },
+    returns: 'StopwatchState',
+    complexTypes: [STOPWATCH_STATE],
+  })
   async start(ctx: OperationContext): Promise<OperationResult> {
     const current = await this.state(ctx, true);
     if (current.State === 'Running') this.illegal('running', 'start');
@@ -52,7 +67,12 @@ export class StopwatchOperations {
     return { kind: 'value', value: await this.state(ctx) };
   }
 
-  @ODataAction({ name: 'PauseStopwatch', bindTo: { entitySet: 'Task' }, returns: 'StopwatchState', complexTypes: [STOPWATCH_STATE] })
+  @ODataAction({
+    name: 'PauseStopwatch',
+    bindTo: { entitySet: 'Task' },
+    returns: 'StopwatchState',
+    complexTypes: [STOPWATCH_STATE],
+  })
   async pause(ctx: OperationContext): Promise<OperationResult> {
     const current = await this.state(ctx, true);
     if (current.State !== 'Running') this.illegal(current.State.toLowerCase(), 'pause');
@@ -68,7 +88,8 @@ export class StopwatchOperations {
   async stop(ctx: OperationContext): Promise<OperationResult> {
     const current = await this.state(ctx, true);
     if (current.State === 'Stopped') this.illegal('stopped', 'stop');
-    const [entry] = await rows(ctx.manager,
+    const [entry] = await rows(
+      ctx.manager,
       `WITH sw AS (DELETE FROM stopwatch WHERE "TaskItemId" = $1 AND "ContactId" = $2 RETURNING *)
        INSERT INTO time_entry ("TaskItemId", "ContactId", "StartDateTime", "EndDateTime", "DurationMinutes", "IsBillable")
        SELECT sw."TaskItemId", sw."ContactId", sw."FirstStartedDateTime", now(),

@@ -8,14 +8,37 @@ import { rows } from '../shared/sql';
 
 /** Properties of a task that a copy keeps (everything a client set; not counts, not dates the service keeps). */
 const COPIED = [
-  'Name', 'TaskItemStatusId', 'ContactId', 'ProjectId', 'PlanningId', 'GroupId', 'StartDateTime', 'EndDateTime', 'IsDone',
-  'WorkAmount', 'CustomColor', 'CardPositionNumber', 'DescriptionHTML', 'IsBillable', 'Recurrence', 'AssignedByContactId',
-  'RiskId', 'WorkAmountOwner', 'ReminderDateTime', 'Tags', 'ProjectDefinedFields',
+  'Name',
+  'TaskItemStatusId',
+  'ContactId',
+  'ProjectId',
+  'PlanningId',
+  'GroupId',
+  'StartDateTime',
+  'EndDateTime',
+  'IsDone',
+  'WorkAmount',
+  'CustomColor',
+  'CardPositionNumber',
+  'DescriptionHTML',
+  'IsBillable',
+  'Recurrence',
+  'AssignedByContactId',
+  'RiskId',
+  'WorkAmountOwner',
+  'ReminderDateTime',
+  'Tags',
+  'ProjectDefinedFields',
 ].map((c) => `"${c}"`);
 
 @Injectable()
 export class TaskBatchOperations {
-  @ODataAction({ name: 'BatchInsert', bindTo: { entitySet: 'Task', collection: true }, parameters: { items: 'Collection(Task)' }, returns: 'Collection(Task)' })
+  @ODataAction({
+    name: 'BatchInsert',
+    bindTo: { entitySet: 'Task', collection: true },
+    parameters: { items: 'Collection(Task)' },
+    returns: 'Collection(Task)',
+  })
   async batchInsert(ctx: OperationContext): Promise<OperationResult> {
     const items = ctx.params.items;
     if (!Array.isArray(items) || items.some((i) => !i || typeof i !== 'object' || Array.isArray(i))) {
@@ -32,18 +55,32 @@ export class TaskBatchOperations {
         row.CreatedByContactId = callerContactId(ctx);
         checked.add(project);
       }
-      await ctx.access.checkReferences('Task', rows.map((after) => ({ after })));
+      await ctx.access.checkReferences(
+        'Task',
+        rows.map((after) => ({ after })),
+      );
     });
     return { kind: 'entities', entitySet: 'Task', keys };
   }
 
-  @ODataAction({ name: 'BatchDelete', bindTo: { entitySet: 'Task', collection: true }, parameters: { TaskItemIds: 'Collection(Edm.Guid)' } })
+  @ODataAction({
+    name: 'BatchDelete',
+    bindTo: { entitySet: 'Task', collection: true },
+    parameters: { TaskItemIds: 'Collection(Edm.Guid)' },
+  })
   async batchDelete(ctx: OperationContext): Promise<OperationResult> {
     const ids: string[] = [...new Set<string>(ctx.params.TaskItemIds)];
     await ctx.access.requireVisible('Task', ids);
-    const existing: Array<Record<string, unknown>> = await ctx.manager.query(`SELECT * FROM task WHERE "TaskItemId" = ANY($1::uuid[]) FOR UPDATE`, [ids]);
+    const existing: Array<Record<string, unknown>> = await ctx.manager.query(
+      `SELECT * FROM task WHERE "TaskItemId" = ANY($1::uuid[]) FOR UPDATE`,
+      [ids],
+    );
     for (const before of existing) await ctx.access.checkWrite('Task', 'delete', { before });
-    const deleted = await rows(ctx.manager, `DELETE FROM task WHERE "TaskItemId" = ANY($1::uuid[]) RETURNING "TaskItemId"`, [ids]);
+    const deleted = await rows(
+      ctx.manager,
+      `DELETE FROM task WHERE "TaskItemId" = ANY($1::uuid[]) RETURNING "TaskItemId"`,
+      [ids],
+    );
     if (deleted.length !== ids.length) {
       const missing = ids.filter((id) => !deleted.some((d) => d.TaskItemId === id));
       // Throwing rolls the whole transaction back: nothing is deleted.
@@ -52,21 +89,30 @@ export class TaskBatchOperations {
     return { kind: 'none' };
   }
 
-  @ODataAction({ name: 'Copy', bindTo: { entitySet: 'Task' }, parameters: { projectId: 'Edm.Guid?' }, returns: 'Task' })
+  @ODataAction({
+    name: 'Copy',
+    bindTo: { entitySet: 'Task' },
+    parameters: { projectId: 'Edm.Guid?' },
+    returns: 'Task',
+  })
   async copy(ctx: OperationContext): Promise<OperationResult> {
     const source = ctx.key!.TaskItemId;
     const projectId: string | null = ctx.params.projectId;
     if (projectId) {
       // An unknown project and one the caller cannot see answer alike.
-      await ctx.access.checkReferences('Task', [{ after: { ProjectId: projectId } }], { ProjectId: 'projectId' });
+      await ctx.access.checkReferences('Task', [{ after: { ProjectId: projectId } }], {
+        ProjectId: 'projectId',
+      });
       await ctx.access.checkWrite('Task', 'create', { after: { ProjectId: projectId } });
     }
     // Into another project the column goes with it: the target project's first column by position.
-    const [copy] = await rows(ctx.manager,
+    const [copy] = await rows(
+      ctx.manager,
       `INSERT INTO task (${COPIED.join(', ')}, "CreatedByContactId")
        SELECT ${COPIED.map((c) => {
          if (c === '"ProjectId"') return 'COALESCE($2::uuid, t."ProjectId")';
-         if (c === '"TaskItemStatusId"') return `CASE WHEN $2::uuid IS NULL OR $2::uuid = t."ProjectId" THEN t."TaskItemStatusId"
+         if (c === '"TaskItemStatusId"')
+           return `CASE WHEN $2::uuid IS NULL OR $2::uuid = t."ProjectId" THEN t."TaskItemStatusId"
                 ELSE (SELECT s."TaskItemStatusId" FROM task_status s WHERE s."ProjectId" = $2::uuid ORDER BY s."OrdinalPosition", s."TaskItemStatusId" LIMIT 1) END`;
          // Into another project, a planning or risk of the old one stays behind (ones outside any project come along).
          if (c === '"PlanningId"' || c === '"RiskId"') {

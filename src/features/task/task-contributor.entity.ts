@@ -15,8 +15,10 @@ export class TaskContributor extends Tracked {
   @Column({ type: 'double precision', default: 0 }) WorkAmount!: number;
   @Column({ type: 'boolean', default: false }) IsDone!: boolean;
 
-  @ManyToOne(() => Task, (t) => t.Contributors, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'TaskItemId' })
+  @ManyToOne(() => Task, (t) => t.Contributors, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'TaskItemId' })
   Task!: Task;
-  @ManyToOne(() => Contact, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'ContactId' })
+  @ManyToOne(() => Contact, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'ContactId' })
   Contact!: Contact;
 }

@@ -13,6 +13,7 @@ export class TaskRelation {
   @Column({ type: 'text' }) ItemType!: string;
   @Computed() @Column({ type: 'timestamptz', default: () => 'now()' }) CreatedDateTime!: Date;
 
-  @ManyToOne(() => Task, (t) => t.Relations, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'TaskItemId' })
+  @ManyToOne(() => Task, (t) => t.Relations, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'TaskItemId' })
   Task!: Task;
 }

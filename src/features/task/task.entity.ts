@@ -1,5 +1,13 @@
 import {
-  Column, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne, OneToMany, PrimaryGeneratedColumn,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  JoinTable,
+  ManyToMany,
+  ManyToOne,
+  OneToMany,
+  PrimaryGeneratedColumn,
 } from 'typeorm';
 import { Computed, EntitySet, ODataIgnore } from '../../odata/model/odata.decorators';
 import { Tracked } from '../shared/tracked.entity';
@@ -51,7 +59,8 @@ export class Task extends Tracked {
   @Column({ type: 'integer', default: 0 }) Recurrence!: number;
   @Column({ type: 'uuid', nullable: true }) AssignedByContactId!: string | null;
   /** The caller who created it (from the token; never from the body). */
-  @Computed() @Column({ type: 'uuid', default: () => "'00000000-0000-0000-0000-000000000000'" })
+  @Computed()
+  @Column({ type: 'uuid', default: () => "'00000000-0000-0000-0000-000000000000'" })
   CreatedByContactId!: string;
   @Computed() @Column({ type: 'text', nullable: true }) ContactDisplayName!: string | null;
   @Computed() @Column({ type: 'uuid', nullable: true }) ContactImageId!: string | null;
@@ -69,22 +78,32 @@ export class Task extends Tracked {
   @Computed() @Column({ type: 'uuid', nullable: true }) ModifiedByContactId!: string | null;
 
   /** Values of the project-defined fields, by FieldName; surfaced as CF_* on DynamicTaskItem. */
-  @ODataIgnore() @Column({ type: 'jsonb', default: () => "'{}'" }) ProjectDefinedFields!: Record<string, unknown>;
+  @ODataIgnore() @Column({ type: 'jsonb', default: () => "'{}'" }) ProjectDefinedFields!: Record<
+    string,
+    unknown
+  >;
   @ODataIgnore() @Column({ type: 'boolean', default: false }) IsCalendarSyncEnabled!: boolean;
 
-  @ManyToOne(() => Project, { onDelete: 'CASCADE', nullable: true }) @JoinColumn({ name: 'ProjectId' })
+  @ManyToOne(() => Project, { onDelete: 'CASCADE', nullable: true })
+  @JoinColumn({ name: 'ProjectId' })
   Project!: Project | null;
-  @ManyToOne(() => TaskStatus, { onDelete: 'SET NULL', nullable: true }) @JoinColumn({ name: 'TaskItemStatusId' })
+  @ManyToOne(() => TaskStatus, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'TaskItemStatusId' })
   Status!: TaskStatus | null;
-  @ManyToOne(() => Contact, { onDelete: 'SET NULL', nullable: true }) @JoinColumn({ name: 'ContactId' })
+  @ManyToOne(() => Contact, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'ContactId' })
   Contact!: Contact | null;
-  @ManyToOne(() => Contact, { onDelete: 'SET NULL', nullable: true }) @JoinColumn({ name: 'AssignedByContactId' })
+  @ManyToOne(() => Contact, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'AssignedByContactId' })
   AssignedByContact!: Contact | null;
-  @ManyToOne(() => Contact, { onDelete: 'NO ACTION' }) @JoinColumn({ name: 'CreatedByContactId' })
+  @ManyToOne(() => Contact, { onDelete: 'NO ACTION' })
+  @JoinColumn({ name: 'CreatedByContactId' })
   CreatedByContact!: Contact;
-  @ManyToOne(() => Planning, { onDelete: 'SET NULL', nullable: true }) @JoinColumn({ name: 'PlanningId' })
+  @ManyToOne(() => Planning, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'PlanningId' })
   Planning!: Planning | null;
-  @ManyToOne(() => Risk, { onDelete: 'SET NULL', nullable: true }) @JoinColumn({ name: 'RiskId' })
+  @ManyToOne(() => Risk, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'RiskId' })
   Risk!: Risk | null;
 
   @OneToMany('TaskItemNote', (n: TaskItemNote) => n.Task) Notes!: TaskItemNote[];
@@ -94,10 +113,18 @@ export class Task extends Tracked {
   @OneToMany('TaskRelation', (r: TaskRelation) => r.Task) Relations!: TaskRelation[];
 
   @ManyToMany(() => Document)
-  @JoinTable({ name: 'task_document', joinColumn: { name: 'TaskItemId' }, inverseJoinColumn: { name: 'DocumentId' } })
+  @JoinTable({
+    name: 'task_document',
+    joinColumn: { name: 'TaskItemId' },
+    inverseJoinColumn: { name: 'DocumentId' },
+  })
   Documents!: Document[];
 
   @ManyToMany(() => Contact)
-  @JoinTable({ name: 'task_follower', joinColumn: { name: 'TaskItemId' }, inverseJoinColumn: { name: 'ContactId' } })
+  @JoinTable({
+    name: 'task_follower',
+    joinColumn: { name: 'TaskItemId' },
+    inverseJoinColumn: { name: 'ContactId' },
+  })
   Followers!: Contact[];
 }

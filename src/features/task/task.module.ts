@@ -18,11 +18,26 @@ import { TimeEntry } from './time-entry.entity';
 
 /** Task and what hangs off it: checklist, contributors, stopwatch, time entries, relations, calendar. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Task, ChecklistItem, TaskContributor, TaskRelation, TimeEntry, Stopwatch, CalendarFeed])],
+  imports: [
+    TypeOrmModule.forFeature([
+      Task,
+      ChecklistItem,
+      TaskContributor,
+      TaskRelation,
+      TimeEntry,
+      Stopwatch,
+      CalendarFeed,
+    ]),
+  ],
   controllers: [CalendarFeedController],
   providers: [
-    KanbanOperations, StopwatchOperations, ContributorOperations, TaskLinkOperations, TaskBatchOperations,
-    ProjectDefinedFieldOperations, CalendarOperations,
+    KanbanOperations,
+    StopwatchOperations,
+    ContributorOperations,
+    TaskLinkOperations,
+    TaskBatchOperations,
+    ProjectDefinedFieldOperations,
+    CalendarOperations,
   ],
   exports: [TypeOrmModule],
 })

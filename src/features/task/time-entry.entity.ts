@@ -16,8 +16,10 @@ export class TimeEntry extends Tracked {
   @Column({ type: 'double precision', default: 0 }) DurationMinutes!: number;
   @Column({ type: 'boolean', default: false }) IsBillable!: boolean;
 
-  @ManyToOne(() => Task, (t) => t.TimeEntries, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'TaskItemId' })
+  @ManyToOne(() => Task, (t) => t.TimeEntries, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'TaskItemId' })
   Task!: Task;
-  @ManyToOne(() => Contact, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'ContactId' })
+  @ManyToOne(() => Contact, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'ContactId' })
   Contact!: Contact;
 }

@@ -9,7 +9,12 @@ export interface Caller {
 }
 
 /** Restricts the rows of `type` under `alias` to what the caller may read (SQL), or undefined for all. */
-export type ReadScope = (type: EdmEntityType, alias: string, params: SqlParams, aliases: AliasGenerator) => string | undefined;
+export type ReadScope = (
+  type: EdmEntityType,
+  alias: string,
+  params: SqlParams,
+  aliases: AliasGenerator,
+) => string | undefined;
 
 export type WriteKind = 'create' | 'update' | 'delete';
 
@@ -19,7 +24,11 @@ export type WriteKind = 'create' | 'update' | 'delete';
  * Undefined: any row the caller can see will do.
  */
 export type ReferenceScope = (
-  source: EdmEntityType, target: EdmEntityType, alias: string, row: (column: string) => string, params: SqlParams,
+  source: EdmEntityType,
+  target: EdmEntityType,
+  alias: string,
+  row: (column: string) => string,
+  params: SqlParams,
 ) => string | undefined;
 
 /**
@@ -30,11 +39,27 @@ export type ReferenceScope = (
 export interface AccessPolicy {
   readScope(caller: Caller): ReadScope;
   /** SQL for properties whose value depends on the caller (DynamicTaskItem's permissions). */
-  callerProperties?(type: EdmEntityType, alias: string, caller: Caller, params: SqlParams): Record<string, string>;
+  callerProperties?(
+    type: EdmEntityType,
+    alias: string,
+    caller: Caller,
+    params: SqlParams,
+  ): Record<string, string>;
   /** Throws an ODataError when the caller may not make this change (values by column). */
-  checkWrite(type: EdmEntityType, kind: WriteKind, caller: Caller, manager: EntityManager, row: { before?: Record<string, unknown>; after?: Record<string, unknown> }): Promise<void>;
+  checkWrite(
+    type: EdmEntityType,
+    kind: WriteKind,
+    caller: Caller,
+    manager: EntityManager,
+    row: { before?: Record<string, unknown>; after?: Record<string, unknown> },
+  ): Promise<void>;
   /** Consistency of the references a write sets (checked besides the caller's read scope of their targets). */
   referenceScope?(caller: Caller): ReferenceScope;
   /** After a create, e.g. the creator of a project becomes its admin. */
-  afterCreate?(type: EdmEntityType, key: Record<string, unknown>, caller: Caller, manager: EntityManager): Promise<void>;
+  afterCreate?(
+    type: EdmEntityType,
+    key: Record<string, unknown>,
+    caller: Caller,
+    manager: EntityManager,
+  ): Promise<void>;
 }

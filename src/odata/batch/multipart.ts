@@ -13,20 +13,38 @@ import type { BatchPart, BatchPartResponse } from './batch-request';
  */
 export function boundaryOf(contentType: string | undefined): string {
   const m = contentType?.match(/boundary=(?:"([^"]+)"|([^;\s]+))/i);
-  if (!m) throw ODataError.badRequest('multipart/mixed $batch needs a boundary parameter', 'Content-Type', ErrorCode.BadBody);
+  if (!m)
+    throw ODataError.badRequest(
+      'multipart/mixed $batch needs a boundary parameter',
+      'Content-Type',
+      ErrorCode.BadBody,
+    );
   return m[1] ?? m[2];
 }
 
 function splitParts(body: string, boundary: string): string[] {
   const delimiter = `--${boundary}`;
   const start = body.indexOf(delimiter);
-  if (start < 0) throw ODataError.badRequest(`The $batch body has no part with boundary ${boundary}`, undefined, ErrorCode.BadBody);
+  if (start < 0)
+    throw ODataError.badRequest(
+      `The $batch body has no part with boundary ${boundary}`,
+      undefined,
+      ErrorCode.BadBody,
+    );
   const parts: string[] = [];
   let rest = body.slice(start + delimiter.length);
   for (;;) {
     if (rest.startsWith('--')) return parts; // closing delimiter
-    const next = rest.indexOf(`\r\n${delimiter}`) >= 0 ? rest.indexOf(`\r\n${delimiter}`) : rest.indexOf(`\n${delimiter}`);
-    if (next < 0) throw ODataError.badRequest('The $batch body is not terminated by its closing boundary', undefined, ErrorCode.BadBody);
+    const next =
+      rest.indexOf(`\r\n${delimiter}`) >= 0
+        ? rest.indexOf(`\r\n${delimiter}`)
+        : rest.indexOf(`\n${delimiter}`);
+    if (next < 0)
+      throw ODataError.badRequest(
+        'The $batch body is not terminated by its closing boundary',
+        undefined,
+        ErrorCode.BadBody,
+      );
     parts.push(rest.slice(0, next).replace(/^\r?\n/, ''));
     rest = rest.slice(rest.indexOf(delimiter, next) + delimiter.length);
   }
@@ -52,7 +70,12 @@ function parseHttpPart(text: string, id: string, group?: string): BatchPart {
   const lineEnd = requestText.search(/\r?\n/);
   const requestLine = (lineEnd < 0 ? requestText : requestText.slice(0, lineEnd)).trim();
   const m = requestLine.match(/^([A-Z]+)\s+(\S+)(?:\s+HTTP\/1\.[01])?$/);
-  if (!m) throw ODataError.badRequest(`Malformed request line in $batch part: '${requestLine}'`, undefined, ErrorCode.BadBody);
+  if (!m)
+    throw ODataError.badRequest(
+      `Malformed request line in $batch part: '${requestLine}'`,
+      undefined,
+      ErrorCode.BadBody,
+    );
   const inner = headersAndBody(lineEnd < 0 ? '' : requestText.slice(lineEnd).replace(/^\r?\n/, ''));
   const body = inner.body.replace(/\r?\n$/, '');
   return {
@@ -73,20 +96,40 @@ export function multipartToParts(body: string, contentType: string | undefined):
     const type = (headers['content-type'] ?? '').toLowerCase();
     if (type.startsWith('multipart/mixed')) {
       const group = `changeset${i + 1}`;
-      for (const inner of splitParts(partBody, boundaryOf(headers['content-type']))) parts.push(parseHttpPart(inner, String(++n), group));
+      for (const inner of splitParts(partBody, boundaryOf(headers['content-type'])))
+        parts.push(parseHttpPart(inner, String(++n), group));
     } else if (type.startsWith('application/http')) {
       parts.push(parseHttpPart(part, String(++n)));
     } else {
-      throw ODataError.badRequest(`A $batch part must be application/http or a multipart/mixed change set, not '${type}'`, undefined, ErrorCode.BadBody);
+      throw ODataError.badRequest(
+        `A $batch part must be application/http or a multipart/mixed change set, not '${type}'`,
+        undefined,
+        ErrorCode.BadBody,
+      );
     }
   });
   return parts;
 }
 
 const REASONS: Record<number, string> = {
-  200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
-  404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large',
-  415: 'Unsupported Media Type', 424: 'Failed Dependency', 429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable',
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  304: 'Not Modified',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  424: 'Failed Dependency',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
 };
 
 function httpPart(r: BatchPartResponse, withContentId: boolean): string {
@@ -117,14 +160,17 @@ export function partsToMultipart(responses: BatchPartResponse[], boundary: strin
     }
     const group = responses.filter((x) => x.atomicityGroup === r.atomicityGroup);
     i += group.length;
-    const failed = group.find((g) => g.status >= 400 && g.status !== 424) ?? group.find((g) => g.status >= 400);
+    const failed =
+      group.find((g) => g.status >= 400 && g.status !== 424) ?? group.find((g) => g.status >= 400);
     if (failed) {
       // A failed change set answers with the one error that failed it.
       out.push(`--${boundary}\r\n${httpPart(failed, false)}\r\n`);
       continue;
     }
     const inner = `cs_${boundary}_${i}`;
-    out.push(`--${boundary}\r\nContent-Type: multipart/mixed; boundary=${inner}\r\n\r\n${group.map((g) => `--${inner}\r\n${httpPart(g, true)}\r\n`).join('')}--${inner}--\r\n`);
+    out.push(
+      `--${boundary}\r\nContent-Type: multipart/mixed; boundary=${inner}\r\n\r\n${group.map((g) => `--${inner}\r\n${httpPart(g, true)}\r\n`).join('')}--${inner}--\r\n`,
+    );
   }
   return `${out.join('')}--${boundary}--\r\n`;
 }

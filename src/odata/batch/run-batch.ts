@@ -6,7 +6,19 @@ import type { BatchPart, BatchPartResponse } from './batch-request';
 import { multipartToParts, partsToMultipart } from './multipart';
 
 /** Headers a batch part may not set for itself: they describe the outer connection or identity. */
-const STRIPPED = new Set(['host', 'authorization', 'cookie', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'content-length', 'transfer-encoding', 'connection']);
+const STRIPPED = new Set([
+  'host',
+  'authorization',
+  'cookie',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+]);
 
 export interface BatchLimits {
   maxRequests: number;
@@ -40,15 +52,29 @@ export class BatchRunner {
 
   async run(req: ODataRequest): Promise<ODataResponse> {
     const method = req.method.toUpperCase();
-    if (method !== 'POST') throw new ODataError(405, ErrorCode.MethodNotAllowed, '$batch takes POST', undefined, undefined, { Allow: 'POST' });
+    if (method !== 'POST')
+      throw new ODataError(405, ErrorCode.MethodNotAllowed, '$batch takes POST', undefined, undefined, {
+        Allow: 'POST',
+      });
     const contentType = (req.headers['content-type'] ?? '').toLowerCase();
     const isJson = contentType.startsWith('application/json');
     const isMultipart = contentType.startsWith('multipart/mixed');
-    if (!isJson && !isMultipart) throw new ODataError(415, ErrorCode.UnsupportedMediaType, '$batch takes multipart/mixed or application/json');
+    if (!isJson && !isMultipart)
+      throw new ODataError(
+        415,
+        ErrorCode.UnsupportedMediaType,
+        '$batch takes multipart/mixed or application/json',
+      );
 
-    const parts = isJson ? this.jsonParts(req.body) : multipartToParts(req.body ?? '', req.headers['content-type']);
+    const parts = isJson
+      ? this.jsonParts(req.body)
+      : multipartToParts(req.body ?? '', req.headers['content-type']);
     if (parts.length > this.limits.maxRequests) {
-      throw new ODataError(400, ErrorCode.LimitExceeded, `A $batch may hold at most ${this.limits.maxRequests} requests; this one has ${parts.length}`);
+      throw new ODataError(
+        400,
+        ErrorCode.LimitExceeded,
+        `A $batch may hold at most ${this.limits.maxRequests} requests; this one has ${parts.length}`,
+      );
     }
     const nested = parts.find((p) => isBatchUrl(p.url));
     if (nested) {
@@ -57,7 +83,12 @@ export class BatchRunner {
     }
     const ids = new Set<string>();
     for (const p of parts) {
-      if (ids.has(p.id)) throw ODataError.badRequest(`Request id '${p.id}' is used twice in the $batch`, p.id, ErrorCode.BadBody);
+      if (ids.has(p.id))
+        throw ODataError.badRequest(
+          `Request id '${p.id}' is used twice in the $batch`,
+          p.id,
+          ErrorCode.BadBody,
+        );
       ids.add(p.id);
     }
     const continueOnError = /continue-on-error(?!\s*=\s*false)/i.test(req.headers.prefer ?? '');
@@ -70,11 +101,21 @@ export class BatchRunner {
         status: 200,
         meta: { batchSize: parts.length },
         headers: { ...headers, 'Content-Type': 'application/json;charset=utf-8' },
-        body: JSON.stringify({ responses: responses.map(({ atomicityGroup, ...r }) => ({ ...r, ...(atomicityGroup ? { atomicityGroup } : {}) })) }),
+        body: JSON.stringify({
+          responses: responses.map(({ atomicityGroup, ...r }) => ({
+            ...r,
+            ...(atomicityGroup ? { atomicityGroup } : {}),
+          })),
+        }),
       };
     }
     const boundary = `batchresponse_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-    return { status: 200, meta: { batchSize: parts.length }, headers: { ...headers, 'Content-Type': `multipart/mixed; boundary=${boundary}` }, body: partsToMultipart(responses, boundary) };
+    return {
+      status: 200,
+      meta: { batchSize: parts.length },
+      headers: { ...headers, 'Content-Type': `multipart/mixed; boundary=${boundary}` },
+      body: partsToMultipart(responses, boundary),
+    };
   }
 
   private jsonParts(body: string | undefined): BatchPart[] {
@@ -82,19 +123,42 @@ export class BatchRunner {
     try {
       parsed = JSON.parse(body ?? '');
     } catch (e) {
-      throw ODataError.badRequest(`The $batch body is not valid JSON: ${(e as Error).message}`, undefined, ErrorCode.BadBody);
+      throw ODataError.badRequest(
+        `The $batch body is not valid JSON: ${(e as Error).message}`,
+        undefined,
+        ErrorCode.BadBody,
+      );
     }
-    if (!parsed || !Array.isArray(parsed.requests)) throw ODataError.badRequest('A JSON $batch needs a "requests" array', 'requests', ErrorCode.BadBody);
+    if (!parsed || !Array.isArray(parsed.requests))
+      throw ODataError.badRequest('A JSON $batch needs a "requests" array', 'requests', ErrorCode.BadBody);
     return parsed.requests.map((r: any, i: number) => {
       if (!r || typeof r.method !== 'string' || typeof r.url !== 'string') {
-        throw ODataError.badRequest(`Request ${i} of the $batch needs "method" and "url"`, 'requests', ErrorCode.BadBody);
+        throw ODataError.badRequest(
+          `Request ${i} of the $batch needs "method" and "url"`,
+          'requests',
+          ErrorCode.BadBody,
+        );
       }
-      const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-      return { id: String(r.id ?? i + 1), method: r.method.toUpperCase(), url: r.url, headers, body: r.body, atomicityGroup: r.atomicityGroup, dependsOn: r.dependsOn };
+      const headers = Object.fromEntries(
+        Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+      );
+      return {
+        id: String(r.id ?? i + 1),
+        method: r.method.toUpperCase(),
+        url: r.url,
+        headers,
+        body: r.body,
+        atomicityGroup: r.atomicityGroup,
+        dependsOn: r.dependsOn,
+      };
     });
   }
 
-  private async execute(outer: ODataRequest, parts: BatchPart[], continueOnError: boolean): Promise<BatchPartResponse[]> {
+  private async execute(
+    outer: ODataRequest,
+    parts: BatchPart[],
+    continueOnError: boolean,
+  ): Promise<BatchPartResponse[]> {
     // Units of work in order: a single request, or every request of one atomicity group.
     const units: BatchPart[][] = [];
     const seen = new Set<string>();
@@ -120,12 +184,19 @@ export class BatchRunner {
     return ordered;
   }
 
-  private async runGroup(outer: ODataRequest, group: BatchPart[], done: Map<string, BatchPartResponse>, created: Map<string, string>): Promise<BatchPartResponse[]> {
+  private async runGroup(
+    outer: ODataRequest,
+    group: BatchPart[],
+    done: Map<string, BatchPartResponse>,
+    created: Map<string, string>,
+  ): Promise<BatchPartResponse[]> {
     const atomic = !!group[0].atomicityGroup;
     const results: BatchPartResponse[] = [];
     const run = async (manager?: EntityManager) => {
       for (const part of group) {
-        const failedDependency = (part.dependsOn ?? []).find((d) => (done.get(d)?.status ?? 0) >= 400 || results.find((r) => r.id === d && r.status >= 400));
+        const failedDependency = (part.dependsOn ?? []).find(
+          (d) => (done.get(d)?.status ?? 0) >= 400 || results.find((r) => r.id === d && r.status >= 400),
+        );
         const r = failedDependency
           ? this.failed(part, 424, `Request ${failedDependency}, which this one depends on, failed`)
           : await this.runPart(outer, part, created, manager);
@@ -145,22 +216,43 @@ export class BatchRunner {
       // Rolled back: the failing request keeps its error, the others say why nothing happened.
       const failure = results[results.length - 1];
       for (const k of created.keys()) if (group.some((p) => p.id === k)) created.delete(k);
-      return group.map((p) => results.find((r) => r.id === p.id && r === failure) ?? this.failed(p, 424, `Rolled back: request ${failure.id} of the same change set failed`));
+      return group.map(
+        (p) =>
+          results.find((r) => r.id === p.id && r === failure) ??
+          this.failed(p, 424, `Rolled back: request ${failure.id} of the same change set failed`),
+      );
     }
   }
 
   private failed(part: BatchPart, status: number, message: string): BatchPartResponse {
     const code = status === 424 ? ErrorCode.Conflict : ErrorCode.BadRequest;
-    return { id: part.id, status, headers: { 'content-type': 'application/json;charset=utf-8' }, body: { error: { code, message } }, atomicityGroup: part.atomicityGroup };
+    return {
+      id: part.id,
+      status,
+      headers: { 'content-type': 'application/json;charset=utf-8' },
+      body: { error: { code, message } },
+      atomicityGroup: part.atomicityGroup,
+    };
   }
 
-  private async runPart(outer: ODataRequest, part: BatchPart, created: Map<string, string>, manager?: EntityManager): Promise<BatchPartResponse> {
+  private async runPart(
+    outer: ODataRequest,
+    part: BatchPart,
+    created: Map<string, string>,
+    manager?: EntityManager,
+  ): Promise<BatchPartResponse> {
     try {
       const url = this.resolveUrl(outer, part.url, created);
       const q = url.indexOf('?');
       const headers: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries(part.headers)) if (!STRIPPED.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
-      let body = part.body === undefined ? undefined : typeof part.body === 'string' ? part.body : JSON.stringify(part.body);
+      for (const [k, v] of Object.entries(part.headers))
+        if (!STRIPPED.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
+      let body =
+        part.body === undefined
+          ? undefined
+          : typeof part.body === 'string'
+            ? part.body
+            : JSON.stringify(part.body);
       if (body !== undefined) body = this.resolveBodyReferences(outer, body, created);
       if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
       const res = await this.handle({
@@ -175,7 +267,8 @@ export class BatchRunner {
         transaction: manager,
       });
       const location = res.headers.Location ?? res.headers['OData-EntityId'];
-      if (location?.startsWith(outer.serviceRoot)) created.set(part.id, location.slice(outer.serviceRoot.length));
+      if (location?.startsWith(outer.serviceRoot))
+        created.set(part.id, location.slice(outer.serviceRoot.length));
       if (res.body instanceof Readable) {
         // A streamed feed inside a batch: the part needs the whole text.
         let text = '';
@@ -183,7 +276,8 @@ export class BatchRunner {
         res.body = text;
       }
       let resBody: unknown = res.body;
-      if (typeof res.body === 'string' && (res.headers['Content-Type'] ?? '').includes('json')) resBody = JSON.parse(res.body);
+      if (typeof res.body === 'string' && (res.headers['Content-Type'] ?? '').includes('json'))
+        resBody = JSON.parse(res.body);
       else if (Buffer.isBuffer(res.body)) resBody = res.body.toString('utf8');
       return {
         id: part.id,
@@ -193,7 +287,14 @@ export class BatchRunner {
         atomicityGroup: part.atomicityGroup,
       };
     } catch (e) {
-      if (e instanceof ODataError) return { id: part.id, status: e.status, headers: { 'content-type': 'application/json;charset=utf-8' }, body: e.toJSON(), atomicityGroup: part.atomicityGroup };
+      if (e instanceof ODataError)
+        return {
+          id: part.id,
+          status: e.status,
+          headers: { 'content-type': 'application/json;charset=utf-8' },
+          body: e.toJSON(),
+          atomicityGroup: part.atomicityGroup,
+        };
       throw e;
     }
   }
@@ -203,22 +304,37 @@ export class BatchRunner {
     const ref = url.match(/^\$([A-Za-z0-9_.-]+)(.*)$/);
     if (ref) {
       const target = created.get(ref[1]);
-      if (!target) throw ODataError.badRequest(`$${ref[1]} does not refer to an entity created earlier in this $batch`, url, ErrorCode.BadRequest);
+      if (!target)
+        throw ODataError.badRequest(
+          `$${ref[1]} does not refer to an entity created earlier in this $batch`,
+          url,
+          ErrorCode.BadRequest,
+        );
       return target + ref[2];
     }
     const root = new URL(outer.serviceRoot);
     if (/^[a-z]+:\/\//i.test(url)) {
       const u = new URL(url);
       if (u.host !== root.host || !u.pathname.startsWith(root.pathname)) {
-        throw ODataError.badRequest(`$batch requests must stay under ${outer.serviceRoot}`, url, ErrorCode.BadRequest);
+        throw ODataError.badRequest(
+          `$batch requests must stay under ${outer.serviceRoot}`,
+          url,
+          ErrorCode.BadRequest,
+        );
       }
       return u.pathname.slice(root.pathname.length) + u.search;
     }
     if (url.startsWith('/')) {
-      if (!url.startsWith(root.pathname + '/') && url !== root.pathname) throw ODataError.badRequest(`$batch requests must stay under ${root.pathname}`, url, ErrorCode.BadRequest);
+      if (!url.startsWith(root.pathname + '/') && url !== root.pathname)
+        throw ODataError.badRequest(
+          `$batch requests must stay under ${root.pathname}`,
+          url,
+          ErrorCode.BadRequest,
+        );
       return url.slice(root.pathname.length);
     }
-    if (url.includes('..')) throw ODataError.badRequest('$batch request URLs may not contain ..', url, ErrorCode.BadRequest);
+    if (url.includes('..'))
+      throw ODataError.badRequest('$batch request URLs may not contain ..', url, ErrorCode.BadRequest);
     return `/${url}`;
   }
 

@@ -82,5 +82,9 @@ export class ODataError extends Error {
  */
 export function fromStackOverflow(e: unknown): ODataError | undefined {
   if (!(e instanceof RangeError) || !/call stack/i.test(e.message)) return undefined;
-  return ODataError.badRequest('The request is nested too deeply to be processed', undefined, ErrorCode.LimitExceeded);
+  return ODataError.badRequest(
+    'The request is nested too deeply to be processed',
+    undefined,
+    ErrorCode.LimitExceeded,
+  );
 }

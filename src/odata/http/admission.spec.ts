@@ -1,7 +1,8 @@
 import { ODataError } from '../errors/odata-error';
 import { AdmissionAbandoned, AdmissionGate, longSlotsOf } from './admission';
 
-const gate = (o: Partial<ConstructorParameters<typeof AdmissionGate>[0]> = {}) => new AdmissionGate({ slots: 3, longSlots: 1, queueLength: 2, waitMs: 10_000, ...o });
+const gate = (o: Partial<ConstructorParameters<typeof AdmissionGate>[0]> = {}) =>
+  new AdmissionGate({ slots: 3, longSlots: 1, queueLength: 2, waitMs: 10_000, ...o });
 /** Settles pending promise callbacks. */
 const tick = () => new Promise((r) => setImmediate(r));
 

@@ -66,7 +66,10 @@ export class AdmissionGate {
 
   /** Requests holding a slot and requests waiting, by lane. */
   stats(): { active: Record<WorkLane, number>; waiting: Record<WorkLane, number> } {
-    return { active: { ...this.active }, waiting: { short: this.queues.short.length, long: this.queues.long.length } };
+    return {
+      active: { ...this.active },
+      waiting: { short: this.queues.short.length, long: this.queues.long.length },
+    };
   }
 
   /**
@@ -77,7 +80,8 @@ export class AdmissionGate {
   acquire(lane: WorkLane, signal?: AbortSignal): Promise<Release> {
     if (signal?.aborted) return Promise.reject(new AdmissionAbandoned('the client left'));
     if (this.queues[lane].length === 0 && this.mayStart(lane)) return Promise.resolve(this.start(lane));
-    if (this.queues[lane].length >= this.options.queueLength) return Promise.reject(this.rejection(lane, 'queue_full'));
+    if (this.queues[lane].length >= this.options.queueLength)
+      return Promise.reject(this.rejection(lane, 'queue_full'));
     return new Promise<Release>((resolve, reject) => {
       const leave = () => {
         const queue = this.queues[lane];
@@ -125,7 +129,9 @@ export class AdmissionGate {
   /** Hands free slots to waiters: the longest-waiting one that may start, until none may. */
   private pump(): void {
     for (;;) {
-      const candidates = (['short', 'long'] as const).filter((l) => this.queues[l].length > 0 && this.mayStart(l));
+      const candidates = (['short', 'long'] as const).filter(
+        (l) => this.queues[l].length > 0 && this.mayStart(l),
+      );
       if (!candidates.length) return;
       const lane = candidates.reduce((a, b) => (this.queues[a][0].since <= this.queues[b][0].since ? a : b));
       this.queues[lane][0].grant();
@@ -136,10 +142,18 @@ export class AdmissionGate {
     this.onReject?.(lane, reason);
     const { queueLength, waitMs } = this.options;
     const work = lane === 'long' ? 'long-running requests ($batch, large pages)' : 'requests';
-    const why = reason === 'queue_full'
-      ? `${queueLength} ${work} are already waiting for a database connection (DB_QUEUE_LENGTH)`
-      : `no database connection became free for ${work} within ${waitMs} ms (DB_POOL_WAIT_MS)`;
+    const why =
+      reason === 'queue_full'
+        ? `${queueLength} ${work} are already waiting for a database connection (DB_QUEUE_LENGTH)`
+        : `no database connection became free for ${work} within ${waitMs} ms (DB_POOL_WAIT_MS)`;
     const retryAfter = String(Math.min(30, Math.max(1, Math.ceil(waitMs / 1000))));
-    return new ODataError(503, ErrorCode.ServiceUnavailable, `The service is busy: ${why}; retry after ${retryAfter} s`, undefined, undefined, { 'Retry-After': retryAfter });
+    return new ODataError(
+      503,
+      ErrorCode.ServiceUnavailable,
+      `The service is busy: ${why}; retry after ${retryAfter} s`,
+      undefined,
+      undefined,
+      { 'Retry-After': retryAfter },
+    );
   }
 }

@@ -15,7 +15,8 @@ export function allowedMethods(target: Target | 'service' | 'metadata'): string[
       // POST Task(<key>)/Notes sets the note's foreign key; a link table (Documents, Followers)
       // is changed through the task's actions instead.
       const insertable =
-        !target.type.readOnly && (!via || (via.parent.key !== undefined && via.nav.join.kind === 'foreignKey'));
+        !target.type.readOnly &&
+        (!via || (via.parent.key !== undefined && via.nav.join.kind === 'foreignKey'));
       return insertable ? [...READ, 'POST'] : READ;
     }
     case 'entity':

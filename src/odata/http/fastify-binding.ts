@@ -44,7 +44,10 @@ export function mountODataRoutes(
     bodyLimit: number;
     observe?: (o: RequestObservation) => void;
     /** The caller of a request: undefined without credentials; throws an ODataError (401) for bad ones. */
-    authenticate?: (headers: Record<string, string | string[] | undefined>, search: string) => Promise<Caller | undefined>;
+    authenticate?: (
+      headers: Record<string, string | string[] | undefined>,
+      search: string,
+    ) => Promise<Caller | undefined>;
     /** Paths below the root answered without credentials (e.g. '' and '/$metadata' when public). */
     publicPaths?: string[];
     /** Counts a request against its key's limit; returns seconds to wait when over it. */
@@ -53,145 +56,227 @@ export function mountODataRoutes(
 ): void {
   // An encapsulated plugin: its body parsers and error handler apply to the OData root only.
   root.register(async (fastify) => {
-  // gzip/brotli when asked; brotli at a quality that keeps up with a streamed feed.
-  await fastify.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'], brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } } });
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: opts.bodyLimit }, (_req, body, done) => done(null, body));
-
-  const answerError = (reply: FastifyReply, e: ODataError) => {
-    reply.code(e.status).headers({ 'Content-Type': 'application/json;charset=utf-8', 'OData-Version': '4.0', ...(e.headers ?? {}) });
-    return reply.send(JSON.stringify(e.toJSON()));
-  };
-
-  /**
-   * A slot of the admission gate (admission.ts), taken before anything touches the database
-   * (the token look-up included). Undefined: the request was answered here (503), or its
-   * client left while it waited.
-   */
-  const admit = async (request: FastifyRequest, reply: FastifyReply, path: string, search: string, started: number): Promise<Release | undefined> => {
-    const gate = handler.admission;
-    if (!gate) return () => undefined;
-    const lane = handler.laneOf({ method: request.method, path, search, headers: request.headers as Record<string, string | undefined> });
-    // The response closing before it was sent: the client is gone, stop waiting for it.
-    const left = new AbortController();
-    const onClose = () => {
-      if (!reply.raw.writableFinished) left.abort();
-    };
-    reply.raw.once('close', onClose);
-    try {
-      return await gate.acquire(lane, left.signal);
-    } catch (e) {
-      // Nobody reads this answer; it is sent only so that Fastify finishes the request.
-      if (e instanceof AdmissionAbandoned) {
-        await answerError(reply, new ODataError(503, ErrorCode.ServiceUnavailable, 'The client left while its request waited for a database connection'));
-        return undefined;
-      }
-      if (!(e instanceof ODataError)) throw e;
-      opts.observe?.({ resource: resourceOf(path), method: request.method, status: e.status, seconds: (performance.now() - started) / 1000 });
-      await answerError(reply, e);
-      return undefined;
-    } finally {
-      reply.raw.off('close', onClose);
-    }
-  };
-
-  const serve = async (request: FastifyRequest, reply: FastifyReply) => {
-    const started = performance.now();
-    const url = request.raw.url ?? '/';
-    const q = url.indexOf('?');
-    const fullPath = q < 0 ? url : url.slice(0, q);
-    const search = q < 0 ? '' : url.slice(q + 1);
-    // Behind a reverse proxy (TRUST_PROXY) host and protocol come from X-Forwarded-*, so
-    // nextLinks and Locations point where the client can follow them.
-    const host = request.host ?? 'localhost';
-    const path = fullPath.slice(opts.prefix.length);
-    const release = await admit(request, reply, path, search, started);
-    if (!release) return reply;
-    try {
-      return await respond(request, reply, { started, search, host, path, release });
-    } catch (e) {
-      release();
-      throw e;
-    }
-  };
-
-  /** Runs an admitted request; its slot is given back once the response no longer needs the database. */
-  const respond = async (request: FastifyRequest, reply: FastifyReply, r: { started: number; search: string; host: string; path: string; release: Release }) => {
-    const { started, search, host, path, release } = r;
-    let caller: Caller | undefined;
-    try {
-      if (opts.authenticate) {
-        caller = await opts.authenticate(request.headers, search);
-        const isPublic = opts.publicPaths?.includes(path.replace(/\/+$/, ''));
-        if (!caller && !isPublic) throw new ODataError(401, ErrorCode.Unauthorized, 'Authentication required: send an API token (Authorization: Bearer <token>)', undefined, undefined, { 'WWW-Authenticate': 'Bearer realm="odata", Basic realm="odata", charset="UTF-8"' });
-      }
-      if (opts.rateLimit) {
-        const wait = await opts.rateLimit(caller ? `contact:${caller.contactId}` : `ip:${request.ip}`);
-        if (wait !== undefined) throw new ODataError(429, ErrorCode.TooManyRequests, `Too many requests; retry in ${wait} s`, undefined, undefined, { 'Retry-After': String(wait) });
-      }
-    } catch (caught) {
-      // A token look-up needs the database too: an outage there is a 503 as well.
-      const e = caught instanceof ODataError ? caught : fromPostgresError(caught);
-      if (!e) throw caught;
-      opts.observe?.({ resource: resourceOf(path), method: request.method, status: e.status, seconds: (performance.now() - started) / 1000 });
-      release();
-      return answerError(reply, e);
-    }
-    (request.raw as { odataCaller?: string }).odataCaller = caller?.contactId;
-    const response = await handler.handle({
-      method: request.method,
-      path,
-      search,
-      caller,
-      headers: request.headers as Record<string, string | undefined>,
-      body: typeof request.body === 'string' ? request.body : undefined,
-      serviceRoot: `${request.protocol}://${host}${opts.prefix}`,
+    // gzip/brotli when asked; brotli at a quality that keeps up with a streamed feed.
+    await fastify.register(compress, {
+      threshold: 1024,
+      encodings: ['br', 'gzip', 'deflate'],
+      brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
     });
-    const seconds = (performance.now() - started) / 1000;
-    const resource = resourceOf(path);
-    (request.raw as { odataResource?: string }).odataResource = resource;
-    // Observed when the response is finished: a streamed feed counts its rows as it goes.
-    reply.raw.once('finish', () => {
-      opts.observe?.({ resource, method: request.method, status: response.status, seconds: (performance.now() - started) / 1000, rows: response.meta?.rows, batchSize: response.meta?.batchSize });
-    });
-    // A client that is gone (before or while the body streams) must not leave the body, and the
-    // database cursor behind it, waiting: destroying the body closes the cursor.
-    const body = response.body;
-    if (body instanceof Readable) {
-      // A streamed page holds its connection (and so its slot) until the stream has closed:
-      // ended, failed, or destroyed because the client left; its cursor is closed by then.
-      if (body.closed) release();
-      else body.once('close', release);
-      reply.raw.once('close', () => {
-        if (!body.destroyed) body.destroy();
+    fastify.removeAllContentTypeParsers();
+    fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: opts.bodyLimit }, (_req, body, done) =>
+      done(null, body),
+    );
+
+    const answerError = (reply: FastifyReply, e: ODataError) => {
+      reply.code(e.status).headers({
+        'Content-Type': 'application/json;charset=utf-8',
+        'OData-Version': '4.0',
+        ...(e.headers ?? {}),
       });
-      if (request.raw.destroyed || reply.raw.destroyed) body.destroy();
-    } else release();
-    reply.code(response.status);
-    for (const [k, v] of Object.entries(response.headers)) reply.header(k, v);
-    // Where the time went (PostgREST-style), visible in browser dev tools.
-    const timing = [`total;dur=${(seconds * 1000).toFixed(1)}`];
-    if (response.meta?.dbMs !== undefined) timing.unshift(`db;dur=${response.meta.dbMs.toFixed(1)}`);
-    reply.header('Server-Timing', timing.join(', '));
-    if (request.method === 'HEAD' || response.body === undefined) return reply.send();
-    return reply.send(response.body);
-  };
+      return reply.send(JSON.stringify(e.toJSON()));
+    };
 
-  const methods = ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'] as any;
-  fastify.route({ method: methods, url: opts.prefix, handler: serve });
-  fastify.route({ method: methods, url: `${opts.prefix}/*`, handler: serve });
+    /**
+     * A slot of the admission gate (admission.ts), taken before anything touches the database
+     * (the token look-up included). Undefined: the request was answered here (503), or its
+     * client left while it waited.
+     */
+    const admit = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      path: string,
+      search: string,
+      started: number,
+    ): Promise<Release | undefined> => {
+      const gate = handler.admission;
+      if (!gate) return () => undefined;
+      const lane = handler.laneOf({
+        method: request.method,
+        path,
+        search,
+        headers: request.headers as Record<string, string | undefined>,
+      });
+      // The response closing before it was sent: the client is gone, stop waiting for it.
+      const left = new AbortController();
+      const onClose = () => {
+        if (!reply.raw.writableFinished) left.abort();
+      };
+      reply.raw.once('close', onClose);
+      try {
+        return await gate.acquire(lane, left.signal);
+      } catch (e) {
+        // Nobody reads this answer; it is sent only so that Fastify finishes the request.
+        if (e instanceof AdmissionAbandoned) {
+          await answerError(
+            reply,
+            new ODataError(
+              503,
+              ErrorCode.ServiceUnavailable,
+              'The client left while its request waited for a database connection',
+            ),
+          );
+          return undefined;
+        }
+        if (!(e instanceof ODataError)) throw e;
+        opts.observe?.({
+          resource: resourceOf(path),
+          method: request.method,
+          status: e.status,
+          seconds: (performance.now() - started) / 1000,
+        });
+        await answerError(reply, e);
+        return undefined;
+      } finally {
+        reply.raw.off('close', onClose);
+      }
+    };
 
-  fastify.setErrorHandler((error: any, request, reply) => {
-    // Errors raised before the core runs (body too large, bad content length) and bugs.
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    const overflow = fromStackOverflow(error);
-    const odata = error instanceof ODataError ? error
-      : overflow ? overflow
-      : status === 413 ? new ODataError(413, ErrorCode.PayloadTooLarge, `The request body exceeds ${opts.bodyLimit} bytes`)
-      : status < 500 ? new ODataError(status, ErrorCode.BadRequest, error.message)
-      : new ODataError(500, ErrorCode.Internal, 'An internal error occurred; it has been logged');
-    if (odata.status >= 500) logger.error(`${request.method} ${request.url} failed: ${error?.stack ?? error}`);
-    reply.code(odata.status).header('Content-Type', 'application/json;charset=utf-8').header('OData-Version', '4.0').send(JSON.stringify(odata.toJSON()));
-  });
+    const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+      const started = performance.now();
+      const url = request.raw.url ?? '/';
+      const q = url.indexOf('?');
+      const fullPath = q < 0 ? url : url.slice(0, q);
+      const search = q < 0 ? '' : url.slice(q + 1);
+      // Behind a reverse proxy (TRUST_PROXY) host and protocol come from X-Forwarded-*, so
+      // nextLinks and Locations point where the client can follow them.
+      const host = request.host ?? 'localhost';
+      const path = fullPath.slice(opts.prefix.length);
+      const release = await admit(request, reply, path, search, started);
+      if (!release) return reply;
+      try {
+        return await respond(request, reply, { started, search, host, path, release });
+      } catch (e) {
+        release();
+        throw e;
+      }
+    };
+
+    /** Runs an admitted request; its slot is given back once the response no longer needs the database. */
+    const respond = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      r: { started: number; search: string; host: string; path: string; release: Release },
+    ) => {
+      const { started, search, host, path, release } = r;
+      let caller: Caller | undefined;
+      try {
+        if (opts.authenticate) {
+          caller = await opts.authenticate(request.headers, search);
+          const isPublic = opts.publicPaths?.includes(path.replace(/\/+$/, ''));
+          if (!caller && !isPublic)
+            throw new ODataError(
+              401,
+              ErrorCode.Unauthorized,
+              'Authentication required: send an API token (Authorization: Bearer <token>)',
+              undefined,
+              undefined,
+              { 'WWW-Authenticate': 'Bearer realm="odata", Basic realm="odata", charset="UTF-8"' },
+            );
+        }
+        if (opts.rateLimit) {
+          const wait = await opts.rateLimit(caller ? `contact:${caller.contactId}` : `ip:${request.ip}`);
+          if (wait !== undefined)
+            throw new ODataError(
+              429,
+              ErrorCode.TooManyRequests,
+              `Too many requests; retry in ${wait} s`,
+              undefined,
+              undefined,
+              { 'Retry-After': String(wait) },
+            );
+        }
+      } catch (caught) {
+        // A token look-up needs the database too: an outage there is a 503 as well.
+        const e = caught instanceof ODataError ? caught : fromPostgresError(caught);
+        if (!e) throw caught;
+        opts.observe?.({
+          resource: resourceOf(path),
+          method: request.method,
+          status: e.status,
+          seconds: (performance.now() - started) / 1000,
+        });
+        release();
+        return answerError(reply, e);
+      }
+      (request.raw as { odataCaller?: string }).odataCaller = caller?.contactId;
+      const response = await handler.handle({
+        method: request.method,
+        path,
+        search,
+        caller,
+        headers: request.headers as Record<string, string | undefined>,
+        body: typeof request.body === 'string' ? request.body : undefined,
+        serviceRoot: `${request.protocol}://${host}${opts.prefix}`,
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const resource = resourceOf(path);
+      (request.raw as { odataResource?: string }).odataResource = resource;
+      // Observed when the response is finished: a streamed feed counts its rows as it goes.
+      reply.raw.once('finish', () => {
+        opts.observe?.({
+          resource,
+          method: request.method,
+          status: response.status,
+          seconds: (performance.now() - started) / 1000,
+          rows: response.meta?.rows,
+          batchSize: response.meta?.batchSize,
+        });
+      });
+      // A client that is gone (before or while the body streams) must not leave the body, and the
+      // database cursor behind it, waiting: destroying the body closes the cursor.
+      const body = response.body;
+      if (body instanceof Readable) {
+        // A streamed page holds its connection (and so its slot) until the stream has closed:
+        // ended, failed, or destroyed because the client left; its cursor is closed by then.
+        if (body.closed) release();
+        else body.once('close', release);
+        reply.raw.once('close', () => {
+          if (!body.destroyed) body.destroy();
+        });
+        if (request.raw.destroyed || reply.raw.destroyed) body.destroy();
+      } else release();
+      reply.code(response.status);
+      for (const [k, v] of Object.entries(response.headers)) reply.header(k, v);
+      // Where the time went (PostgREST-style), visible in browser dev tools.
+      const timing = [`total;dur=${(seconds * 1000).toFixed(1)}`];
+      if (response.meta?.dbMs !== undefined) timing.unshift(`db;dur=${response.meta.dbMs.toFixed(1)}`);
+      reply.header('Server-Timing', timing.join(', '));
+      if (request.method === 'HEAD' || response.body === undefined) return reply.send();
+      return reply.send(response.body);
+    };
+
+    const methods = ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'] as any;
+    fastify.route({ method: methods, url: opts.prefix, handler: serve });
+    fastify.route({ method: methods, url: `${opts.prefix}/*`, handler: serve });
+
+    fastify.setErrorHandler((error: any, request, reply) => {
+      // Errors raised before the core runs (body too large, bad content length) and bugs.
+      const status =
+        typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
+          ? error.statusCode
+          : 500;
+      const overflow = fromStackOverflow(error);
+      const odata =
+        error instanceof ODataError
+          ? error
+          : overflow
+            ? overflow
+            : status === 413
+              ? new ODataError(
+                  413,
+                  ErrorCode.PayloadTooLarge,
+                  `The request body exceeds ${opts.bodyLimit} bytes`,
+                )
+              : status < 500
+                ? new ODataError(status, ErrorCode.BadRequest, error.message)
+                : new ODataError(500, ErrorCode.Internal, 'An internal error occurred; it has been logged');
+      if (odata.status >= 500)
+        logger.error(`${request.method} ${request.url} failed: ${error?.stack ?? error}`);
+      reply
+        .code(odata.status)
+        .header('Content-Type', 'application/json;charset=utf-8')
+        .header('OData-Version', '4.0')
+        .send(JSON.stringify(odata.toJSON()));
+    });
   });
 }

@@ -154,7 +154,10 @@ export function parsePrefer(header: string | undefined): Map<string, string> {
  * OData-Version / OData-MaxVersion, Accept and $format ($format wins over Accept). The response
  * is 4.0 unless the client allows 4.01; a client that requires a version above 4.01 gets 400.
  */
-export function negotiate(headers: Record<string, string | undefined>, format: string | undefined): Negotiated {
+export function negotiate(
+  headers: Record<string, string | undefined>,
+  format: string | undefined,
+): Negotiated {
   const requested = headers['odata-version'];
   if (requested && !['4.0', '4.01'].includes(requested.trim())) {
     throw ODataError.badRequest(
@@ -174,7 +177,8 @@ export function negotiate(headers: Record<string, string | undefined>, format: s
   const version = max && Number(max) >= 4.01 ? '4.01' : '4.0';
 
   const accept = format === undefined ? headers.accept?.trim() : undefined;
-  const ranges = format !== undefined ? formatRanges(format) : accept ? parseAccept(accept) : parseAccept('*/*');
+  const ranges =
+    format !== undefined ? formatRanges(format) : accept ? parseAccept(accept) : parseAccept('*/*');
   const level = chooseLevel(ranges);
   const csdlJson = prefersCsdlJson(ranges);
   if (format !== undefined && !level && !csdlJson && !/^(xml|application\/xml)$/i.test(format.trim())) {

@@ -16,7 +16,12 @@ import { decodeSkipToken, encodeSkipToken } from '../sql/paging';
 import { buildApply } from '../sql/apply-to-sql';
 import { SqlParams, ident } from '../sql/sql-params';
 import { AliasGenerator } from '../sql/filter-to-sql';
-import { JSON_CONTENT_TYPE, collectionContext, entityContext, withLeadingAnnotations } from '../serialize/json-format';
+import {
+  JSON_CONTENT_TYPE,
+  collectionContext,
+  entityContext,
+  withLeadingAnnotations,
+} from '../serialize/json-format';
 import { parseQuery } from '../uri/parse-query-options';
 import { parseResourcePath } from '../uri/parse-resource-path';
 import { parseJsonBody, validateBody } from '../write/validate-body';
@@ -87,7 +92,10 @@ export class ODataRequestHandler {
   /** Who may see and change what (a feature provides it); without one, everything is visible. */
   access?: AccessPolicy;
   /** Checks a feature adds to writes of one entity set (values by column), e.g. webhook URLs. */
-  readonly writeValidators = new Map<string, (values: Record<string, unknown>, mode: 'create' | 'update' | 'replace') => Promise<void>>();
+  readonly writeValidators = new Map<
+    string,
+    (values: Record<string, unknown>, mode: 'create' | 'update' | 'replace') => Promise<void>
+  >();
   /** Run-time dynamic properties of open types, by type name (see DynamicPropertySource). */
   readonly dynamicSources = new Map<string, DynamicPropertySource>();
   private metadataStamp?: string;
@@ -103,7 +111,9 @@ export class ODataRequestHandler {
     readonly model: EdmModel,
     private readonly limits: ODataLimits,
   ) {
-    this.batch = new BatchRunner(dataSource, (req) => this.handle(req), { maxRequests: limits.maxBatchRequests });
+    this.batch = new BatchRunner(dataSource, (req) => this.handle(req), {
+      maxRequests: limits.maxBatchRequests,
+    });
     if (limits.maxUrlLength && limits.maxOptionLength && limits.maxNesting) {
       // A parsed $filter may hold maxFilterNodes nodes; its text rarely needs more than two terms per node.
       const maxTerms = 2 * limits.maxFilterNodes;
@@ -131,16 +141,26 @@ export class ODataRequestHandler {
     const caller = req.caller;
     const policy = this.access;
     if (!caller || !policy?.callerProperties) return undefined;
-    return (type: EdmEntityType, alias: string, params: SqlParams) => policy.callerProperties!(type, alias, caller, params);
+    return (type: EdmEntityType, alias: string, params: SqlParams) =>
+      policy.callerProperties!(type, alias, caller, params);
   }
 
-  private async checkWrite(req: ODataRequest, type: EdmEntityType, kind: 'create' | 'update' | 'delete', manager: EntityManager, row: { before?: Record<string, unknown>; after?: Record<string, unknown> }): Promise<void> {
+  private async checkWrite(
+    req: ODataRequest,
+    type: EdmEntityType,
+    kind: 'create' | 'update' | 'delete',
+    manager: EntityManager,
+    row: { before?: Record<string, unknown>; after?: Record<string, unknown> },
+  ): Promise<void> {
     if (req.caller && this.access) await this.access.checkWrite(type, kind, req.caller, manager, row);
   }
 
   /** Every foreign key the write sets must point at a row the caller can see, consistent with the row. */
   private checkReferences(
-    req: ODataRequest, type: EdmEntityType, manager: EntityManager, change: ReferenceChange,
+    req: ODataRequest,
+    type: EdmEntityType,
+    manager: EntityManager,
+    change: ReferenceChange,
   ): Promise<void> {
     return checkReferences(referenceContext(manager, this.model, this.access, req.caller), type, [change]);
   }
@@ -173,13 +193,18 @@ export class ODataRequestHandler {
   }
 
   errorResponse(e: unknown, version = '4.0'): ODataResponse {
-    const error = e instanceof ODataError
-      ? e
-      : (fromStackOverflow(e) ?? fromPostgresError(e, (c) => this.constraintTargets.get(c)));
+    const error =
+      e instanceof ODataError
+        ? e
+        : (fromStackOverflow(e) ?? fromPostgresError(e, (c) => this.constraintTargets.get(c)));
     if (!error) throw e; // not the client's fault: the exception filter logs it and answers 500
     return {
       status: error.status,
-      headers: { 'Content-Type': 'application/json;charset=utf-8', 'OData-Version': version, ...(error.headers ?? {}) },
+      headers: {
+        'Content-Type': 'application/json;charset=utf-8',
+        'OData-Version': version,
+        ...(error.headers ?? {}),
+      },
       body: JSON.stringify(error.toJSON()),
     };
   }
@@ -209,10 +234,18 @@ export class ODataRequestHandler {
     if (target.kind !== 'count' && target.kind !== 'value') requireJson(n);
 
     if (target.kind === 'operation') {
-      const result = this.operations && (await this.tx(req, (manager) =>
-        this.operations!.invoke({ request: req, negotiated: n, target, manager, model: this.model })));
+      const result =
+        this.operations &&
+        (await this.tx(req, (manager) =>
+          this.operations!.invoke({ request: req, negotiated: n, target, manager, model: this.model }),
+        ));
       if (result) return result;
-      throw new ODataError(404, ErrorCode.UnknownResource, `'${target.name}' is not a property, navigation or operation of ${target.bound?.type.name}`, target.name);
+      throw new ODataError(
+        404,
+        ErrorCode.UnknownResource,
+        `'${target.name}' is not a property, navigation or operation of ${target.bound?.type.name}`,
+        target.name,
+      );
     }
 
     checkMethod(method, target, 'type' in target ? target.type.setName : 'this resource');
@@ -248,7 +281,12 @@ export class ODataRequestHandler {
       const stamp = stamps.join('|');
       if (stamp !== this.metadataStamp) {
         const types = await Promise.all(this.model.entityTypes.map((t) => this.withDynamic(t, manager)));
-        model = { ...this.model, entityTypes: types, types: new Map(types.map((t) => [t.name, t])), sets: new Map(types.map((t) => [t.setName, t])) };
+        model = {
+          ...this.model,
+          entityTypes: types,
+          types: new Map(types.map((t) => [t.name, t])),
+          sets: new Map(types.map((t) => [t.setName, t])),
+        };
         this.metadataXml = undefined;
         this.metadataJson = undefined;
         this.metadataStamp = stamp;
@@ -258,10 +296,18 @@ export class ODataRequestHandler {
     // Excel, Power BI and OData 4.0 clients read only CSDL XML: JSON when asked for by name.
     if (n.csdlJson) {
       this.metadataJson ??= JSON.stringify(toCsdlJson(model));
-      return { status: 200, headers: { 'Content-Type': 'application/json;charset=utf-8' }, body: this.metadataJson };
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'application/json;charset=utf-8' },
+        body: this.metadataJson,
+      };
     }
     this.metadataXml ??= toCsdlXml(model);
-    return { status: 200, headers: { 'Content-Type': 'application/xml;charset=utf-8' }, body: this.metadataXml };
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'application/xml;charset=utf-8' },
+      body: this.metadataXml,
+    };
   }
 
   /** The type with its declared dynamic properties, when a source provides them. */
@@ -280,13 +326,26 @@ export class ODataRequestHandler {
   }
 
   private limitsFor() {
-    return { maxTop: this.limits.maxTop, maxExpandDepth: this.limits.maxExpandDepth, maxInList: this.limits.maxInList, maxFilterNodes: this.limits.maxFilterNodes };
+    return {
+      maxTop: this.limits.maxTop,
+      maxExpandDepth: this.limits.maxExpandDepth,
+      maxInList: this.limits.maxInList,
+      maxFilterNodes: this.limits.maxFilterNodes,
+    };
   }
 
   /** Serialises what an operation returned, with the context URL of its return type. */
-  async operationResponse(inv: OperationInvocation, op: EdmOperation, result: OperationResult): Promise<ODataResponse> {
+  async operationResponse(
+    inv: OperationInvocation,
+    op: EdmOperation,
+    result: OperationResult,
+  ): Promise<ODataResponse> {
     const { request: req, negotiated: n, manager } = inv;
-    const json = (body: string, status = 200): ODataResponse => ({ status, headers: { 'Content-Type': JSON_CONTENT_TYPE(n) }, body });
+    const json = (body: string, status = 200): ODataResponse => ({
+      status,
+      headers: { 'Content-Type': JSON_CONTENT_TYPE(n) },
+      body,
+    });
     switch (result.kind) {
       case 'none':
         return { status: 204, headers: {} };
@@ -304,17 +363,30 @@ export class ODataRequestHandler {
         const k = type.keys[0];
         const ids = result.keys.map((key) => key[k.name]);
         const plan = buildSelect(manager.connection, {
-          model: this.model, type, query: { orderby: [], count: false, expand: [] }, metadata: n.metadata,
-          scopes: [(alias, params) => `${alias}.${ident(k.column)} = ANY(${params.typed(ids, PG_TYPE[k.type] + '[]')})`],
-          pageSize: Math.max(ids.length, 1), limits: { ...this.limitsFor(), maxTop: Number.MAX_SAFE_INTEGER },
-          scope: this.scope(req), callerProperties: this.callerProperties(req),
+          model: this.model,
+          type,
+          query: { orderby: [], count: false, expand: [] },
+          metadata: n.metadata,
+          scopes: [
+            (alias, params) =>
+              `${alias}.${ident(k.column)} = ANY(${params.typed(ids, PG_TYPE[k.type] + '[]')})`,
+          ],
+          pageSize: Math.max(ids.length, 1),
+          limits: { ...this.limitsFor(), maxTop: Number.MAX_SAFE_INTEGER },
+          scope: this.scope(req),
+          callerProperties: this.callerProperties(req),
         });
         const rows: Row[] = await manager.query(plan.sql, plan.parameters);
         // Keep the order the operation returned (e.g. BatchInsert: the order of the items).
         const position = new Map(ids.map((id, i) => [String(id), i]));
         const keyIndex = plan.sortKeys - 1;
-        rows.sort((a, b) => position.get(String(a[`k${keyIndex}`]))! - position.get(String(b[`k${keyIndex}`]))!);
-        const context = n.metadata === 'none' ? '' : `"@odata.context":${JSON.stringify(`${req.serviceRoot}/$metadata#${type.setName}`)},`;
+        rows.sort(
+          (a, b) => position.get(String(a[`k${keyIndex}`]))! - position.get(String(b[`k${keyIndex}`]))!,
+        );
+        const context =
+          n.metadata === 'none'
+            ? ''
+            : `"@odata.context":${JSON.stringify(`${req.serviceRoot}/$metadata#${type.setName}`)},`;
         return json(`{${context}"value":[${rows.map((r) => r.j).join(',')}]}`);
       }
       case 'value': {
@@ -323,15 +395,34 @@ export class ODataRequestHandler {
         const context = `${req.serviceRoot}/$metadata#${ret?.collection ? `Collection(${typeName})` : typeName}`;
         const isComplex = ret && !ret.type.startsWith('Edm.') && !ret.collection;
         if (isComplex && result.value && typeof result.value === 'object') {
-          return json(JSON.stringify(n.metadata === 'none' ? result.value : { '@odata.context': context, ...(result.value as object) }));
+          return json(
+            JSON.stringify(
+              n.metadata === 'none'
+                ? result.value
+                : { '@odata.context': context, ...(result.value as object) },
+            ),
+          );
         }
-        return json(JSON.stringify(n.metadata === 'none' ? { value: result.value } : { '@odata.context': context, value: result.value }));
+        return json(
+          JSON.stringify(
+            n.metadata === 'none'
+              ? { value: result.value }
+              : { '@odata.context': context, value: result.value },
+          ),
+        );
       }
     }
   }
 
   private async ensureExists(manager: EntityManager, target: EntityTarget, scope?: ReadScope): Promise<void> {
-    const plan = buildCount(manager.connection, { model: this.model, type: target.type, query: { orderby: [], count: false, expand: [] }, scopes: target.scopes, limits: this.limitsFor(), scope });
+    const plan = buildCount(manager.connection, {
+      model: this.model,
+      type: target.type,
+      query: { orderby: [], count: false, expand: [] },
+      scopes: target.scopes,
+      limits: this.limitsFor(),
+      scope,
+    });
     const [{ count }] = await manager.query(plan.sql, plan.parameters);
     if (Number(count) === 0) throw ODataError.notFound(`${target.type.setName} not found`);
   }
@@ -354,8 +445,17 @@ export class ODataRequestHandler {
     return this.reading(req, (manager) => this.readWith(manager, req, target, query, n));
   }
 
-  private async readWith(manager: EntityManager, req: ODataRequest, target: Target, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
-    if ((target.kind === 'collection' || target.kind === 'entity') && this.dynamicSources.has(target.type.name)) {
+  private async readWith(
+    manager: EntityManager,
+    req: ODataRequest,
+    target: Target,
+    query: ODataQuery,
+    n: Negotiated,
+  ): Promise<ODataResponse> {
+    if (
+      (target.kind === 'collection' || target.kind === 'entity') &&
+      this.dynamicSources.has(target.type.name)
+    ) {
       target = { ...target, type: await this.withDynamic(target.type, manager) } as typeof target;
     } else if (target.kind === 'count' && this.dynamicSources.has(target.of.type.name)) {
       target = { ...target, of: { ...target.of, type: await this.withDynamic(target.of.type, manager) } };
@@ -367,33 +467,56 @@ export class ODataRequestHandler {
         return this.readEntity(req, manager, target, query, n);
       case 'count': {
         if (target.of.via) await this.ensureExists(manager, target.of.via.parent, this.scope(req));
-        const plan = buildCount(manager.connection, { model: this.model, type: target.of.type, query, scopes: target.of.scopes, limits: this.limitsFor(), scope: this.scope(req) });
+        const plan = buildCount(manager.connection, {
+          model: this.model,
+          type: target.of.type,
+          query,
+          scopes: target.of.scopes,
+          limits: this.limitsFor(),
+          scope: this.scope(req),
+        });
         const [{ count }] = await manager.query(plan.sql, plan.parameters);
         return { status: 200, headers: { 'Content-Type': 'text/plain;charset=utf-8' }, body: String(count) };
       }
       case 'property':
       case 'value': {
         const prop = target.kind === 'property' ? target : target.of;
-        const qb = manager.createQueryBuilder().select(`e0.${ident(prop.property.column)}`, 'v').from(prop.entity.type.table, 'e0');
+        const qb = manager
+          .createQueryBuilder()
+          .select(`e0.${ident(prop.property.column)}`, 'v')
+          .from(prop.entity.type.table, 'e0');
         const params = new SqlParams();
         const aliases = new AliasGenerator();
         const visible = this.scope(req)?.(prop.entity.type, 'e0', params, aliases);
-        qb.where([...prop.entity.scopes.map((s) => s('e0', params, aliases)), ...(visible ? [visible] : [])].join(' AND ')).setParameters(params.values);
-        if (prop.property.type === 'Edm.DateTimeOffset') qb.select(`to_json(e0.${ident(prop.property.column)})`, 'v');
+        qb.where(
+          [...prop.entity.scopes.map((s) => s('e0', params, aliases)), ...(visible ? [visible] : [])].join(
+            ' AND ',
+          ),
+        ).setParameters(params.values);
+        if (prop.property.type === 'Edm.DateTimeOffset')
+          qb.select(`to_json(e0.${ident(prop.property.column)})`, 'v');
         const rows = await qb.getRawMany();
         if (rows.length === 0) throw ODataError.notFound(`${prop.entity.type.setName} not found`);
         let value = rows[0].v;
-        if (typeof value === 'string' && prop.property.type === 'Edm.DateTimeOffset') value = JSON.parse(`"${value.replace(/^"|"$/g, '')}"`);
+        if (typeof value === 'string' && prop.property.type === 'Edm.DateTimeOffset')
+          value = JSON.parse(`"${value.replace(/^"|"$/g, '')}"`);
         if (target.kind === 'value') {
           if (value === null) return { status: 204, headers: {} };
-          return { status: 200, headers: { 'Content-Type': 'text/plain;charset=utf-8' }, body: String(value) };
+          return {
+            status: 200,
+            headers: { 'Content-Type': 'text/plain;charset=utf-8' },
+            body: String(value),
+          };
         }
         if (value === null) return { status: 204, headers: {} };
         const key = Object.values(prop.entity.key ?? {}).join(',');
         return {
           status: 200,
           headers: { 'Content-Type': JSON_CONTENT_TYPE(n) },
-          body: JSON.stringify({ '@odata.context': `${req.serviceRoot}/$metadata#${prop.entity.type.setName}(${key})/${prop.property.name}`, value }),
+          body: JSON.stringify({
+            '@odata.context': `${req.serviceRoot}/$metadata#${prop.entity.type.setName}(${key})/${prop.property.name}`,
+            value,
+          }),
         };
       }
       case 'ref':
@@ -403,14 +526,29 @@ export class ODataRequestHandler {
     }
   }
 
-  private async readCollection(req: ODataRequest, manager: EntityManager, target: Extract<Target, { kind: 'collection' }>, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
+  private async readCollection(
+    req: ODataRequest,
+    manager: EntityManager,
+    target: Extract<Target, { kind: 'collection' }>,
+    query: ODataQuery,
+    n: Negotiated,
+  ): Promise<ODataResponse> {
     if (target.via) await this.ensureExists(manager, target.via.parent, this.scope(req));
     if (query.apply) return this.readApply(req, manager, target, query, n);
     const page = this.pageSize(n);
     const omitNulls = (n.prefer.get('omit-values') ?? '').toLowerCase() === 'nulls';
     const plan = buildSelect(manager.connection, {
-      model: this.model, type: target.type, query, metadata: n.metadata, scopes: target.scopes, pageSize: page.size, limits: this.limitsFor(),
-      scope: this.scope(req), callerProperties: this.callerProperties(req), omitNulls, pageDigest: query.expand.length === 0,
+      model: this.model,
+      type: target.type,
+      query,
+      metadata: n.metadata,
+      scopes: target.scopes,
+      pageSize: page.size,
+      limits: this.limitsFor(),
+      scope: this.scope(req),
+      callerProperties: this.callerProperties(req),
+      omitNulls,
+      pageDigest: query.expand.length === 0,
     });
     const applied = [page.applied, omitNulls ? 'omit-values=nulls' : undefined].filter(Boolean).join(', ');
     const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
@@ -424,8 +562,14 @@ export class ODataRequestHandler {
     // (bounded by DB_POOL_WAIT_MS). Running the cursor on the `reading` connection would need the
     // $count query below to run before the cursor opens.
     const started = performance.now();
-    const source = req.transaction ? undefined : await this.openCursor(plan.sql, plan.parameters, Math.min(plan.pageSize + 1, MAX_ROWS_PER_FETCH));
-    const rows: AsyncIterator<Row> = source ? source.rows : (await manager.query(plan.sql, plan.parameters) as Row[])[Symbol.iterator]() as unknown as AsyncIterator<Row>;
+    const source = req.transaction
+      ? undefined
+      : await this.openCursor(plan.sql, plan.parameters, Math.min(plan.pageSize + 1, MAX_ROWS_PER_FETCH));
+    const rows: AsyncIterator<Row> = source
+      ? source.rows
+      : (((await manager.query(plan.sql, plan.parameters)) as Row[])[
+          Symbol.iterator
+        ]() as unknown as AsyncIterator<Row>);
     let first: IteratorResult<Row>;
     try {
       first = await rows.next();
@@ -440,13 +584,23 @@ export class ODataRequestHandler {
     if (query.count) {
       if (firstRow) count = firstRow.count;
       else {
-        const c = buildCount(manager.connection, { model: this.model, type: target.type, query, scopes: target.scopes, limits: this.limitsFor(), scope: this.scope(req) });
+        const c = buildCount(manager.connection, {
+          model: this.model,
+          type: target.type,
+          query,
+          scopes: target.scopes,
+          limits: this.limitsFor(),
+          scope: this.scope(req),
+        });
         count = (await manager.query(c.sql, c.parameters))[0].count;
       }
     }
     // The page's ETag: its rows' versions and the count (Power BI re-reads pages; 304 then).
     if (firstRow?.digest !== undefined) {
-      const etag = `W/"p${createHash('sha1').update(`${firstRow.digest}|${count ?? ''}|${req.search}`).digest('base64url').slice(0, 22)}"`;
+      const etag = `W/"p${createHash('sha1')
+        .update(`${firstRow.digest}|${count ?? ''}|${req.search}`)
+        .digest('base64url')
+        .slice(0, 22)}"`;
       headers.ETag = etag;
       const ifNoneMatch = req.headers['if-none-match'];
       if (ifNoneMatch && matchesEtag(ifNoneMatch, etag)) {
@@ -455,7 +609,8 @@ export class ODataRequestHandler {
       }
     }
     const head: string[] = [];
-    if (n.metadata !== 'none') head.push(`"@odata.context":${JSON.stringify(collectionContext(req.serviceRoot, target.type, query))}`);
+    if (n.metadata !== 'none')
+      head.push(`"@odata.context":${JSON.stringify(collectionContext(req.serviceRoot, target.type, query))}`);
     if (count !== undefined) head.push(`"@odata.count":${Number(count)}`);
     const open = `{${head.join(',')}${head.length ? ',' : ''}"value":[`;
     const meta = { rows: 0, dbMs };
@@ -511,7 +666,11 @@ export class ODataRequestHandler {
    * cursor is read as the client consumes the response; a client too slow to take one page
    * within STREAM_DEADLINE_MS loses it, so no connection is held hostage.
    */
-  private async openCursor(sql: string, parameters: unknown[], rowsPerFetch: number): Promise<{ rows: AsyncIterator<Row>; close(): Promise<void> }> {
+  private async openCursor(
+    sql: string,
+    parameters: unknown[],
+    rowsPerFetch: number,
+  ): Promise<{ rows: AsyncIterator<Row>; close(): Promise<void> }> {
     const runner = this.dataSource.createQueryRunner('slave');
     let closed = false;
     try {
@@ -527,18 +686,22 @@ export class ODataRequestHandler {
         clearTimeout(deadline);
         // Close the cursor before the connection goes back to the pool; a connection whose
         // cursor does not close promptly is discarded rather than reused half-read.
-        const cursorClosed = stream.destroyed && (stream as { closed?: boolean }).closed
-          ? Promise.resolve(true)
-          : new Promise<boolean>((done) => {
-              const timer = setTimeout(() => done(false), 1000);
-              stream.once('close', () => {
-                clearTimeout(timer);
-                done(true);
+        const cursorClosed =
+          stream.destroyed && (stream as { closed?: boolean }).closed
+            ? Promise.resolve(true)
+            : new Promise<boolean>((done) => {
+                const timer = setTimeout(() => done(false), 1000);
+                stream.once('close', () => {
+                  clearTimeout(timer);
+                  done(true);
+                });
+                stream.destroy();
               });
-              stream.destroy();
-            });
         if (await cursorClosed) await runner.release();
-        else await (runner as unknown as { releasePostgresConnection(err: Error): Promise<void> }).releasePostgresConnection(new Error('cursor not closed'));
+        else
+          await (
+            runner as unknown as { releasePostgresConnection(err: Error): Promise<void> }
+          ).releasePostgresConnection(new Error('cursor not closed'));
       };
       const deadline = setTimeout(() => void close(), this.limits.streamDeadlineMs ?? 60_000);
       deadline.unref();
@@ -550,11 +713,24 @@ export class ODataRequestHandler {
   }
 
   /** $apply results: rows of group values and aggregates, nested for navigation paths. */
-  private async readApply(req: ODataRequest, manager: EntityManager, target: Extract<Target, { kind: 'collection' }>, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
+  private async readApply(
+    req: ODataRequest,
+    manager: EntityManager,
+    target: Extract<Target, { kind: 'collection' }>,
+    query: ODataQuery,
+    n: Negotiated,
+  ): Promise<ODataResponse> {
     const page = this.pageSize(n);
     const offset = query.skiptoken ? decodeSkipToken(query.skiptoken, 0).served : 0;
     const plan = buildApply(manager.connection, {
-      model: this.model, type: target.type, query, scopes: target.scopes, pageSize: page.size, offset, maxInList: this.limits.maxInList, scope: this.scope(req),
+      model: this.model,
+      type: target.type,
+      query,
+      scopes: target.scopes,
+      pageSize: page.size,
+      offset,
+      maxInList: this.limits.maxInList,
+      scope: this.scope(req),
     });
     const rows: Array<{ j: string; count?: string }> = await manager.query(plan.sql, plan.parameters);
     const hasMore = rows.length > plan.pageSize;
@@ -570,25 +746,50 @@ export class ODataRequestHandler {
       return obj;
     });
     const body: Record<string, unknown> = {};
-    if (n.metadata !== 'none') body['@odata.context'] = `${req.serviceRoot}/$metadata#${target.type.setName}(${plan.columns.map((c) => c.split('/')[0]).filter((c, i, a) => a.indexOf(c) === i).join(',')})`;
+    if (n.metadata !== 'none')
+      body['@odata.context'] = `${req.serviceRoot}/$metadata#${target.type.setName}(${plan.columns
+        .map((c) => c.split('/')[0])
+        .filter((c, i, a) => a.indexOf(c) === i)
+        .join(',')})`;
     if (query.count) body['@odata.count'] = Number(rows[0]?.count ?? 0);
     body.value = value;
-    if (hasMore) body['@odata.nextLink'] = `${req.serviceRoot}${req.path}?${nextQueryString(req.search, encodeSkipToken({ after: [], served: offset + plan.pageSize }))}`;
+    if (hasMore)
+      body['@odata.nextLink'] =
+        `${req.serviceRoot}${req.path}?${nextQueryString(req.search, encodeSkipToken({ after: [], served: offset + plan.pageSize }))}`;
     const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
     if (page.applied) headers['Preference-Applied'] = page.applied;
     return { status: 200, headers, body: JSON.stringify(body) };
   }
 
-  private async readEntity(req: ODataRequest, manager: EntityManager, target: EntityTarget, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
+  private async readEntity(
+    req: ODataRequest,
+    manager: EntityManager,
+    target: EntityTarget,
+    query: ODataQuery,
+    n: Negotiated,
+  ): Promise<ODataResponse> {
     if (query.top !== undefined || query.skip !== undefined || query.orderby.length || query.filter) {
       // $filter on a single entity is allowed by 4.01 but unusual; the others make no sense here
       if (query.orderby.length || query.top !== undefined || query.skip !== undefined) {
-        throw ODataError.badRequest('$orderby, $top and $skip apply to collections only', undefined, ErrorCode.BadQueryOption);
+        throw ODataError.badRequest(
+          '$orderby, $top and $skip apply to collections only',
+          undefined,
+          ErrorCode.BadQueryOption,
+        );
       }
     }
     if (target.via && !target.key) await this.ensureExists(manager, target.via.parent, this.scope(req));
     const plan = buildSelect(manager.connection, {
-      model: this.model, type: target.type, query, metadata: n.metadata, scopes: target.scopes, pageSize: 1, single: true, limits: this.limitsFor(), scope: this.scope(req), callerProperties: this.callerProperties(req),
+      model: this.model,
+      type: target.type,
+      query,
+      metadata: n.metadata,
+      scopes: target.scopes,
+      pageSize: 1,
+      single: true,
+      limits: this.limitsFor(),
+      scope: this.scope(req),
+      callerProperties: this.callerProperties(req),
     });
     const rows: Row[] = await manager.query(plan.sql, plan.parameters);
     if (rows.length === 0) {
@@ -598,21 +799,54 @@ export class ODataRequestHandler {
     return this.entityResponse(req, target.type, rows[0], query, n, 200);
   }
 
-  private entityResponse(req: ODataRequest, type: EdmEntityType, row: Row, query: ODataQuery, n: Negotiated, status: number): ODataResponse {
+  private entityResponse(
+    req: ODataRequest,
+    type: EdmEntityType,
+    row: Row,
+    query: ODataQuery,
+    n: Negotiated,
+    status: number,
+  ): ODataResponse {
     const etag = row.etag ? `W/"${row.etag}"` : undefined;
     const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
     if (etag) headers.ETag = etag;
-    if (etag && req.headers['if-none-match'] && matchesEtag(req.headers['if-none-match'], etag) && req.method === 'GET') {
+    if (
+      etag &&
+      req.headers['if-none-match'] &&
+      matchesEtag(req.headers['if-none-match'], etag) &&
+      req.method === 'GET'
+    ) {
       return { status: 304, headers: { ETag: etag } };
     }
-    const annotations = n.metadata === 'none' ? {} : { '@odata.context': entityContext(req.serviceRoot, type, query) };
+    const annotations =
+      n.metadata === 'none' ? {} : { '@odata.context': entityContext(req.serviceRoot, type, query) };
     return { status, headers, body: withLeadingAnnotations(row.j, annotations) };
   }
 
-  private async readRefs(req: ODataRequest, manager: EntityManager, target: Extract<Target, { kind: 'ref' }>, n: Negotiated): Promise<ODataResponse> {
+  private async readRefs(
+    req: ODataRequest,
+    manager: EntityManager,
+    target: Extract<Target, { kind: 'ref' }>,
+    n: Negotiated,
+  ): Promise<ODataResponse> {
     const of = target.of;
-    const query: ODataQuery = { orderby: [], count: false, expand: [], select: of.type.keys.map((k) => k.name) };
-    const plan = buildSelect(manager.connection, { model: this.model, type: of.type, query, metadata: 'none', scopes: of.scopes, pageSize: this.limits.maxPageSize, single: of.kind === 'entity', limits: this.limitsFor(), scope: this.scope(req) });
+    const query: ODataQuery = {
+      orderby: [],
+      count: false,
+      expand: [],
+      select: of.type.keys.map((k) => k.name),
+    };
+    const plan = buildSelect(manager.connection, {
+      model: this.model,
+      type: of.type,
+      query,
+      metadata: 'none',
+      scopes: of.scopes,
+      pageSize: this.limits.maxPageSize,
+      single: of.kind === 'entity',
+      limits: this.limitsFor(),
+      scope: this.scope(req),
+    });
     const rows: Row[] = await manager.query(plan.sql, plan.parameters);
     const ids = rows.slice(0, plan.pageSize).map((r) => {
       const key = JSON.parse(r.j);
@@ -620,27 +854,59 @@ export class ODataRequestHandler {
     });
     if (of.kind === 'entity') {
       if (!ids.length) throw ODataError.notFound(`${of.type.setName} not found`);
-      return { status: 200, headers: { 'Content-Type': JSON_CONTENT_TYPE(n) }, body: JSON.stringify({ '@odata.context': `${req.serviceRoot}/$metadata#$ref`, '@odata.id': ids[0] }) };
+      return {
+        status: 200,
+        headers: { 'Content-Type': JSON_CONTENT_TYPE(n) },
+        body: JSON.stringify({ '@odata.context': `${req.serviceRoot}/$metadata#$ref`, '@odata.id': ids[0] }),
+      };
     }
-    return { status: 200, headers: { 'Content-Type': JSON_CONTENT_TYPE(n) }, body: JSON.stringify({ '@odata.context': `${req.serviceRoot}/$metadata#Collection($ref)`, value: ids.map((id) => ({ '@odata.id': id })) }) };
+    return {
+      status: 200,
+      headers: { 'Content-Type': JSON_CONTENT_TYPE(n) },
+      body: JSON.stringify({
+        '@odata.context': `${req.serviceRoot}/$metadata#Collection($ref)`,
+        value: ids.map((id) => ({ '@odata.id': id })),
+      }),
+    };
   }
 
   private checkWritable(type: EdmEntityType): void {
-    if (type.readOnly) throw new ODataError(405, ErrorCode.ReadOnly, `${type.setName} is read-only`, type.setName, undefined, { Allow: 'GET' });
+    if (type.readOnly)
+      throw new ODataError(405, ErrorCode.ReadOnly, `${type.setName} is read-only`, type.setName, undefined, {
+        Allow: 'GET',
+      });
   }
 
   private checkContentType(req: ODataRequest): void {
     const ct = (req.headers['content-type'] ?? 'application/json').toLowerCase();
     if (!ct.startsWith('application/json')) {
-      throw new ODataError(415, ErrorCode.UnsupportedMediaType, `Content-Type ${ct} is not supported; send application/json`);
+      throw new ODataError(
+        415,
+        ErrorCode.UnsupportedMediaType,
+        `Content-Type ${ct} is not supported; send application/json`,
+      );
     }
   }
 
-  private async readBack(req: ODataRequest, manager: EntityManager, type: EdmEntityType, key: Record<string, unknown>, n: Negotiated): Promise<Row> {
+  private async readBack(
+    req: ODataRequest,
+    manager: EntityManager,
+    type: EdmEntityType,
+    key: Record<string, unknown>,
+    n: Negotiated,
+  ): Promise<Row> {
     const plan = buildSelect(manager.connection, {
-      model: this.model, type, query: { orderby: [], count: false, expand: [] }, metadata: n.metadata, scopes: [keyScope(type, key)], pageSize: 1, single: true, limits: this.limitsFor(),
+      model: this.model,
+      type,
+      query: { orderby: [], count: false, expand: [] },
+      metadata: n.metadata,
+      scopes: [keyScope(type, key)],
+      pageSize: 1,
+      single: true,
+      limits: this.limitsFor(),
       // What a write or an operation returns is read like any other read: in the caller's scope.
-      scope: this.scope(req), callerProperties: this.callerProperties(req),
+      scope: this.scope(req),
+      callerProperties: this.callerProperties(req),
     });
     const rows: Row[] = await manager.query(plan.sql, plan.parameters);
     return rows[0];
@@ -650,7 +916,14 @@ export class ODataRequestHandler {
     return `${req.serviceRoot}/${type.setName}(${type.keys.length === 1 ? key[type.keys[0].column] : type.keys.map((k) => `${k.name}=${key[k.column]}`).join(',')})`;
   }
 
-  private writeResponse(req: ODataRequest, type: EdmEntityType, key: Record<string, unknown>, row: Row, n: Negotiated, created: boolean): ODataResponse {
+  private writeResponse(
+    req: ODataRequest,
+    type: EdmEntityType,
+    key: Record<string, unknown>,
+    row: Row,
+    n: Negotiated,
+    created: boolean,
+  ): ODataResponse {
     const url = this.entityUrl(req, type, key);
     const minimal = n.prefer.get('return') === 'minimal';
     const representation = n.prefer.get('return') === 'representation';
@@ -658,24 +931,41 @@ export class ODataRequestHandler {
     if (row.etag) headers.ETag = `W/"${row.etag}"`;
     if (created) headers.Location = url;
     if (minimal || (!created && !representation)) {
-      if (minimal || representation) headers['Preference-Applied'] = `return=${minimal ? 'minimal' : 'representation'}`;
+      if (minimal || representation)
+        headers['Preference-Applied'] = `return=${minimal ? 'minimal' : 'representation'}`;
       headers['OData-EntityId'] = url;
       return { status: 204, headers };
     }
     if (representation) headers['Preference-Applied'] = 'return=representation';
-    const res = this.entityResponse(req, type, row, { orderby: [], count: false, expand: [] }, n, created ? 201 : 200);
+    const res = this.entityResponse(
+      req,
+      type,
+      row,
+      { orderby: [], count: false, expand: [] },
+      n,
+      created ? 201 : 200,
+    );
     Object.assign(res.headers, headers);
     return res;
   }
 
-  private async create(req: ODataRequest, target: Extract<Target, { kind: 'collection' }>, n: Negotiated): Promise<ODataResponse> {
+  private async create(
+    req: ODataRequest,
+    target: Extract<Target, { kind: 'collection' }>,
+    n: Negotiated,
+  ): Promise<ODataResponse> {
     this.checkWritable(target.type);
     this.checkContentType(req);
     // POST Task(<key>)/Notes: the new note belongs to that task.
     const preset: Record<string, unknown> = {};
     if (target.via) {
       const parentKey = target.via.parent.key;
-      if (!parentKey || target.via.nav.join.kind !== 'foreignKey') throw new ODataError(405, ErrorCode.MethodNotAllowed, 'Create entities through their own entity set or $ref');
+      if (!parentKey || target.via.nav.join.kind !== 'foreignKey')
+        throw new ODataError(
+          405,
+          ErrorCode.MethodNotAllowed,
+          'Create entities through their own entity set or $ref',
+        );
       for (const pair of target.via.nav.join.pairs) preset[pair.target] = parentKey[pair.source];
     }
     const values = validateBody(target.type, parseJsonBody(req.body), 'create', preset);
@@ -691,27 +981,48 @@ export class ODataRequestHandler {
     });
   }
 
-  private async insert(manager: EntityManager, type: EdmEntityType, values: Record<string, unknown>): Promise<Record<string, unknown>> {
+  private async insert(
+    manager: EntityManager,
+    type: EdmEntityType,
+    values: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
     return (await insertRows(manager, type, [values]))[0];
   }
 
-  private async existsAtAll(manager: EntityManager, type: EdmEntityType, key: Record<string, unknown>): Promise<boolean> {
+  private async existsAtAll(
+    manager: EntityManager,
+    type: EdmEntityType,
+    key: Record<string, unknown>,
+  ): Promise<boolean> {
     const params = new SqlParams();
     const where = keyScope(type, key)('e0', params, new AliasGenerator());
-    const rows = await manager.createQueryBuilder().select('1', 'x').from(type.table, 'e0').where(where).setParameters(params.values).getRawMany();
+    const rows = await manager
+      .createQueryBuilder()
+      .select('1', 'x')
+      .from(type.table, 'e0')
+      .where(where)
+      .setParameters(params.values)
+      .getRawMany();
     return rows.length > 0;
   }
 
   /** Locks the row (if the caller may see it) and checks If-Match; returns it, or undefined when absent. */
-  private async lockAndCheck(req: ODataRequest, manager: EntityManager, target: EntityTarget): Promise<Record<string, unknown> | undefined> {
+  private async lockAndCheck(
+    req: ODataRequest,
+    manager: EntityManager,
+    target: EntityTarget,
+  ): Promise<Record<string, unknown> | undefined> {
     const type = target.type;
     const params = new SqlParams();
     const aliases = new AliasGenerator();
     const visible = this.scope(req)?.(type, 'e0', params, aliases);
-    const qb = manager.createQueryBuilder()
+    const qb = manager
+      .createQueryBuilder()
       .select('e0.*')
       .from(type.table, 'e0')
-      .where([...target.scopes.map((s) => s('e0', params, aliases)), ...(visible ? [visible] : [])].join(' AND '))
+      .where(
+        [...target.scopes.map((s) => s('e0', params, aliases)), ...(visible ? [visible] : [])].join(' AND '),
+      )
       .setParameters(params.values)
       .setLock('pessimistic_write');
     if (type.etagColumn) qb.addSelect(`CAST(e0.${ident(type.etagColumn)} AS text)`, '__etag');
@@ -722,15 +1033,25 @@ export class ODataRequestHandler {
       return undefined;
     }
     if (ifMatch && type.etagColumn && !matchesEtag(ifMatch, `W/"${rows[0].__etag}"`)) {
-      throw new ODataError(412, ErrorCode.PreconditionFailed, 'The entity was changed since it was read (ETag mismatch)');
+      throw new ODataError(
+        412,
+        ErrorCode.PreconditionFailed,
+        'The entity was changed since it was read (ETag mismatch)',
+      );
     }
     return rows[0];
   }
 
-  private async update(req: ODataRequest, target: EntityTarget, n: Negotiated, mode: 'update' | 'replace'): Promise<ODataResponse> {
+  private async update(
+    req: ODataRequest,
+    target: EntityTarget,
+    n: Negotiated,
+    mode: 'update' | 'replace',
+  ): Promise<ODataResponse> {
     this.checkWritable(target.type);
     this.checkContentType(req);
-    if (!target.key) throw new ODataError(405, ErrorCode.MethodNotAllowed, 'Update the entity through its own URL');
+    if (!target.key)
+      throw new ODataError(405, ErrorCode.MethodNotAllowed, 'Update the entity through its own URL');
     const type = target.type;
     const key = target.key;
     const body = parseJsonBody(req.body);
@@ -739,7 +1060,8 @@ export class ODataRequestHandler {
       if (!before) {
         // Upsert: PATCH/PUT to an absent key creates it (If-Match prevents that, see above).
         // A key that exists but is out of the caller's sight is "not found", never a second row.
-        if (await this.existsAtAll(manager, type, key)) throw ODataError.notFound(`${type.setName} not found`);
+        if (await this.existsAtAll(manager, type, key))
+          throw ODataError.notFound(`${type.setName} not found`);
         const values = validateBody(type, body, 'create');
         await this.writeValidators.get(type.setName)?.(values, 'create');
         Object.assign(values, key);
@@ -764,7 +1086,13 @@ export class ODataRequestHandler {
       if (Object.keys(values).length) {
         const params = new SqlParams();
         const where = keyScope(type, key)(ident(type.table), params, new AliasGenerator());
-        await manager.createQueryBuilder().update(type.table).set(values).where(where).setParameters(params.values).execute();
+        await manager
+          .createQueryBuilder()
+          .update(type.table)
+          .set(values)
+          .where(where)
+          .setParameters(params.values)
+          .execute();
       }
       const row = await this.readBack(req, manager, type, key, n);
       return this.writeResponse(req, type, key, row, n, false);
@@ -773,14 +1101,25 @@ export class ODataRequestHandler {
 
   private async remove(req: ODataRequest, target: EntityTarget): Promise<ODataResponse> {
     this.checkWritable(target.type);
-    if (!target.key) throw new ODataError(405, ErrorCode.MethodNotAllowed, 'Delete the entity through its own URL');
+    if (!target.key)
+      throw new ODataError(405, ErrorCode.MethodNotAllowed, 'Delete the entity through its own URL');
     return this.tx(req, async (manager) => {
       const before = await this.lockAndCheck(req, manager, target);
       if (!before) throw ODataError.notFound(`${target.type.setName} not found`);
       await this.checkWrite(req, target.type, 'delete', manager, { before });
       const params = new SqlParams();
-      const where = keyScope(target.type, target.key!)(ident(target.type.table), params, new AliasGenerator());
-      await manager.createQueryBuilder().delete().from(target.type.table).where(where).setParameters(params.values).execute();
+      const where = keyScope(target.type, target.key!)(
+        ident(target.type.table),
+        params,
+        new AliasGenerator(),
+      );
+      await manager
+        .createQueryBuilder()
+        .delete()
+        .from(target.type.table)
+        .where(where)
+        .setParameters(params.values)
+        .execute();
       return { status: 204, headers: {} };
     });
   }
@@ -801,4 +1140,3 @@ function nextQueryString(search: string, skiptoken: string): string {
   kept.push(`$skiptoken=${skiptoken}`);
   return kept.join('&');
 }
-

@@ -11,13 +11,23 @@ import { checkValue } from '../write/validate-body';
 
 /** What a resource path addresses, resolved against the model. */
 export type Target =
-  | { kind: 'collection'; type: EdmEntityType; scopes: RowScope[]; via?: { parent: EntityTarget; nav: EdmNavigation } }
+  | {
+      kind: 'collection';
+      type: EdmEntityType;
+      scopes: RowScope[];
+      via?: { parent: EntityTarget; nav: EdmNavigation };
+    }
   | EntityTarget
   | { kind: 'property'; entity: EntityTarget; property: EdmProperty }
   | { kind: 'count'; of: Extract<Target, { kind: 'collection' }> }
   | { kind: 'value'; of: Extract<Target, { kind: 'property' }> }
   | { kind: 'ref'; of: Extract<Target, { kind: 'collection' }> | EntityTarget }
-  | { kind: 'operation'; name: string; segment: PathSegment; bound?: Extract<Target, { kind: 'collection' }> | EntityTarget };
+  | {
+      kind: 'operation';
+      name: string;
+      segment: PathSegment;
+      bound?: Extract<Target, { kind: 'collection' }> | EntityTarget;
+    };
 
 export interface EntityTarget {
   kind: 'entity';
@@ -31,14 +41,20 @@ export interface EntityTarget {
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 function keyValue(p: EdmProperty, e: Expr, setName: string): unknown {
-  if (e.kind !== 'literal' || e.value === null) throw ODataError.badRequest(`The key of ${setName} must be a literal`, setName, ErrorCode.BadKey);
+  if (e.kind !== 'literal' || e.value === null)
+    throw ODataError.badRequest(`The key of ${setName} must be a literal`, setName, ErrorCode.BadKey);
   // Task(<guid>) is standard; the seed's Task('<guid>') is accepted too.
   const raw = e.type === 'string' && p.type === 'Edm.Guid' ? String(e.value) : e.value;
   if (p.type === 'Edm.Guid' && !(typeof raw === 'string' && GUID.test(raw))) {
-    throw ODataError.badRequest(`'${e.value}' is not a valid key for ${setName}: expected a Guid`, setName, ErrorCode.BadKey);
+    throw ODataError.badRequest(
+      `'${e.value}' is not a valid key for ${setName}: expected a Guid`,
+      setName,
+      ErrorCode.BadKey,
+    );
   }
   const checked = checkValue(p.type, raw);
-  if (!checked.ok) throw ODataError.badRequest(`Invalid key for ${setName}: ${checked.message}`, setName, ErrorCode.BadKey);
+  if (!checked.ok)
+    throw ODataError.badRequest(`Invalid key for ${setName}: ${checked.message}`, setName, ErrorCode.BadKey);
   return checked.value;
 }
 
@@ -51,10 +67,16 @@ export function parseKey(type: EdmEntityType, segment: PathSegment): Record<stri
   if (segment.named && !segment.keys) {
     for (const k of type.keys) {
       const v = segment.named[k.name];
-      if (!v || 'alias' in v) throw ODataError.badRequest(`Key property ${k.name} is missing for ${type.setName}`, type.setName, ErrorCode.BadKey);
+      if (!v || 'alias' in v)
+        throw ODataError.badRequest(
+          `Key property ${k.name} is missing for ${type.setName}`,
+          type.setName,
+          ErrorCode.BadKey,
+        );
       key[k.column] = keyValue(k, v, type.setName);
     }
-    if (Object.keys(segment.named).length !== type.keys.length) throw ODataError.badRequest(`Unknown key property for ${type.setName}`, type.setName, ErrorCode.BadKey);
+    if (Object.keys(segment.named).length !== type.keys.length)
+      throw ODataError.badRequest(`Unknown key property for ${type.setName}`, type.setName, ErrorCode.BadKey);
     return key;
   }
   throw ODataError.badRequest(`Malformed key for ${type.setName}`, type.setName, ErrorCode.BadKey);
@@ -62,7 +84,9 @@ export function parseKey(type: EdmEntityType, segment: PathSegment): Record<stri
 
 export function keyScope(type: EdmEntityType, key: Record<string, unknown>): RowScope {
   return (alias, params) =>
-    type.keys.map((k) => `${alias}.${ident(k.column)} = ${params.typed(key[k.column], PG_TYPE[k.type])}`).join(' AND ');
+    type.keys
+      .map((k) => `${alias}.${ident(k.column)} = ${params.typed(key[k.column], PG_TYPE[k.type])}`)
+      .join(' AND ');
 }
 
 /** Rows of `nav`'s target that belong to the parent entity (which the caller must be able to see). */
@@ -80,7 +104,12 @@ export function resolveTarget(model: EdmModel, segments: PathSegment[], access?:
   const [first, ...rest] = segments;
   const set = model.sets.get(first.name);
   if (!set) {
-    throw new ODataError(404, ErrorCode.UnknownResource, `'${first.name}' is not an entity set of this service`, first.name);
+    throw new ODataError(
+      404,
+      ErrorCode.UnknownResource,
+      `'${first.name}' is not an entity set of this service`,
+      first.name,
+    );
   }
   let target: Target;
   if (first.call && (first.keys || first.named)) {
@@ -97,9 +126,12 @@ export function resolveTarget(model: EdmModel, segments: PathSegment[], access?:
     const isLast = i === rest.length - 1;
     if (seg.name === '$count' && target.kind === 'collection' && isLast) return { kind: 'count', of: target };
     if (seg.name === '$filter' || seg.name === '$each' || seg.name === '$all') {
-      throw ODataError.notImplemented(`The ${seg.name} path segment is not supported; use the $filter query option`);
+      throw ODataError.notImplemented(
+        `The ${seg.name} path segment is not supported; use the $filter query option`,
+      );
     }
-    if (seg.name === '$ref' && (target.kind === 'collection' || target.kind === 'entity') && isLast) return { kind: 'ref', of: target };
+    if (seg.name === '$ref' && (target.kind === 'collection' || target.kind === 'entity') && isLast)
+      return { kind: 'ref', of: target };
     if (seg.name === '$value' && target.kind === 'property' && isLast) return { kind: 'value', of: target };
 
     if (target.kind === 'collection' && (seg.keys || seg.named) && !seg.name) {
@@ -116,10 +148,15 @@ export function resolveTarget(model: EdmModel, segments: PathSegment[], access?:
       if (nav) {
         const parent: EntityTarget = target;
         const type: EdmEntityType = model.types.get(nav.target)!;
-        const via: EntityTarget["via"] = { parent, nav };
+        const via: EntityTarget['via'] = { parent, nav };
         const scopes: RowScope[] = [navigationScope(parent, nav, access)];
         if (seg.call && (seg.keys || seg.named)) {
-          if (!nav.collection) throw ODataError.badRequest(`${nav.name} is single-valued and takes no key`, seg.name, ErrorCode.BadKey);
+          if (!nav.collection)
+            throw ODataError.badRequest(
+              `${nav.name} is single-valued and takes no key`,
+              seg.name,
+              ErrorCode.BadKey,
+            );
           const key = parseKey(type, seg);
           target = { kind: 'entity', type, scopes: [...scopes, keyScope(type, key)], key, via };
         } else if (nav.collection) {
@@ -133,7 +170,12 @@ export function resolveTarget(model: EdmModel, segments: PathSegment[], access?:
     if ((target.kind === 'entity' || target.kind === 'collection') && isLast) {
       return { kind: 'operation', name: seg.name, segment: seg, bound: target };
     }
-    throw new ODataError(404, ErrorCode.UnknownResource, `'${seg.name}' is not a property, navigation or operation of ${'type' in target ? (target as any).type.name : 'this resource'}`, seg.name);
+    throw new ODataError(
+      404,
+      ErrorCode.UnknownResource,
+      `'${seg.name}' is not a property, navigation or operation of ${'type' in target ? (target as any).type.name : 'this resource'}`,
+      seg.name,
+    );
   }
   return target;
 }

@@ -25,7 +25,12 @@ export const LONG_READ_ROWS = 100;
  */
 export function workLaneOf(
   model: EdmModel,
-  req: { method: string; path: string; search: string; headers: Record<string, string | string[] | undefined> },
+  req: {
+    method: string;
+    path: string;
+    search: string;
+    headers: Record<string, string | string[] | undefined>;
+  },
   maxPageSize: number,
   // This runs before authentication: the path is parsed only within the limits.
   limits?: InputLimits,
@@ -40,7 +45,9 @@ export function workLaneOf(
     if (target.kind !== 'collection') return 'short';
     const top = Number(splitQueryString(req.search).system.get('top'));
     const prefer = req.headers.prefer;
-    const asked = Number(parsePrefer(Array.isArray(prefer) ? prefer.join(',') : prefer).get('odata.maxpagesize'));
+    const asked = Number(
+      parsePrefer(Array.isArray(prefer) ? prefer.join(',') : prefer).get('odata.maxpagesize'),
+    );
     let rows = maxPageSize;
     if (Number.isInteger(top) && top >= 0) rows = Math.min(rows, top);
     if (Number.isInteger(asked) && asked > 0) rows = Math.min(rows, asked);

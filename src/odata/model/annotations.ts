@@ -2,9 +2,21 @@ import { EdmEntityType, EdmModel, qualified } from './edm-model';
 
 /** Vocabularies referenced by $metadata. */
 export const CORE_VOCABULARY = [
-  { uri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml', namespace: 'Org.OData.Core.V1', alias: 'Core' },
-  { uri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.xml', namespace: 'Org.OData.Capabilities.V1', alias: 'Capabilities' },
-  { uri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Aggregation.V1.xml', namespace: 'Org.OData.Aggregation.V1', alias: 'Aggregation' },
+  {
+    uri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml',
+    namespace: 'Org.OData.Core.V1',
+    alias: 'Core',
+  },
+  {
+    uri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.xml',
+    namespace: 'Org.OData.Capabilities.V1',
+    alias: 'Capabilities',
+  },
+  {
+    uri: 'https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Aggregation.V1.xml',
+    namespace: 'Org.OData.Aggregation.V1',
+    alias: 'Aggregation',
+  },
 ];
 
 /** One annotation in a shape both CSDL writers understand: primitives, arrays, records. */
@@ -22,10 +34,25 @@ export function annotationsOf(model: EdmModel): Map<string, ModelAnnotation[]> {
   const container = qualified(model, model.containerName);
   result.set(container, [
     // BI tools fold aggregations into the request when they see this.
-    { term: 'Aggregation.ApplySupported', value: { Transformations: ['filter', 'groupby', 'aggregate'], Rollup: { $EnumMember: 'Aggregation.RollupType/None' } } },
+    {
+      term: 'Aggregation.ApplySupported',
+      value: {
+        Transformations: ['filter', 'groupby', 'aggregate'],
+        Rollup: { $EnumMember: 'Aggregation.RollupType/None' },
+      },
+    },
     { term: 'Capabilities.KeyAsSegmentSupported', value: false },
     { term: 'Capabilities.BatchSupported', value: true },
-    { term: 'Capabilities.BatchSupport', value: { Supported: true, ContinueOnErrorSupported: true, ReferencesInRequestBodiesSupported: true, ReferencesAcrossChangeSetsSupported: true, SupportedFormats: ['multipart/mixed', 'application/json'] } },
+    {
+      term: 'Capabilities.BatchSupport',
+      value: {
+        Supported: true,
+        ContinueOnErrorSupported: true,
+        ReferencesInRequestBodiesSupported: true,
+        ReferencesAcrossChangeSetsSupported: true,
+        SupportedFormats: ['multipart/mixed', 'application/json'],
+      },
+    },
   ]);
   for (const t of model.entityTypes) {
     const list: ModelAnnotation[] = [
@@ -68,7 +95,11 @@ function navigationRestrictions(t: EdmEntityType, model: EdmModel): Array<Record
     if (nav.collection && nav.join.kind !== 'foreignKey') {
       out.push({ NavigationProperty: path, InsertRestrictions: { Insertable: false } });
     } else if (!nav.collection) {
-      out.push({ NavigationProperty: path, UpdateRestrictions: { Updatable: false }, DeleteRestrictions: { Deletable: false } });
+      out.push({
+        NavigationProperty: path,
+        UpdateRestrictions: { Updatable: false },
+        DeleteRestrictions: { Deletable: false },
+      });
     }
   }
   return out;

@@ -2,7 +2,13 @@ import type { DataSource, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { RelationMetadata } from 'typeorm/metadata/RelationMetadata';
 import {
-  EdmComplexType, EdmEntityType, EdmModel, EdmNavigation, EdmOperation, EdmPrimitive, EdmProperty,
+  EdmComplexType,
+  EdmEntityType,
+  EdmModel,
+  EdmNavigation,
+  EdmOperation,
+  EdmPrimitive,
+  EdmProperty,
 } from './edm-model';
 import { entitySetOf, propertyFlagsOf } from './odata.decorators';
 
@@ -84,13 +90,17 @@ export function buildEdmModel(
         computed: !!f.computed || c.isCreateDate || c.isUpdateDate,
         immutable: !!f.immutable,
         isKey: c.isPrimary,
-        hasDefault: c.default !== undefined || c.isGenerated || c.isCreateDate || c.isUpdateDate || c.isNullable,
+        hasDefault:
+          c.default !== undefined || c.isGenerated || c.isCreateDate || c.isUpdateDate || c.isNullable,
         maxLength: c.length ? Number(c.length) : undefined,
       });
     }
     // Keys first, then the entity's own properties, then inherited bookkeeping (CreatedDateTime ...).
     const inherited = new Set(m.columns.filter((c) => c.target !== m.target).map((c) => c.propertyName));
-    properties.sort((a, b) => Number(b.isKey) - Number(a.isKey) || Number(inherited.has(a.name)) - Number(inherited.has(b.name)));
+    properties.sort(
+      (a, b) =>
+        Number(b.isKey) - Number(a.isKey) || Number(inherited.has(a.name)) - Number(inherited.has(b.name)),
+    );
     const name = typeNameOf.get(m)!;
     return {
       name,
@@ -132,17 +142,31 @@ function navigationOf(
   sourceProperties: EdmProperty[],
 ): EdmNavigation {
   const target = typeNameOf.get(r.inverseEntityMetadata)!;
-  const partner = r.inverseRelation && typeNameOf.has(r.inverseRelation.entityMetadata) ? r.inverseRelation.propertyName : undefined;
+  const partner =
+    r.inverseRelation && typeNameOf.has(r.inverseRelation.entityMetadata)
+      ? r.inverseRelation.propertyName
+      : undefined;
   const onDelete = r.onDelete === 'CASCADE' ? 'Cascade' : r.onDelete === 'SET NULL' ? 'SetNull' : undefined;
 
   if (r.isManyToMany) {
     const owner = r.isOwning ? r : r.inverseRelation!;
     const junction = owner.junctionEntityMetadata!;
-    const ownerPairs = owner.joinColumns.map((jc) => ({ junction: jc.databaseName, column: jc.referencedColumn!.databaseName }));
-    const inversePairs = owner.inverseJoinColumns.map((jc) => ({ junction: jc.databaseName, column: jc.referencedColumn!.databaseName }));
+    const ownerPairs = owner.joinColumns.map((jc) => ({
+      junction: jc.databaseName,
+      column: jc.referencedColumn!.databaseName,
+    }));
+    const inversePairs = owner.inverseJoinColumns.map((jc) => ({
+      junction: jc.databaseName,
+      column: jc.referencedColumn!.databaseName,
+    }));
     const [sourceSide, targetSide] = r.isOwning ? [ownerPairs, inversePairs] : [inversePairs, ownerPairs];
     return {
-      name: r.propertyName, target, collection: true, nullable: false, partner, constraints: [],
+      name: r.propertyName,
+      target,
+      collection: true,
+      nullable: false,
+      partner,
+      constraints: [],
       join: {
         kind: 'junction',
         table: junction.tablePath,
@@ -152,21 +176,41 @@ function navigationOf(
     };
   }
   if (r.isManyToOne || (r.isOneToOne && r.isOwning)) {
-    const pairs = r.joinColumns.map((jc) => ({ source: jc.databaseName, target: jc.referencedColumn!.databaseName }));
+    const pairs = r.joinColumns.map((jc) => ({
+      source: jc.databaseName,
+      target: jc.referencedColumn!.databaseName,
+    }));
     const propertyOf = (column: string) => sourceProperties.find((p) => p.column === column)?.name;
     return {
-      name: r.propertyName, target, collection: false, nullable: r.isNullable, partner, onDelete,
+      name: r.propertyName,
+      target,
+      collection: false,
+      nullable: r.isNullable,
+      partner,
+      onDelete,
       constraints: pairs
         .filter((p) => propertyOf(p.source))
-        .map((p) => ({ property: propertyOf(p.source)!, referencedProperty: r.inverseEntityMetadata.columns.find((c) => c.databaseName === p.target)!.propertyName })),
+        .map((p) => ({
+          property: propertyOf(p.source)!,
+          referencedProperty: r.inverseEntityMetadata.columns.find((c) => c.databaseName === p.target)!
+            .propertyName,
+        })),
       join: { kind: 'foreignKey', pairs },
     };
   }
   // one-to-many (or the inverse side of one-to-one): the foreign key lives on the target.
   const inverse = r.inverseRelation!;
-  const pairs = inverse.joinColumns.map((jc) => ({ source: jc.referencedColumn!.databaseName, target: jc.databaseName }));
+  const pairs = inverse.joinColumns.map((jc) => ({
+    source: jc.referencedColumn!.databaseName,
+    target: jc.databaseName,
+  }));
   return {
-    name: r.propertyName, target, collection: r.isOneToMany, nullable: !r.isOneToMany, partner, constraints: [],
+    name: r.propertyName,
+    target,
+    collection: r.isOneToMany,
+    nullable: !r.isOneToMany,
+    partner,
+    constraints: [],
     join: { kind: 'foreignKey', pairs },
   };
 }

@@ -26,7 +26,10 @@ export function toCsdlJson(model: EdmModel): Record<string, unknown> {
       else if (n.nullable) nav.$Nullable = true;
       if (n.partner) nav.$Partner = n.partner;
       if (n.onDelete) nav.$OnDelete = n.onDelete;
-      if (n.constraints.length) nav.$ReferentialConstraint = Object.fromEntries(n.constraints.map((c) => [c.property, c.referencedProperty]));
+      if (n.constraints.length)
+        nav.$ReferentialConstraint = Object.fromEntries(
+          n.constraints.map((c) => [c.property, c.referencedProperty]),
+        );
       et[n.name] = nav;
     }
     schema[t.name] = et;
@@ -51,7 +54,11 @@ export function toCsdlJson(model: EdmModel): Record<string, unknown> {
       ...(p.nullable ? { $Nullable: true } : {}),
     }));
     if (op.binding) {
-      params.unshift({ $Name: 'bindingParameter', $Type: q(model.sets.get(op.binding.entitySet)!.name), ...(op.binding.collection ? { $Collection: true } : {}) } as any);
+      params.unshift({
+        $Name: 'bindingParameter',
+        $Type: q(model.sets.get(op.binding.entitySet)!.name),
+        ...(op.binding.collection ? { $Collection: true } : {}),
+      } as any);
     }
     overloads.push({
       $Kind: op.kind === 'action' ? 'Action' : 'Function',
@@ -59,7 +66,13 @@ export function toCsdlJson(model: EdmModel): Record<string, unknown> {
       ...(op.entitySetPath && op.binding ? { $EntitySetPath: op.entitySetPath } : {}),
       ...(params.length ? { $Parameter: params } : {}),
       ...(op.returnType
-        ? { $ReturnType: { ...(op.returnType.collection ? { $Collection: true } : {}), $Type: q(op.returnType.type), ...(op.returnType.nullable ? { $Nullable: true } : {}) } }
+        ? {
+            $ReturnType: {
+              ...(op.returnType.collection ? { $Collection: true } : {}),
+              $Type: q(op.returnType.type),
+              ...(op.returnType.nullable ? { $Nullable: true } : {}),
+            },
+          }
         : {}),
     });
     schema[op.name] = overloads;
@@ -69,14 +82,21 @@ export function toCsdlJson(model: EdmModel): Record<string, unknown> {
   for (const t of model.entityTypes) {
     const set: Record<string, unknown> = { $Collection: true, $Type: q(t.name) };
     if (t.navigation.size) {
-      set.$NavigationPropertyBinding = Object.fromEntries([...t.navigation.values()].map((n) => [n.name, model.types.get(n.target)!.setName]));
+      set.$NavigationPropertyBinding = Object.fromEntries(
+        [...t.navigation.values()].map((n) => [n.name, model.types.get(n.target)!.setName]),
+      );
     }
     container[t.setName] = set;
   }
   for (const op of model.operations.filter((o) => !o.binding)) {
-    container[op.name] = op.kind === 'action'
-      ? { $Action: q(op.name), ...(op.entitySetPath ? { $EntitySet: op.entitySetPath } : {}) }
-      : { $Function: q(op.name), $IncludeInServiceDocument: true, ...(op.entitySetPath ? { $EntitySet: op.entitySetPath } : {}) };
+    container[op.name] =
+      op.kind === 'action'
+        ? { $Action: q(op.name), ...(op.entitySetPath ? { $EntitySet: op.entitySetPath } : {}) }
+        : {
+            $Function: q(op.name),
+            $IncludeInServiceDocument: true,
+            ...(op.entitySetPath ? { $EntitySet: op.entitySetPath } : {}),
+          };
   }
   schema[model.containerName] = container;
 
@@ -89,7 +109,9 @@ export function toCsdlJson(model: EdmModel): Record<string, unknown> {
   return {
     $Version: '4.0',
     $EntityContainer: q(model.containerName),
-    $Reference: Object.fromEntries(CORE_VOCABULARY.map((v) => [v.uri, { $Include: [{ $Namespace: v.namespace, $Alias: v.alias }] }])),
+    $Reference: Object.fromEntries(
+      CORE_VOCABULARY.map((v) => [v.uri, { $Include: [{ $Namespace: v.namespace, $Alias: v.alias }] }]),
+    ),
     [model.namespace]: schema,
   };
 }
@@ -98,8 +120,12 @@ export function toCsdlJson(model: EdmModel): Record<string, unknown> {
 function jsonAnnotationValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(jsonAnnotationValue);
   if (v && typeof v === 'object') {
-    if ('$EnumMember' in v) return String((v as { $EnumMember: string }).$EnumMember).split('/').pop();
-    if ('$NavigationPropertyPath' in v) return (v as { $NavigationPropertyPath: string }).$NavigationPropertyPath;
+    if ('$EnumMember' in v)
+      return String((v as { $EnumMember: string }).$EnumMember)
+        .split('/')
+        .pop();
+    if ('$NavigationPropertyPath' in v)
+      return (v as { $NavigationPropertyPath: string }).$NavigationPropertyPath;
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonAnnotationValue(x)]));
   }
   return v;

@@ -5,18 +5,29 @@ import { CORE_VOCABULARY, ModelAnnotation, annotationsOf } from './annotations';
 
 /** EdmModel -> CSDL XML ($metadata). Reads only the model. */
 export function toCsdlXml(model: EdmModel): string {
-  const root = create({ version: '1.0', encoding: 'utf-8' })
-    .ele('http://docs.oasis-open.org/odata/ns/edmx', 'edmx:Edmx', { Version: '4.0' });
+  const root = create({ version: '1.0', encoding: 'utf-8' }).ele(
+    'http://docs.oasis-open.org/odata/ns/edmx',
+    'edmx:Edmx',
+    { Version: '4.0' },
+  );
   for (const v of CORE_VOCABULARY) {
-    root.ele('edmx:Reference', { Uri: v.uri }).ele('edmx:Include', { Namespace: v.namespace, Alias: v.alias });
+    root
+      .ele('edmx:Reference', { Uri: v.uri })
+      .ele('edmx:Include', { Namespace: v.namespace, Alias: v.alias });
   }
-  const schema = root.ele('edmx:DataServices').ele('http://docs.oasis-open.org/odata/ns/edm', 'Schema', { Namespace: model.namespace });
+  const schema = root
+    .ele('edmx:DataServices')
+    .ele('http://docs.oasis-open.org/odata/ns/edm', 'Schema', { Namespace: model.namespace });
 
   for (const t of model.entityTypes) entityTypeXml(schema, model, t);
   for (const c of model.complexTypes) {
     const ct = schema.ele('ComplexType', { Name: c.name });
     for (const p of c.properties) {
-      ct.ele('Property', { Name: p.name, Type: typeRef(model, p.type, p.collection), ...(p.nullable ? {} : { Nullable: 'false' }) });
+      ct.ele('Property', {
+        Name: p.name,
+        Type: typeRef(model, p.type, p.collection),
+        ...(p.nullable ? {} : { Nullable: 'false' }),
+      });
     }
   }
   for (const op of model.operations) operationXml(schema, model, op);
@@ -29,7 +40,10 @@ export function toCsdlXml(model: EdmModel): string {
     }
   }
   for (const op of model.operations.filter((o) => !o.binding)) {
-    const attrs: Record<string, string> = { Name: op.name, [op.kind === 'action' ? 'Action' : 'Function']: qualified(model, op.name) };
+    const attrs: Record<string, string> = {
+      Name: op.name,
+      [op.kind === 'action' ? 'Action' : 'Function']: qualified(model, op.name),
+    };
     if (op.entitySetPath) attrs.EntitySet = op.entitySetPath;
     if (op.kind === 'function') attrs.IncludeInServiceDocument = 'true';
     container.ele(op.kind === 'action' ? 'ActionImport' : 'FunctionImport', attrs);
@@ -70,7 +84,8 @@ function entityTypeXml(schema: XMLBuilder, model: EdmModel, t: EdmEntityType): v
       ...(n.partner ? { Partner: n.partner } : {}),
     });
     if (n.onDelete) el.ele('OnDelete', { Action: n.onDelete });
-    for (const c of n.constraints) el.ele('ReferentialConstraint', { Property: c.property, ReferencedProperty: c.referencedProperty });
+    for (const c of n.constraints)
+      el.ele('ReferentialConstraint', { Property: c.property, ReferencedProperty: c.referencedProperty });
   }
 }
 
@@ -82,10 +97,18 @@ function operationXml(schema: XMLBuilder, model: EdmModel, op: EdmOperation): vo
   });
   if (op.binding) {
     const bound = model.sets.get(op.binding.entitySet)!;
-    el.ele('Parameter', { Name: 'bindingParameter', Type: typeRef(model, bound.name, op.binding.collection), Nullable: 'false' });
+    el.ele('Parameter', {
+      Name: 'bindingParameter',
+      Type: typeRef(model, bound.name, op.binding.collection),
+      Nullable: 'false',
+    });
   }
   for (const p of op.parameters) {
-    el.ele('Parameter', { Name: p.name, Type: typeRef(model, p.type, p.collection), ...(p.nullable ? {} : { Nullable: 'false' }) });
+    el.ele('Parameter', {
+      Name: p.name,
+      Type: typeRef(model, p.type, p.collection),
+      ...(p.nullable ? {} : { Nullable: 'false' }),
+    });
   }
   if (op.returnType) {
     el.ele('ReturnType', {
@@ -102,11 +125,14 @@ function annotationXml(parent: XMLBuilder, a: ModelAnnotation): void {
 
 function writeValue(el: XMLBuilder, value: unknown, inline: boolean): void {
   if (typeof value === 'boolean') {
-    if (inline) el.att('Bool', String(value)); else el.ele('Bool').txt(String(value));
+    if (inline) el.att('Bool', String(value));
+    else el.ele('Bool').txt(String(value));
   } else if (typeof value === 'number') {
-    if (inline) el.att('Int', String(value)); else el.ele('Int').txt(String(value));
+    if (inline) el.att('Int', String(value));
+    else el.ele('Int').txt(String(value));
   } else if (typeof value === 'string') {
-    if (inline) el.att('String', value); else el.ele('String').txt(value);
+    if (inline) el.att('String', value);
+    else el.ele('String').txt(value);
   } else if (Array.isArray(value)) {
     const c = el.ele('Collection');
     for (const v of value) writeValue(c, v, false);
@@ -115,12 +141,13 @@ function writeValue(el: XMLBuilder, value: unknown, inline: boolean): void {
     for (const [k, v] of Object.entries(value)) {
       if (k.startsWith('$')) continue;
       const pv = r.ele('PropertyValue', { Property: k });
-      if (v && typeof v === 'object' && '$EnumMember' in (v as object)) pv.att('EnumMember', (v as any).$EnumMember);
-      else if (v && typeof v === 'object' && '$PropertyPath' in (v as object)) pv.att('PropertyPath', (v as any).$PropertyPath);
+      if (v && typeof v === 'object' && '$EnumMember' in (v as object))
+        pv.att('EnumMember', (v as any).$EnumMember);
+      else if (v && typeof v === 'object' && '$PropertyPath' in (v as object))
+        pv.att('PropertyPath', (v as any).$PropertyPath);
       else if (v && typeof v === 'object' && '$NavigationPropertyPath' in (v as object)) {
         pv.att('NavigationPropertyPath', (v as any).$NavigationPropertyPath);
-      }
-      else writeValue(pv, v, true);
+      } else writeValue(pv, v, true);
     }
   }
 }

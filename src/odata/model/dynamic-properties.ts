@@ -18,13 +18,25 @@ export interface DynamicPropertySource {
 }
 
 /** The type with its declared dynamic properties, each reading and casting its jsonb value. */
-export function withDynamicProperties(type: EdmEntityType, props: Array<{ name: string; type: EdmPrimitive; key: string }>, alias = 'e0'): EdmEntityType {
+export function withDynamicProperties(
+  type: EdmEntityType,
+  props: Array<{ name: string; type: EdmPrimitive; key: string }>,
+  alias = 'e0',
+): EdmEntityType {
   if (!type.dynamicColumn || props.length === 0) return type;
   const added: EdmProperty[] = props
     .filter((p) => !type.property.has(p.name))
     .map((p) => ({
-      name: p.name, column: p.name, type: p.type, collection: false, nullable: true, computed: true, immutable: false,
-      isKey: false, hasDefault: true, dynamic: true,
+      name: p.name,
+      column: p.name,
+      type: p.type,
+      collection: false,
+      nullable: true,
+      computed: true,
+      immutable: false,
+      isKey: false,
+      hasDefault: true,
+      dynamic: true,
       // The key comes from the database's own catalogue of fields, never from the request.
       expression: `CAST((${alias}.${ident(type.dynamicColumn!)} ->> '${p.key.replace(/'/g, "''")}') AS ${PG_TYPE[p.type]})`,
     }));

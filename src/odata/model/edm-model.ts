@@ -5,9 +5,22 @@
  */
 
 export type EdmPrimitive =
-  | 'Edm.Guid' | 'Edm.String' | 'Edm.Boolean' | 'Edm.Int16' | 'Edm.Int32' | 'Edm.Int64'
-  | 'Edm.Double' | 'Edm.Decimal' | 'Edm.DateTimeOffset' | 'Edm.Date' | 'Edm.TimeOfDay'
-  | 'Edm.Duration' | 'Edm.Binary' | 'Edm.Byte' | 'Edm.SByte' | 'Edm.Single';
+  | 'Edm.Guid'
+  | 'Edm.String'
+  | 'Edm.Boolean'
+  | 'Edm.Int16'
+  | 'Edm.Int32'
+  | 'Edm.Int64'
+  | 'Edm.Double'
+  | 'Edm.Decimal'
+  | 'Edm.DateTimeOffset'
+  | 'Edm.Date'
+  | 'Edm.TimeOfDay'
+  | 'Edm.Duration'
+  | 'Edm.Binary'
+  | 'Edm.Byte'
+  | 'Edm.SByte'
+  | 'Edm.Single';
 
 export interface EdmProperty {
   name: string;

@@ -50,7 +50,9 @@ export function EntitySet(name: string, options: EntitySetOptions = {}): ClassDe
 
 function flag(flags: PropertyFlags): PropertyDecorator {
   return (target, propertyKey) => {
-    const all: Record<string, PropertyFlags> = { ...(Reflect.getMetadata(PROPERTY_FLAGS, target.constructor) ?? {}) };
+    const all: Record<string, PropertyFlags> = {
+      ...(Reflect.getMetadata(PROPERTY_FLAGS, target.constructor) ?? {}),
+    };
     all[String(propertyKey)] = { ...all[String(propertyKey)], ...flags };
     Reflect.defineMetadata(PROPERTY_FLAGS, all, target.constructor);
   };

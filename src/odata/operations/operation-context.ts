@@ -19,7 +19,11 @@ export interface OperationAccess {
   /** Throws 404 unless the caller can see every row of the set with these keys. */
   requireVisible(entitySet: string, keys: string[]): Promise<void>;
   /** Throws unless the caller may make this change (values by column; may add audit values). */
-  checkWrite(entitySet: string, kind: 'create' | 'update' | 'delete', row: { before?: Record<string, unknown>; after?: Record<string, unknown> }): Promise<void>;
+  checkWrite(
+    entitySet: string,
+    kind: 'create' | 'update' | 'delete',
+    row: { before?: Record<string, unknown>; after?: Record<string, unknown> },
+  ): Promise<void>;
   /**
    * Throws 400 unless every foreign key the rows set points at a row the caller can see and
    * that is consistent with the row (see check-references.ts); `names` renames error targets
@@ -32,7 +36,11 @@ export interface OperationAccess {
   ): Promise<void>;
   /** The same for keys linked through a many-to-many navigation of `row` (e.g. Task.Documents). */
   checkLinks(
-    entitySet: string, navigation: string, row: Record<string, unknown>, keys: unknown[], name: string,
+    entitySet: string,
+    navigation: string,
+    row: Record<string, unknown>,
+    keys: unknown[],
+    name: string,
   ): Promise<void>;
 }
 

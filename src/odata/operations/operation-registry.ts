@@ -60,12 +60,24 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
     const op: EdmOperation = {
       name: decl.name,
       kind: decl.kind,
-      binding: decl.bindTo ? { entitySet: decl.bindTo.entitySet, collection: !!decl.bindTo.collection } : null,
-      parameters: Object.entries(decl.parameters ?? {}).map(([name, ref]) => ({ name, ...parseTypeRef(ref) })),
+      binding: decl.bindTo
+        ? { entitySet: decl.bindTo.entitySet, collection: !!decl.bindTo.collection }
+        : null,
+      parameters: Object.entries(decl.parameters ?? {}).map(([name, ref]) => ({
+        name,
+        ...parseTypeRef(ref),
+      })),
       returnType: ret,
     };
-    if (ret && this.model.types.has(ret.type)) op.entitySetPath = op.binding ? 'bindingParameter' : this.model.types.get(ret.type)!.setName;
-    if (op.binding && ret && this.model.types.has(ret.type) && this.model.types.get(ret.type)!.setName !== op.binding.entitySet) op.entitySetPath = undefined;
+    if (ret && this.model.types.has(ret.type))
+      op.entitySetPath = op.binding ? 'bindingParameter' : this.model.types.get(ret.type)!.setName;
+    if (
+      op.binding &&
+      ret &&
+      this.model.types.has(ret.type) &&
+      this.model.types.get(ret.type)!.setName !== op.binding.entitySet
+    )
+      op.entitySetPath = undefined;
     for (const ct of decl.complexTypes ?? []) {
       if (!this.model.complexTypes.some((c) => c.name === ct.name)) this.model.complexTypes.push(ct);
     }
@@ -80,19 +92,38 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
 
   async invoke(inv: OperationInvocation): Promise<ODataResponse | undefined> {
     const { target, request } = inv;
-    const name = target.name.startsWith(`${this.model.namespace}.`) ? target.name.slice(this.model.namespace.length + 1) : target.name;
+    const name = target.name.startsWith(`${this.model.namespace}.`)
+      ? target.name.slice(this.model.namespace.length + 1)
+      : target.name;
     const bound = target.bound;
     const reg = this.byKey.get(this.key(bound?.type.setName, bound?.kind === 'collection', name));
     if (!reg) return undefined;
     const { op } = reg;
     const method = request.method.toUpperCase();
     if (op.kind === 'action' && method !== 'POST') {
-      throw new ODataError(405, ErrorCode.MethodNotAllowed, `${op.name} is an action: call it with POST`, op.name, undefined, { Allow: 'POST' });
+      throw new ODataError(
+        405,
+        ErrorCode.MethodNotAllowed,
+        `${op.name} is an action: call it with POST`,
+        op.name,
+        undefined,
+        { Allow: 'POST' },
+      );
     }
     if (op.kind === 'function' && method !== 'GET') {
-      throw new ODataError(405, ErrorCode.MethodNotAllowed, `${op.name} is a function: call it with GET`, op.name, undefined, { Allow: 'GET' });
+      throw new ODataError(
+        405,
+        ErrorCode.MethodNotAllowed,
+        `${op.name} is a function: call it with GET`,
+        op.name,
+        undefined,
+        { Allow: 'GET' },
+      );
     }
-    const params = op.kind === 'action' ? this.actionParams(op, request.body) : this.functionParams(op, target.segment.named ?? {}, request.search);
+    const params =
+      op.kind === 'action'
+        ? this.actionParams(op, request.body)
+        : this.functionParams(op, target.segment.named ?? {}, request.search);
 
     const access = this.accessFor(inv);
     let key: Record<string, unknown> | undefined;
@@ -108,17 +139,35 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
       }
       key = Object.fromEntries(bound.type.keys.map((k) => [k.name, bound.key![k.column]]));
     }
-    const result = await reg.invoke({ manager: inv.manager, model: this.model, request, key, params, access });
+    const result = await reg.invoke({
+      manager: inv.manager,
+      model: this.model,
+      request,
+      key,
+      params,
+      access,
+    });
     return this.handler.operationResponse(inv, op, result);
   }
 
-  private async visibleRow(inv: OperationInvocation, type: EdmEntityType, key: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+  private async visibleRow(
+    inv: OperationInvocation,
+    type: EdmEntityType,
+    key: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | undefined> {
     const params = new SqlParams();
     const aliases = new AliasGenerator();
-    const where = type.keys.map((k) => `e0.${ident(k.column)} = ${params.typed(key[k.column], PG_TYPE[k.type])}`);
-    const visible = inv.request.caller && this.handler.access?.readScope(inv.request.caller)(type, 'e0', params, aliases);
+    const where = type.keys.map(
+      (k) => `e0.${ident(k.column)} = ${params.typed(key[k.column], PG_TYPE[k.type])}`,
+    );
+    const visible =
+      inv.request.caller && this.handler.access?.readScope(inv.request.caller)(type, 'e0', params, aliases);
     if (visible) where.push(visible);
-    const [sql, values] = inv.manager.connection.driver.escapeQueryWithParameters(`SELECT e0.* FROM ${ident(type.table)} e0 WHERE ${where.join(' AND ')}`, params.values, {});
+    const [sql, values] = inv.manager.connection.driver.escapeQueryWithParameters(
+      `SELECT e0.* FROM ${ident(type.table)} e0 WHERE ${where.join(' AND ')}`,
+      params.values,
+      {},
+    );
     return (await inv.manager.query(sql, values))[0];
   }
 
@@ -131,18 +180,28 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
         const type = this.model.sets.get(set)!;
         const unique = [...new Set(keys)];
         const params = new SqlParams();
-        const where = [`e0.${ident(type.keys[0].column)} = ANY(${params.typed(unique, PG_TYPE[type.keys[0].type] + '[]')})`];
+        const where = [
+          `e0.${ident(type.keys[0].column)} = ANY(${params.typed(unique, PG_TYPE[type.keys[0].type] + '[]')})`,
+        ];
         const visible = caller && policy?.readScope(caller)(type, 'e0', params, new AliasGenerator());
         if (visible) where.push(visible);
-        const [sql, values] = inv.manager.connection.driver.escapeQueryWithParameters(`SELECT count(*)::int AS n FROM ${ident(type.table)} e0 WHERE ${where.join(' AND ')}`, params.values, {});
+        const [sql, values] = inv.manager.connection.driver.escapeQueryWithParameters(
+          `SELECT count(*)::int AS n FROM ${ident(type.table)} e0 WHERE ${where.join(' AND ')}`,
+          params.values,
+          {},
+        );
         const [{ n }] = await inv.manager.query(sql, values);
-        if (n !== unique.length) throw ODataError.notFound(`Unknown ${set}: ${unique.length - n} of the given keys do not exist`);
+        if (n !== unique.length)
+          throw ODataError.notFound(`Unknown ${set}: ${unique.length - n} of the given keys do not exist`);
       },
       checkWrite: async (set, kind, row) => {
-        if (caller && policy) await policy.checkWrite(this.model.sets.get(set)!, kind, caller, inv.manager, row);
+        if (caller && policy)
+          await policy.checkWrite(this.model.sets.get(set)!, kind, caller, inv.manager, row);
       },
-      checkReferences: (set, changes, names) => checkReferences(refs(), this.model.sets.get(set)!, changes, names),
-      checkLinks: (set, nav, row, keys, name) => checkLinks(refs(), this.model.sets.get(set)!, nav, row, keys, name),
+      checkReferences: (set, changes, names) =>
+        checkReferences(refs(), this.model.sets.get(set)!, changes, names),
+      checkLinks: (set, nav, row, keys, name) =>
+        checkLinks(refs(), this.model.sets.get(set)!, nav, row, keys, name),
     };
   }
 
@@ -150,19 +209,26 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
     const raw = body && body.trim() ? parseJsonBody(body) : {};
     const known = new Set(op.parameters.map((p) => p.name));
     for (const name of Object.keys(raw)) {
-      if (!known.has(name) && !name.startsWith('@')) throw ODataError.badRequest(`${op.name} has no parameter '${name}'`, name, ErrorCode.UnknownProperty);
+      if (!known.has(name) && !name.startsWith('@'))
+        throw ODataError.badRequest(`${op.name} has no parameter '${name}'`, name, ErrorCode.UnknownProperty);
     }
     return this.checkParams(op, raw);
   }
 
-  private functionParams(op: EdmOperation, named: Record<string, Expr | { alias: string }>, search: string): Record<string, unknown> {
+  private functionParams(
+    op: EdmOperation,
+    named: Record<string, Expr | { alias: string }>,
+    search: string,
+  ): Record<string, unknown> {
     const { aliases } = splitQueryString(search);
     const ctx = aliasContext(aliases);
     const raw: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(named)) {
-      if (!op.parameters.some((p) => p.name === name)) throw ODataError.badRequest(`${op.name} has no parameter '${name}'`, name, ErrorCode.UnknownProperty);
+      if (!op.parameters.some((p) => p.name === name))
+        throw ODataError.badRequest(`${op.name} has no parameter '${name}'`, name, ErrorCode.UnknownProperty);
       const expr = 'alias' in value ? ctx.alias(value.alias) : value;
-      if (expr.kind !== 'literal') throw ODataError.badRequest(`Parameter ${name} must be a literal`, name, ErrorCode.BadLiteral);
+      if (expr.kind !== 'literal')
+        throw ODataError.badRequest(`Parameter ${name} must be a literal`, name, ErrorCode.BadLiteral);
       raw[name] = expr.value;
     }
     // Parameters may also be given as query options: DeleteNote(noteRelationId=@id)&@id=...
@@ -180,7 +246,12 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
     for (const p of op.parameters) {
       const value = raw[p.name];
       if (value === undefined || value === null) {
-        if (!p.nullable) throw ODataError.badRequest(`${op.name}: parameter ${p.name} is required`, p.name, ErrorCode.MissingProperty);
+        if (!p.nullable)
+          throw ODataError.badRequest(
+            `${op.name}: parameter ${p.name} is required`,
+            p.name,
+            ErrorCode.MissingProperty,
+          );
         params[p.name] = null;
         continue;
       }
@@ -190,11 +261,21 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
       }
       const check = (v: unknown) => {
         const r = checkValue(p.type as any, v);
-        if (!r.ok) throw ODataError.badRequest(`${op.name}: parameter ${p.name}: ${r.message}`, p.name, ErrorCode.BadType);
+        if (!r.ok)
+          throw ODataError.badRequest(
+            `${op.name}: parameter ${p.name}: ${r.message}`,
+            p.name,
+            ErrorCode.BadType,
+          );
         return r.value;
       };
       if (p.collection) {
-        if (!Array.isArray(value)) throw ODataError.badRequest(`${op.name}: parameter ${p.name} must be an array`, p.name, ErrorCode.BadType);
+        if (!Array.isArray(value))
+          throw ODataError.badRequest(
+            `${op.name}: parameter ${p.name} must be an array`,
+            p.name,
+            ErrorCode.BadType,
+          );
         params[p.name] = value.map(check);
       } else params[p.name] = check(value);
     }

@@ -27,9 +27,11 @@ export interface OperationDeclaration {
 }
 
 /** Marks a provider method as an OData action (POST, JSON body parameters). */
-export const ODataAction = (decl: Omit<OperationDeclaration, 'kind'>) => SetMetadata(ODATA_OPERATION, { ...decl, kind: 'action' });
+export const ODataAction = (decl: Omit<OperationDeclaration, 'kind'>) =>
+  SetMetadata(ODATA_OPERATION, { ...decl, kind: 'action' });
 /** Marks a provider method as an OData function (GET, parameters in the URL). */
-export const ODataFunction = (decl: Omit<OperationDeclaration, 'kind'>) => SetMetadata(ODATA_OPERATION, { ...decl, kind: 'function' });
+export const ODataFunction = (decl: Omit<OperationDeclaration, 'kind'>) =>
+  SetMetadata(ODATA_OPERATION, { ...decl, kind: 'function' });
 
 export function parseTypeRef(ref: TypeRef): { type: string; collection: boolean; nullable: boolean } {
   const nullable = ref.endsWith('?');

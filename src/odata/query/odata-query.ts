@@ -9,8 +9,17 @@
  */
 
 export type LiteralType =
-  | 'null' | 'boolean' | 'string' | 'guid' | 'int' | 'decimal' | 'double'
-  | 'datetimeoffset' | 'date' | 'timeofday' | 'duration';
+  | 'null'
+  | 'boolean'
+  | 'string'
+  | 'guid'
+  | 'int'
+  | 'decimal'
+  | 'double'
+  | 'datetimeoffset'
+  | 'date'
+  | 'timeofday'
+  | 'duration';
 
 export type ComparisonOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'has';
 export type LogicalOp = 'and' | 'or';

@@ -8,7 +8,13 @@ import { SqlParams, ident } from './sql-params';
 import { guardedConditions } from './scope-guard';
 import type { ReadScope } from '../access/access-policy';
 
-const AGG_SQL = { sum: 'sum', min: 'min', max: 'max', average: 'avg', countdistinct: 'count(DISTINCT' } as const;
+const AGG_SQL = {
+  sum: 'sum',
+  min: 'min',
+  max: 'max',
+  average: 'avg',
+  countdistinct: 'count(DISTINCT',
+} as const;
 
 export interface ApplyPlan {
   sql: string;
@@ -22,29 +28,66 @@ export interface ApplyPlan {
 function aggregateSql(a: Aggregate, ctx: TranslateContext): { sql: string; type: EdmPrimitive } {
   if (a.kind === 'count') return { sql: 'count(*)', type: 'Edm.Int64' };
   const v = translate(a.expr, ctx);
-  if (v.type === 'null') throw ODataError.badRequest(`Cannot aggregate null (${a.alias})`, '$apply', ErrorCode.BadQueryOption);
+  if (v.type === 'null')
+    throw ODataError.badRequest(`Cannot aggregate null (${a.alias})`, '$apply', ErrorCode.BadQueryOption);
   if ((a.method === 'sum' || a.method === 'average') && !/Int|Double|Decimal|Single|Byte/.test(v.type)) {
-    throw ODataError.badRequest(`${a.method} needs a number, but ${a.alias} aggregates ${v.type}`, '$apply', ErrorCode.BadType);
+    throw ODataError.badRequest(
+      `${a.method} needs a number, but ${a.alias} aggregates ${v.type}`,
+      '$apply',
+      ErrorCode.BadType,
+    );
   }
   if (a.method === 'countdistinct') return { sql: `count(DISTINCT ${v.sql})`, type: 'Edm.Int64' };
-  const type: EdmPrimitive = a.method === 'average' ? 'Edm.Double' : a.method === 'sum' && /Int|Byte/.test(v.type) ? 'Edm.Int64' : v.type;
+  const type: EdmPrimitive =
+    a.method === 'average'
+      ? 'Edm.Double'
+      : a.method === 'sum' && /Int|Byte/.test(v.type)
+        ? 'Edm.Int64'
+        : v.type;
   return { sql: `${AGG_SQL[a.method]}(${v.sql})`, type };
 }
 
 /** Grouped navigation paths are flat columns ("Project/Name"): point member paths at them. */
 function flattenGroupedPaths(e: Expr, type: EdmEntityType): Expr {
-  if (e.kind === 'member' && e.path.length > 1 && type.property.has(e.path.join('/'))) return { ...e, path: [e.path.join('/')] };
+  if (e.kind === 'member' && e.path.length > 1 && type.property.has(e.path.join('/')))
+    return { ...e, path: [e.path.join('/')] };
   const out: any = Array.isArray(e) ? [] : {};
-  for (const [k, v] of Object.entries(e)) out[k] = v && typeof v === 'object' ? (Array.isArray(v) ? v.map((x) => (x && typeof x === 'object' ? flattenGroupedPaths(x, type) : x)) : flattenGroupedPaths(v as Expr, type)) : v;
+  for (const [k, v] of Object.entries(e))
+    out[k] =
+      v && typeof v === 'object'
+        ? Array.isArray(v)
+          ? v.map((x) => (x && typeof x === 'object' ? flattenGroupedPaths(x, type) : x))
+          : flattenGroupedPaths(v as Expr, type)
+        : v;
   return out;
 }
 
 /** The grouped result as an entity type whose properties are the output columns of a derived table. */
-function resultType(base: EdmEntityType, columns: Array<{ name: string; type: EdmPrimitive }>): EdmEntityType {
+function resultType(
+  base: EdmEntityType,
+  columns: Array<{ name: string; type: EdmPrimitive }>,
+): EdmEntityType {
   const properties: EdmProperty[] = columns.map((c) => ({
-    name: c.name, column: c.name, type: c.type, collection: false, nullable: true, computed: true, immutable: false, isKey: false, hasDefault: true,
+    name: c.name,
+    column: c.name,
+    type: c.type,
+    collection: false,
+    nullable: true,
+    computed: true,
+    immutable: false,
+    isKey: false,
+    hasDefault: true,
   }));
-  return { ...base, name: base.name, keys: [], properties, property: new Map(properties.map((p) => [p.name, p])), navigation: new Map(), openType: false, dynamicColumn: undefined };
+  return {
+    ...base,
+    name: base.name,
+    keys: [],
+    properties,
+    property: new Map(properties.map((p) => [p.name, p])),
+    navigation: new Map(),
+    openType: false,
+    dynamicColumn: undefined,
+  };
 }
 
 /**
@@ -53,9 +96,19 @@ function resultType(base: EdmEntityType, columns: Array<{ name: string; type: Ed
  *   groupby((A,Nav/B),aggregate(X with sum as S))    -> SELECT A, (nav subquery), sum(X) ... GROUP BY 1, 2
  *   anything after, and $filter/$orderby/$top/$skip  -> over the grouped rows as a derived table
  */
-export function buildApply(dataSource: DataSource, input: {
-  model: EdmModel; type: EdmEntityType; query: ODataQuery; scopes: RowScope[]; pageSize: number; offset: number; maxInList: number; scope?: ReadScope;
-}): ApplyPlan {
+export function buildApply(
+  dataSource: DataSource,
+  input: {
+    model: EdmModel;
+    type: EdmEntityType;
+    query: ODataQuery;
+    scopes: RowScope[];
+    pageSize: number;
+    offset: number;
+    maxInList: number;
+    scope?: ReadScope;
+  },
+): ApplyPlan {
   const steps: ApplyStep[] = input.query.apply ?? [];
   const params = new SqlParams();
   const aliases = new AliasGenerator();
@@ -69,7 +122,14 @@ export function buildApply(dataSource: DataSource, input: {
   let columns: string[] = current.properties.map((p) => p.name);
   let level = 0;
 
-  const ctxFor = (type: EdmEntityType, alias: string): TranslateContext => ({ model: input.model, params, aliases, root: { kind: 'entity', type, alias }, maxInList: input.maxInList, scope: input.scope });
+  const ctxFor = (type: EdmEntityType, alias: string): TranslateContext => ({
+    model: input.model,
+    params,
+    aliases,
+    root: { kind: 'entity', type, alias },
+    maxInList: input.maxInList,
+    scope: input.scope,
+  });
 
   for (const step of steps) {
     const alias = level === 0 ? 'e0' : `g${level}`;
@@ -83,12 +143,14 @@ export function buildApply(dataSource: DataSource, input: {
     const outputs: Array<{ name: string; type: EdmPrimitive; sql: string }> = [];
     for (const path of groupPaths) {
       const v = translate({ kind: 'member', path }, ctx);
-      if (v.type === 'null') throw ODataError.badRequest(`Cannot group by ${path.join('/')}`, '$apply', ErrorCode.BadQueryOption);
+      if (v.type === 'null')
+        throw ODataError.badRequest(`Cannot group by ${path.join('/')}`, '$apply', ErrorCode.BadQueryOption);
       outputs.push({ name: path.join('/'), type: v.type, sql: v.sql });
     }
     const aggregates = step.kind === 'groupby' ? step.aggregates : step.aggregates;
     for (const a of aggregates) {
-      if (outputs.some((o) => o.name === a.alias)) throw ODataError.badRequest(`Alias ${a.alias} is used twice`, '$apply', ErrorCode.BadQueryOption);
+      if (outputs.some((o) => o.name === a.alias))
+        throw ODataError.badRequest(`Alias ${a.alias} is used twice`, '$apply', ErrorCode.BadQueryOption);
       outputs.push({ name: a.alias, ...aggregateSql(a, ctx) });
     }
     const select = outputs.map((o) => `${o.sql} AS ${ident(o.name)}`).join(', ');
@@ -115,8 +177,11 @@ export function buildApply(dataSource: DataSource, input: {
   order.push(...columns.map((c) => `${alias}.${ident(c)}`));
   const top = input.query.top;
   const limit = Math.min(input.pageSize, top ?? Infinity);
-  const countSql = input.query.count ? `, (SELECT count(*) FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) AS "count"` : '';
-  const sql = `SELECT CAST(json_build_array(${columns.map((c) => `${alias}.${ident(c)}`).join(', ')}) AS text) AS "j"${countSql} FROM ${from}` +
+  const countSql = input.query.count
+    ? `, (SELECT count(*) FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) AS "count"`
+    : '';
+  const sql =
+    `SELECT CAST(json_build_array(${columns.map((c) => `${alias}.${ident(c)}`).join(', ')}) AS text) AS "j"${countSql} FROM ${from}` +
     `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order.join(', ')} LIMIT ${limit + 1} OFFSET ${input.offset + (input.query.skip ?? 0)}`;
   // Named parameters bound by TypeORM's driver, as in every other statement.
   const [text, parameters] = dataSource.driver.escapeQueryWithParameters(sql, params.values, {});

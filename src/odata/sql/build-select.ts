@@ -50,9 +50,14 @@ export interface SelectInput {
 }
 
 /** The type with some properties' values computed per caller (SQL over the root alias). */
-function withCallerProperties(type: EdmEntityType, overrides: Record<string, string> | undefined): EdmEntityType {
+function withCallerProperties(
+  type: EdmEntityType,
+  overrides: Record<string, string> | undefined,
+): EdmEntityType {
   if (!overrides || Object.keys(overrides).length === 0) return type;
-  const properties = type.properties.map((p) => (overrides[p.name] ? { ...p, expression: overrides[p.name] } : p));
+  const properties = type.properties.map((p) =>
+    overrides[p.name] ? { ...p, expression: overrides[p.name] } : p,
+  );
   return { ...type, properties, property: new Map(properties.map((p) => [p.name, p])) };
 }
 
@@ -76,13 +81,29 @@ export function countNodes(x: unknown): number {
 export function buildSelect(dataSource: DataSource, input: SelectInput): SelectPlan {
   const { model, query } = input;
   if (countNodes(query.filter) > input.limits.maxFilterNodes) {
-    throw new ODataError(400, ErrorCode.LimitExceeded, `$filter has more than ${input.limits.maxFilterNodes} nodes`, '$filter');
+    throw new ODataError(
+      400,
+      ErrorCode.LimitExceeded,
+      `$filter has more than ${input.limits.maxFilterNodes} nodes`,
+      '$filter',
+    );
   }
   const params = new SqlParams();
   const aliases = new AliasGenerator();
   const root = 'e0';
-  const baseCtx: TranslateContext = { model, params, aliases, root: { kind: 'entity', type: input.type, alias: root }, maxInList: input.limits.maxInList, scope: input.scope };
-  const type = withComputed(withCallerProperties(input.type, input.callerProperties?.(input.type, root, params)), query.compute, baseCtx);
+  const baseCtx: TranslateContext = {
+    model,
+    params,
+    aliases,
+    root: { kind: 'entity', type: input.type, alias: root },
+    maxInList: input.limits.maxInList,
+    scope: input.scope,
+  };
+  const type = withComputed(
+    withCallerProperties(input.type, input.callerProperties?.(input.type, root, params)),
+    query.compute,
+    baseCtx,
+  );
   const tctx: TranslateContext = { ...baseCtx, root: { kind: 'entity', type, alias: root } };
 
   const where: string[] = input.scopes.map((s) => s(root, params, aliases));
@@ -90,7 +111,8 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
   const access = inScope?.();
   if (access) where.push(access);
   if (query.filter) where.push(...guardedConditions(query.filter, tctx, inScope, query.compute));
-  if (query.search) where.push(searchCondition(type, root, query.search, params, model, aliases, input.scope));
+  if (query.search)
+    where.push(searchCondition(type, root, query.search, params, model, aliases, input.scope));
   const filterWhere = [...where];
 
   const keys: SortKey[] = [];
@@ -98,9 +120,15 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
     for (const o of query.orderby) {
       const t = translate(o.expr, tctx);
       if (t.type === 'null') continue;
-      keys.push({ sql: guardedValue(o.expr, t.sql, inScope, query.compute), pgType: PG_TYPE[t.type], desc: o.desc, nullable: true });
+      keys.push({
+        sql: guardedValue(o.expr, t.sql, inScope, query.compute),
+        pgType: PG_TYPE[t.type],
+        desc: o.desc,
+        nullable: true,
+      });
     }
-    for (const k of type.keys) keys.push({ sql: `${root}.${ident(k.column)}`, pgType: PG_TYPE[k.type], desc: false, nullable: false });
+    for (const k of type.keys)
+      keys.push({ sql: `${root}.${ident(k.column)}`, pgType: PG_TYPE[k.type], desc: false, nullable: false });
   }
 
   let served = 0;
@@ -112,20 +140,43 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
     offset = 0;
   }
   if (query.top !== undefined && query.top > input.limits.maxTop) {
-    throw new ODataError(400, ErrorCode.LimitExceeded, `$top=${query.top} exceeds the maximum of ${input.limits.maxTop}`, '$top');
+    throw new ODataError(
+      400,
+      ErrorCode.LimitExceeded,
+      `$top=${query.top} exceeds the maximum of ${input.limits.maxTop}`,
+      '$top',
+    );
   }
   const remaining = query.top !== undefined ? Math.max(query.top - served, 0) : undefined;
   const pageSize = input.single ? 1 : Math.min(input.pageSize, remaining ?? Infinity);
 
-  const sctx = { model, params, aliases, metadata: input.metadata, maxExpandDepth: input.limits.maxExpandDepth, maxInList: input.limits.maxInList, scope: input.scope };
+  const sctx = {
+    model,
+    params,
+    aliases,
+    metadata: input.metadata,
+    maxExpandDepth: input.limits.maxExpandDepth,
+    maxInList: input.limits.maxInList,
+    scope: input.scope,
+  };
   const outer = dataSource
     .createQueryBuilder()
-    .select(input.omitNulls ? `CAST(json_strip_nulls(CAST(${rowJsonSql(type, root, query, sctx)} AS json)) AS text)` : `CAST(${rowJsonSql(type, root, query, sctx)} AS text)`, 'j')
+    .select(
+      input.omitNulls
+        ? `CAST(json_strip_nulls(CAST(${rowJsonSql(type, root, query, sctx)} AS json)) AS text)`
+        : `CAST(${rowJsonSql(type, root, query, sctx)} AS text)`,
+      'j',
+    )
     .from((inner) => {
       inner.select(`${root}.*`).from(type.table, root);
       keys.forEach((k, i) => inner.addSelect(k.sql, `__o${i}`));
       if (where.length) inner.where(where.join(' AND '));
-      for (const k of keys) inner.addOrderBy(k.sql, k.desc ? 'DESC' : 'ASC', k.nullable ? (k.desc ? 'NULLS LAST' : 'NULLS FIRST') : undefined);
+      for (const k of keys)
+        inner.addOrderBy(
+          k.sql,
+          k.desc ? 'DESC' : 'ASC',
+          k.nullable ? (k.desc ? 'NULLS LAST' : 'NULLS FIRST') : undefined,
+        );
       // one row more than the page: tells whether a next page exists
       inner.limit(input.single ? 2 : pageSize + 1);
       if (offset) inner.offset(offset);
@@ -136,32 +187,61 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
   if (type.etagColumn) outer.addSelect(`CAST(${root}.${ident(type.etagColumn)} AS text)`, 'etag');
   if (input.pageDigest && type.etagColumn && !input.single) {
     // Order-independent: any change to a row on the page gives it a new, higher version.
-    outer.addSelect(`CAST(count(*) OVER () AS text) || '-' || CAST(sum(CAST(${root}.${ident(type.etagColumn)} AS numeric)) OVER () AS text)`, 'digest');
+    outer.addSelect(
+      `CAST(count(*) OVER () AS text) || '-' || CAST(sum(CAST(${root}.${ident(type.etagColumn)} AS numeric)) OVER () AS text)`,
+      'digest',
+    );
   }
   if (query.count && !input.single) {
     // An uncorrelated subquery: PostgreSQL runs it once (InitPlan), still one statement.
-    outer.addSelect(`(SELECT count(*) FROM ${ident(type.table)} ${root} ${filterWhere.length ? 'WHERE ' + filterWhere.join(' AND ') : ''})`, 'count');
+    outer.addSelect(
+      `(SELECT count(*) FROM ${ident(type.table)} ${root} ${filterWhere.length ? 'WHERE ' + filterWhere.join(' AND ') : ''})`,
+      'count',
+    );
   }
   // The outer order restates the inner one; PostgreSQL keeps the subquery's order anyway.
-  keys.forEach((k, i) => outer.addOrderBy(`${root}.${ident('__o' + i)}`, k.desc ? 'DESC' : 'ASC', k.desc ? 'NULLS LAST' : 'NULLS FIRST'));
+  keys.forEach((k, i) =>
+    outer.addOrderBy(
+      `${root}.${ident('__o' + i)}`,
+      k.desc ? 'DESC' : 'ASC',
+      k.desc ? 'NULLS LAST' : 'NULLS FIRST',
+    ),
+  );
   outer.setParameters(params.values);
   const [sql, parameters] = outer.getQueryAndParameters();
   return { sql, parameters, pageSize, sortKeys: keys.length, served, remaining };
 }
 
 /** `SELECT count(*)` for `/$count` (same filter, search and scopes, nothing else). */
-export function buildCount(dataSource: DataSource, input: Omit<SelectInput, 'pageSize' | 'metadata'>): { sql: string; parameters: unknown[] } {
+export function buildCount(
+  dataSource: DataSource,
+  input: Omit<SelectInput, 'pageSize' | 'metadata'>,
+): { sql: string; parameters: unknown[] } {
   const params = new SqlParams();
   const aliases = new AliasGenerator();
   const root = 'e0';
-  const base: TranslateContext = { model: input.model, params, aliases, root: { kind: 'entity', type: input.type, alias: root }, maxInList: input.limits.maxInList, scope: input.scope };
-  const tctx: TranslateContext = { ...base, root: { kind: 'entity', type: withComputed(input.type, input.query.compute, base), alias: root } };
+  const base: TranslateContext = {
+    model: input.model,
+    params,
+    aliases,
+    root: { kind: 'entity', type: input.type, alias: root },
+    maxInList: input.limits.maxInList,
+    scope: input.scope,
+  };
+  const tctx: TranslateContext = {
+    ...base,
+    root: { kind: 'entity', type: withComputed(input.type, input.query.compute, base), alias: root },
+  };
   const where = input.scopes.map((s) => s(root, params, aliases));
   const inScope = input.scope ? () => input.scope!(input.type, root, params, aliases) : undefined;
   const access = inScope?.();
   if (access) where.push(access);
-  if (input.query.filter) where.push(...guardedConditions(input.query.filter, tctx, inScope, input.query.compute));
-  if (input.query.search) where.push(searchCondition(input.type, root, input.query.search, params, input.model, aliases, input.scope));
+  if (input.query.filter)
+    where.push(...guardedConditions(input.query.filter, tctx, inScope, input.query.compute));
+  if (input.query.search)
+    where.push(
+      searchCondition(input.type, root, input.query.search, params, input.model, aliases, input.scope),
+    );
   const qb = dataSource.createQueryBuilder().select('count(*)', 'count').from(input.type.table, root);
   if (where.length) qb.where(where.join(' AND '));
   qb.setParameters(params.values);

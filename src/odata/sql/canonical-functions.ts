@@ -13,7 +13,10 @@ const int = (sql: string): Typed => ({ sql, type: 'Edm.Int32' });
 const bool = (sql: string): Typed => ({ sql, type: 'Edm.Boolean' });
 const dto = (sql: string): Typed => ({ sql, type: 'Edm.DateTimeOffset' });
 /** extract() of a part, as the integer OData promises. */
-const part = (name: string): Template => ([a]) => int(`CAST(EXTRACT(${name} FROM ${a.sql}) AS integer)`);
+const part =
+  (name: string): Template =>
+  ([a]) =>
+    int(`CAST(EXTRACT(${name} FROM ${a.sql}) AS integer)`);
 
 /**
  * OData canonical functions -> PostgreSQL, one line each. contains/startswith/endswith are
@@ -24,11 +27,43 @@ type ArgKind = 'string' | 'temporal' | 'number' | 'any';
 const KINDS: Record<ArgKind, (t: string) => boolean> = {
   string: (t) => t === 'Edm.String',
   temporal: (t) => ['Edm.DateTimeOffset', 'Edm.Date', 'Edm.TimeOfDay', 'Edm.Duration'].includes(t),
-  number: (t) => ['Edm.Byte', 'Edm.SByte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64', 'Edm.Double', 'Edm.Single', 'Edm.Decimal'].includes(t),
+  number: (t) =>
+    [
+      'Edm.Byte',
+      'Edm.SByte',
+      'Edm.Int16',
+      'Edm.Int32',
+      'Edm.Int64',
+      'Edm.Double',
+      'Edm.Single',
+      'Edm.Decimal',
+    ].includes(t),
   any: () => true,
 };
-const STRING_FNS = new Set(['contains', 'startswith', 'endswith', 'length', 'indexof', 'tolower', 'toupper', 'trim', 'matchespattern']);
-const TEMPORAL_FNS = new Set(['year', 'month', 'day', 'hour', 'minute', 'second', 'fractionalseconds', 'totalseconds', 'date', 'time', 'totaloffsetminutes']);
+const STRING_FNS = new Set([
+  'contains',
+  'startswith',
+  'endswith',
+  'length',
+  'indexof',
+  'tolower',
+  'toupper',
+  'trim',
+  'matchespattern',
+]);
+const TEMPORAL_FNS = new Set([
+  'year',
+  'month',
+  'day',
+  'hour',
+  'minute',
+  'second',
+  'fractionalseconds',
+  'totalseconds',
+  'date',
+  'time',
+  'totaloffsetminutes',
+]);
 const NUMBER_FNS = new Set(['round', 'floor', 'ceiling']);
 
 /** The kind each argument of a function must have (null literals pass). */
@@ -50,7 +85,9 @@ export const CANONICAL_FUNCTIONS: Record<string, { arity: [number, number]; sql:
     arity: [2, 3],
     sql: ([s, i, n]) => {
       const from = `GREATEST(CAST(${i.sql} AS integer), 0) + 1`;
-      return str(n ? `substr(${s.sql}, ${from}, GREATEST(CAST(${n.sql} AS integer), 0))` : `substr(${s.sql}, ${from})`);
+      return str(
+        n ? `substr(${s.sql}, ${from}, GREATEST(CAST(${n.sql} AS integer), 0))` : `substr(${s.sql}, ${from})`,
+      );
     },
   },
   tolower: { arity: [1, 1], sql: ([a]) => str(`lower(${a.sql})`) },
@@ -66,13 +103,22 @@ export const CANONICAL_FUNCTIONS: Record<string, { arity: [number, number]; sql:
   second: { arity: [1, 1], sql: part('SECOND') },
   fractionalseconds: {
     arity: [1, 1],
-    sql: ([a]) => ({ sql: `(CAST(EXTRACT(MICROSECONDS FROM ${a.sql}) AS numeric) % 1000000 / 1000000)`, type: 'Edm.Decimal' }),
+    sql: ([a]) => ({
+      sql: `(CAST(EXTRACT(MICROSECONDS FROM ${a.sql}) AS numeric) % 1000000 / 1000000)`,
+      type: 'Edm.Decimal',
+    }),
   },
-  totalseconds: { arity: [1, 1], sql: ([a]) => ({ sql: `CAST(EXTRACT(EPOCH FROM ${a.sql}) AS numeric)`, type: 'Edm.Decimal' }) },
+  totalseconds: {
+    arity: [1, 1],
+    sql: ([a]) => ({ sql: `CAST(EXTRACT(EPOCH FROM ${a.sql}) AS numeric)`, type: 'Edm.Decimal' }),
+  },
   date: { arity: [1, 1], sql: ([a]) => ({ sql: `CAST(${a.sql} AS date)`, type: 'Edm.Date' }) },
   time: { arity: [1, 1], sql: ([a]) => ({ sql: `CAST(${a.sql} AS time)`, type: 'Edm.TimeOfDay' }) },
   // Values are stored and returned in UTC, so the offset is always 0.
-  totaloffsetminutes: { arity: [1, 1], sql: ([a]) => int(`(CASE WHEN ${a.sql} IS NULL THEN NULL ELSE 0 END)`) },
+  totaloffsetminutes: {
+    arity: [1, 1],
+    sql: ([a]) => int(`(CASE WHEN ${a.sql} IS NULL THEN NULL ELSE 0 END)`),
+  },
   now: { arity: [0, 0], sql: () => dto('now()') },
   maxdatetime: { arity: [0, 0], sql: () => dto(`CAST('9999-12-31T23:59:59.999999Z' AS timestamptz)`) },
   mindatetime: { arity: [0, 0], sql: () => dto(`CAST('0001-01-01T00:00:00Z' AS timestamptz)`) },
@@ -91,12 +137,20 @@ export function canonicalFunction(name: string, args: Typed[]): Typed {
   }
   const [min, max] = fn.arity;
   if (args.length < min || args.length > max) {
-    throw ODataError.badRequest(`${name} takes ${min === max ? min : `${min} to ${max}`} arguments, got ${args.length}`, name, ErrorCode.BadQueryOption);
+    throw ODataError.badRequest(
+      `${name} takes ${min === max ? min : `${min} to ${max}`} arguments, got ${args.length}`,
+      name,
+      ErrorCode.BadQueryOption,
+    );
   }
   args.forEach((a, i) => {
     const kind = argKind(name, i);
     if (a.type !== 'null' && !KINDS[kind](a.type)) {
-      throw ODataError.badRequest(`Argument ${i + 1} of ${name} must be a ${kind} value, but is ${a.type}`, name, ErrorCode.BadType);
+      throw ODataError.badRequest(
+        `Argument ${i + 1} of ${name} must be a ${kind} value, but is ${a.type}`,
+        name,
+        ErrorCode.BadType,
+      );
     }
   });
   return fn.sql(args);

@@ -19,15 +19,22 @@ export function decodeSkipToken(text: string, expectedKeys: number): SkipToken {
   try {
     const [after, served] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (
-      Array.isArray(after) && after.length === expectedKeys && after.every((v) => v === null || typeof v === 'string') &&
-      Number.isSafeInteger(served) && served >= 0
+      Array.isArray(after) &&
+      after.length === expectedKeys &&
+      after.every((v) => v === null || typeof v === 'string') &&
+      Number.isSafeInteger(served) &&
+      served >= 0
     ) {
       return { after, served };
     }
   } catch {
     /* fall through */
   }
-  throw ODataError.badRequest('$skiptoken is not valid for this request', '$skiptoken', ErrorCode.BadQueryOption);
+  throw ODataError.badRequest(
+    '$skiptoken is not valid for this request',
+    '$skiptoken',
+    ErrorCode.BadQueryOption,
+  );
 }
 
 export interface SortKey {
@@ -42,7 +49,11 @@ export interface SortKey {
  * mixed directions and nulls:  (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...
  * For a single non-null key this is `k > v`, which an index range scan serves directly.
  */
-export function keysetCondition(keys: SortKey[], after: Array<string | null>, param: (value: unknown, pgType: string) => string): string {
+export function keysetCondition(
+  keys: SortKey[],
+  after: Array<string | null>,
+  param: (value: unknown, pgType: string) => string,
+): string {
   const ors: string[] = [];
   for (let i = 0; i < keys.length; i++) {
     const ands: string[] = [];
@@ -59,12 +70,18 @@ function equalTo(k: SortKey, v: string | null, param: (value: unknown, pgType: s
   return v === null ? `${k.sql} IS NULL` : `${k.sql} = ${param(v, k.pgType)}`;
 }
 
-function greaterThan(k: SortKey, v: string | null, param: (value: unknown, pgType: string) => string): string {
+function greaterThan(
+  k: SortKey,
+  v: string | null,
+  param: (value: unknown, pgType: string) => string,
+): string {
   if (!k.desc) {
     // ascending, nulls first: after null come all non-nulls; after v come larger values
     return v === null ? `${k.sql} IS NOT NULL` : `${k.sql} > ${param(v, k.pgType)}`;
   }
   // descending, nulls last: nothing comes after null; after v come smaller values, then nulls
   if (v === null) return 'FALSE';
-  return k.nullable ? `(${k.sql} < ${param(v, k.pgType)} OR ${k.sql} IS NULL)` : `${k.sql} < ${param(v, k.pgType)}`;
+  return k.nullable
+    ? `(${k.sql} < ${param(v, k.pgType)} OR ${k.sql} IS NULL)`
+    : `${k.sql} < ${param(v, k.pgType)}`;
 }

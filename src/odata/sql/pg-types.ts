@@ -20,7 +20,16 @@ export const PG_TYPE: Record<EdmPrimitive, string> = {
   'Edm.Binary': 'bytea',
 };
 
-export const NUMERIC_TYPES = new Set<string>(['Edm.Byte', 'Edm.SByte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64', 'Edm.Double', 'Edm.Single', 'Edm.Decimal']);
+export const NUMERIC_TYPES = new Set<string>([
+  'Edm.Byte',
+  'Edm.SByte',
+  'Edm.Int16',
+  'Edm.Int32',
+  'Edm.Int64',
+  'Edm.Double',
+  'Edm.Single',
+  'Edm.Decimal',
+]);
 
 /**
  * `odata_try_cast_<suffix>(text)` (migration 1763850000011): the value converted, or null when it
@@ -28,8 +37,17 @@ export const NUMERIC_TYPES = new Set<string>(['Edm.Byte', 'Edm.SByte', 'Edm.Int1
  * its message.
  */
 export const TRY_CAST_FUNCTION: Record<string, string> = {
-  uuid: 'odata_try_cast_uuid', boolean: 'odata_try_cast_boolean', smallint: 'odata_try_cast_smallint',
-  integer: 'odata_try_cast_integer', bigint: 'odata_try_cast_bigint', 'double precision': 'odata_try_cast_double',
-  real: 'odata_try_cast_real', numeric: 'odata_try_cast_numeric', timestamptz: 'odata_try_cast_timestamptz',
-  date: 'odata_try_cast_date', time: 'odata_try_cast_time', interval: 'odata_try_cast_interval', bytea: 'odata_try_cast_bytea',
+  uuid: 'odata_try_cast_uuid',
+  boolean: 'odata_try_cast_boolean',
+  smallint: 'odata_try_cast_smallint',
+  integer: 'odata_try_cast_integer',
+  bigint: 'odata_try_cast_bigint',
+  'double precision': 'odata_try_cast_double',
+  real: 'odata_try_cast_real',
+  numeric: 'odata_try_cast_numeric',
+  timestamptz: 'odata_try_cast_timestamptz',
+  date: 'odata_try_cast_date',
+  time: 'odata_try_cast_time',
+  interval: 'odata_try_cast_interval',
+  bytea: 'odata_try_cast_bytea',
 };

@@ -15,7 +15,8 @@ export function mayRaise(expr: Expr, computed: ComputeItem[] = []): boolean {
     case 'literal':
       return false;
     case 'member': {
-      const alias = !expr.scope && expr.path.length === 1 ? computed.find((c) => c.alias === expr.path[0]) : undefined;
+      const alias =
+        !expr.scope && expr.path.length === 1 ? computed.find((c) => c.alias === expr.path[0]) : undefined;
       return alias ? mayRaise(alias.expr, computed) : false;
     }
     case 'binary':
@@ -44,14 +45,21 @@ export function mayRaise(expr: Expr, computed: ComputeItem[] = []): boolean {
 
 /** `a and b and c` -> [a, b, c] */
 function conjuncts(expr: Expr): Expr[] {
-  return expr.kind === 'binary' && expr.op === 'and' ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
+  return expr.kind === 'binary' && expr.op === 'and'
+    ? [...conjuncts(expr.left), ...conjuncts(expr.right)]
+    : [expr];
 }
 
 /**
  * A filter as WHERE conditions, one per conjunct; those that may raise are evaluated only on rows
  * in `scope` (a function, so that each use binds its own parameters).
  */
-export function guardedConditions(filter: Expr, ctx: TranslateContext, scope?: () => string | undefined, computed?: ComputeItem[]): string[] {
+export function guardedConditions(
+  filter: Expr,
+  ctx: TranslateContext,
+  scope?: () => string | undefined,
+  computed?: ComputeItem[],
+): string[] {
   return conjuncts(filter).map((c) => {
     const sql = condition(c, ctx);
     const s = mayRaise(c, computed) ? scope?.() : undefined;
@@ -60,7 +68,12 @@ export function guardedConditions(filter: Expr, ctx: TranslateContext, scope?: (
 }
 
 /** A value (an $orderby key) that may raise, computed only for rows in scope. */
-export function guardedValue(expr: Expr, sql: string, scope?: () => string | undefined, computed?: ComputeItem[]): string {
+export function guardedValue(
+  expr: Expr,
+  sql: string,
+  scope?: () => string | undefined,
+  computed?: ComputeItem[],
+): string {
   const s = mayRaise(expr, computed) ? scope?.() : undefined;
   return s ? `(CASE WHEN ${s} THEN ${sql} END)` : sql;
 }

@@ -13,10 +13,23 @@ import type { ReadScope } from '../access/access-policy';
  * without NOT.
  * Other sets match each term as a case-insensitive substring of their searchable properties.
  */
-export function searchCondition(type: EdmEntityType, alias: string, search: SearchExpr, params: SqlParams, model?: EdmModel, aliases?: AliasGenerator, scope?: ReadScope): string {
-  if (type.fullText) return fullTextCondition(type, alias, search, params, model, aliases ?? new AliasGenerator(), scope);
+export function searchCondition(
+  type: EdmEntityType,
+  alias: string,
+  search: SearchExpr,
+  params: SqlParams,
+  model?: EdmModel,
+  aliases?: AliasGenerator,
+  scope?: ReadScope,
+): string {
+  if (type.fullText)
+    return fullTextCondition(type, alias, search, params, model, aliases ?? new AliasGenerator(), scope);
   if (type.searchable.length === 0) {
-    throw ODataError.badRequest(`$search is not supported on ${type.setName}`, '$search', ErrorCode.BadQueryOption);
+    throw ODataError.badRequest(
+      `$search is not supported on ${type.setName}`,
+      '$search',
+      ErrorCode.BadQueryOption,
+    );
   }
   const columns = type.searchable.map((name) => `${alias}.${ident(type.property.get(name)!.column)}`);
   const visit = (e: SearchExpr): string => {
@@ -35,7 +48,15 @@ export function searchCondition(type: EdmEntityType, alias: string, search: Sear
   return visit(search);
 }
 
-function fullTextCondition(type: EdmEntityType, alias: string, search: SearchExpr, params: SqlParams, model: EdmModel | undefined, aliases: AliasGenerator, scope?: ReadScope): string {
+function fullTextCondition(
+  type: EdmEntityType,
+  alias: string,
+  search: SearchExpr,
+  params: SqlParams,
+  model: EdmModel | undefined,
+  aliases: AliasGenerator,
+  scope?: ReadScope,
+): string {
   const config = `CAST(${params.typed(type.fullText!.config, 'text')} AS regconfig)`;
   const query = (e: SearchExpr): string => {
     switch (e.kind) {
@@ -53,15 +74,18 @@ function fullTextCondition(type: EdmEntityType, alias: string, search: SearchExp
   const own = `${alias}.${ident(type.fullText!.vector)} @@ ${q}`;
   // Related rows count for positive queries only: "NOT x" means the row's own text lacks x,
   // not "some note lacks x".
-  const negated = (e: SearchExpr): boolean => e.kind === 'not' || (e.kind !== 'term' && (negated(e.left) || negated(e.right)));
+  const negated = (e: SearchExpr): boolean =>
+    e.kind === 'not' || (e.kind !== 'term' && (negated(e.left) || negated(e.right)));
   const related: string[] = [];
-  for (const navName of negated(search) ? [] : type.fullText!.via ?? []) {
+  for (const navName of negated(search) ? [] : (type.fullText!.via ?? [])) {
     const nav = type.navigation.get(navName);
     const target = nav && model?.types.get(nav.target);
     if (!nav || !target?.fullText || nav.join.kind !== 'foreignKey' || nav.join.pairs.length !== 1) continue;
     const r = aliases.next('s');
     const visible = scope?.(target, r, params, aliases);
-    related.push(`SELECT ${r}.${ident(nav.join.pairs[0].target)} FROM ${ident(target.table)} ${r} WHERE ${r}.${ident(target.fullText.vector)} @@ ${q}${visible ? ` AND ${visible}` : ''}`);
+    related.push(
+      `SELECT ${r}.${ident(nav.join.pairs[0].target)} FROM ${ident(target.table)} ${r} WHERE ${r}.${ident(target.fullText.vector)} @@ ${q}${visible ? ` AND ${visible}` : ''}`,
+    );
   }
   if (related.length === 0) return `(${own})`;
   // Matching keys from each GIN index, united: the planner looks them up instead of testing

@@ -39,8 +39,14 @@ describe('limits checked before parsing', () => {
   });
 
   it('length (414) and NUL (400) of options and URLs', () => {
-    expect(error(() => checkText('$filter', 'x'.repeat(51), limits))).toMatchObject({ status: 414, code: 'ODATA107' });
-    expect(error(() => checkText('$search', 'a\u0000b', limits))).toMatchObject({ status: 400, target: '$search' });
+    expect(error(() => checkText('$filter', 'x'.repeat(51), limits))).toMatchObject({
+      status: 414,
+      code: 'ODATA107',
+    });
+    expect(error(() => checkText('$search', 'a\u0000b', limits))).toMatchObject({
+      status: 400,
+      target: '$search',
+    });
     expect(error(() => checkUrlLength('/Task', 'x'.repeat(95), limits))).toMatchObject({ status: 414 });
     expect(() => checkUrlLength('/Task', 'x'.repeat(94), limits)).not.toThrow();
   });

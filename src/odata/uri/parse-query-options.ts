@@ -1,5 +1,13 @@
 import { ErrorCode, ODataError, fromStackOverflow } from '../errors/odata-error';
-import { Expr, ExpandItem, ODataQuery, OrderByItem, QueryOptions, SearchExpr, emptyOptions } from '../query/odata-query';
+import {
+  Expr,
+  ExpandItem,
+  ODataQuery,
+  OrderByItem,
+  QueryOptions,
+  SearchExpr,
+  emptyOptions,
+} from '../query/odata-query';
 import { parseBoolExpr, parseCommonExpr } from './parser-extensions/bool-expr';
 import { normalizeKeywords } from './parser-extensions/normalize-keywords';
 import { splitHeadAndParens, splitTopLevel } from './parser-extensions/split';
@@ -9,8 +17,23 @@ import { IrContext, toExpr } from './to-query-ir';
 import { InputLimits, checkExpression, checkText } from './input-limits';
 
 const SYSTEM_OPTIONS = new Set([
-  'filter', 'orderby', 'top', 'skip', 'count', 'select', 'expand', 'search', 'skiptoken', 'format',
-  'levels', 'apply', 'compute', 'id', 'deltatoken', 'schemaversion', 'index',
+  'filter',
+  'orderby',
+  'top',
+  'skip',
+  'count',
+  'select',
+  'expand',
+  'search',
+  'skiptoken',
+  'format',
+  'levels',
+  'apply',
+  'compute',
+  'id',
+  'deltatoken',
+  'schemaversion',
+  'index',
 ]);
 const UNSUPPORTED: Record<string, string> = {
   deltatoken: 'Delta links are not supported',
@@ -50,7 +73,11 @@ export function splitQueryString(search: string, limits?: InputLimits): RawOptio
       name = decodeURIComponent(rawName.replace(/\+/g, ' '));
       value = decodeURIComponent(rawValue.replace(/\+/g, ' '));
     } catch {
-      throw ODataError.badRequest(`Malformed percent-encoding in query option '${rawName}'`, rawName, ErrorCode.BadQueryOption);
+      throw ODataError.badRequest(
+        `Malformed percent-encoding in query option '${rawName}'`,
+        rawName,
+        ErrorCode.BadQueryOption,
+      );
     }
     checkText(`Query option ${name}`, name, limits);
     if (name.startsWith('@')) {
@@ -64,7 +91,12 @@ export function splitQueryString(search: string, limits?: InputLimits): RawOptio
     checkText(option, value, limits);
     if (EXPRESSIONS.has(bare)) checkExpression(option, value, limits, bare === 'search' ? '"' : "'");
     if (SYSTEM_OPTIONS.has(bare) && (name.startsWith('$') || !custom.has(name))) {
-      if (system.has(bare)) throw ODataError.badRequest(`Query option $${bare} is given more than once`, `$${bare}`, ErrorCode.BadQueryOption);
+      if (system.has(bare))
+        throw ODataError.badRequest(
+          `Query option $${bare} is given more than once`,
+          `$${bare}`,
+          ErrorCode.BadQueryOption,
+        );
       system.set(bare, value);
     } else if (name.startsWith('$')) {
       throw ODataError.badRequest(`Unknown system query option '${name}'`, name, ErrorCode.BadQueryOption);
@@ -76,7 +108,12 @@ export function splitQueryString(search: string, limits?: InputLimits): RawOptio
 function syntaxError(option: string, text: string, e: unknown): ODataError {
   const overflow = fromStackOverflow(e);
   if (overflow) return overflow;
-  const detail = e instanceof Error ? e.message.replace(/^Fail at/, 'cannot parse from position').replace(/^Unexpected character at/, 'unexpected character at position') : '';
+  const detail =
+    e instanceof Error
+      ? e.message
+          .replace(/^Fail at/, 'cannot parse from position')
+          .replace(/^Unexpected character at/, 'unexpected character at position')
+      : '';
   return ODataError.badRequest(`Invalid ${option} '${text}': ${detail}`, option, ErrorCode.BadQueryOption);
 }
 
@@ -84,7 +121,12 @@ export function aliasContext(aliases: Map<string, string>): IrContext {
   const ctx: IrContext = {
     alias: (name) => {
       const text = aliases.get(name);
-      if (text === undefined) throw ODataError.badRequest(`Parameter alias @${name} has no value`, `@${name}`, ErrorCode.BadQueryOption);
+      if (text === undefined)
+        throw ODataError.badRequest(
+          `Parameter alias @${name} has no value`,
+          `@${name}`,
+          ErrorCode.BadQueryOption,
+        );
       try {
         return toExpr(parseCommonExpr(normalizeKeywords(text)), ctx);
       } catch (e) {
@@ -97,8 +139,12 @@ export function aliasContext(aliases: Map<string, string>): IrContext {
 }
 
 export function parseFilter(text: string, ctx: IrContext): Expr {
-  if (/\sdivby\s/i.test(text.replace(/'([^']|'')*'/g, "''"))) throw ODataError.notImplemented('divby is not supported; use div with a decimal operand (5 div 2.0)');
-  if (/\/\$filter\(/i.test(text)) throw ODataError.notImplemented('Filtered collections inside expressions (Notes/$filter(...)/$count) are not supported; use any() or $count with a lambda instead');
+  if (/\sdivby\s/i.test(text.replace(/'([^']|'')*'/g, "''")))
+    throw ODataError.notImplemented('divby is not supported; use div with a decimal operand (5 div 2.0)');
+  if (/\/\$filter\(/i.test(text))
+    throw ODataError.notImplemented(
+      'Filtered collections inside expressions (Notes/$filter(...)/$count) are not supported; use any() or $count with a lambda instead',
+    );
   let token;
   try {
     token = parseBoolExpr(normalizeKeywords(text));
@@ -123,23 +169,34 @@ export function parseOrderBy(text: string, ctx: IrContext): OrderByItem[] {
 
 function parseNonNegativeInt(option: string, text: string): number {
   if (!/^\d+$/.test(text.trim())) {
-    throw ODataError.badRequest(`${option} '${text}' is invalid. Should be a non-negative integer`, option, ErrorCode.BadQueryOption);
+    throw ODataError.badRequest(
+      `${option} '${text}' is invalid. Should be a non-negative integer`,
+      option,
+      ErrorCode.BadQueryOption,
+    );
   }
   const n = Number(text);
-  if (!Number.isSafeInteger(n)) throw ODataError.badRequest(`${option} '${text}' is too large`, option, ErrorCode.BadQueryOption);
+  if (!Number.isSafeInteger(n))
+    throw ODataError.badRequest(`${option} '${text}' is too large`, option, ErrorCode.BadQueryOption);
   return n;
 }
 
 function parseBoolean(option: string, text: string): boolean {
   const t = text.trim().toLowerCase();
-  if (t !== 'true' && t !== 'false') throw ODataError.badRequest(`${option} '${text}' is invalid. Should be true or false`, option, ErrorCode.BadQueryOption);
+  if (t !== 'true' && t !== 'false')
+    throw ODataError.badRequest(
+      `${option} '${text}' is invalid. Should be true or false`,
+      option,
+      ErrorCode.BadQueryOption,
+    );
   return t === 'true';
 }
 
 function parseSelect(text: string): string[] {
   return splitTopLevel(text, ',').map((item) => {
     const { head, inner } = splitHeadAndParens(item);
-    if (inner !== undefined) throw ODataError.notImplemented(`Nested options in $select ('${item}') are not supported`);
+    if (inner !== undefined)
+      throw ODataError.notImplemented(`Nested options in $select ('${item}') are not supported`);
     if (!/^(\*|[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*|[A-Za-z_][A-Za-z0-9_.]*\.\*)$/.test(head)) {
       throw ODataError.badRequest(`Invalid $select item '${item}'`, '$select', ErrorCode.BadQueryOption);
     }
@@ -165,7 +222,12 @@ function parseExpand(text: string, ctx: IrContext, depth: number): ExpandItem[] 
       const nested = new Map<string, string>();
       for (const opt of splitTopLevel(inner, ';')) {
         const eq = opt.indexOf('=');
-        if (eq < 0) throw ODataError.badRequest(`Invalid nested option '${opt}' in $expand`, '$expand', ErrorCode.BadQueryOption);
+        if (eq < 0)
+          throw ODataError.badRequest(
+            `Invalid nested option '${opt}' in $expand`,
+            '$expand',
+            ErrorCode.BadQueryOption,
+          );
         nested.set(opt.slice(0, eq).trim().replace(/^\$/, '').toLowerCase(), opt.slice(eq + 1));
       }
       Object.assign(options, parseOptions(nested, ctx, depth + 1));
@@ -180,17 +242,39 @@ export function parseOptions(system: Map<string, string>, ctx: IrContext, depth 
   for (const [name, text] of system) {
     if (UNSUPPORTED[name]) throw ODataError.notImplemented(UNSUPPORTED[name]);
     switch (name) {
-      case 'filter': options.filter = parseFilter(text, ctx); break;
-      case 'orderby': options.orderby = parseOrderBy(text, ctx); break;
-      case 'top': options.top = parseNonNegativeInt('$top', text); break;
-      case 'skip': options.skip = parseNonNegativeInt('$skip', text); break;
-      case 'count': options.count = parseBoolean('$count', text); break;
-      case 'select': options.select = parseSelect(text); break;
-      case 'expand': options.expand = parseExpand(text, ctx, depth); break;
-      case 'search': options.search = parseSearchOption(text); break;
-      case 'apply': options.apply = parseApply(text, ctx); break;
-      case 'compute': options.compute = parseCompute(text, ctx); break;
-      case 'levels': options.levels = text.trim().toLowerCase() === 'max' ? 'max' : parseNonNegativeInt('$levels', text); break;
+      case 'filter':
+        options.filter = parseFilter(text, ctx);
+        break;
+      case 'orderby':
+        options.orderby = parseOrderBy(text, ctx);
+        break;
+      case 'top':
+        options.top = parseNonNegativeInt('$top', text);
+        break;
+      case 'skip':
+        options.skip = parseNonNegativeInt('$skip', text);
+        break;
+      case 'count':
+        options.count = parseBoolean('$count', text);
+        break;
+      case 'select':
+        options.select = parseSelect(text);
+        break;
+      case 'expand':
+        options.expand = parseExpand(text, ctx, depth);
+        break;
+      case 'search':
+        options.search = parseSearchOption(text);
+        break;
+      case 'apply':
+        options.apply = parseApply(text, ctx);
+        break;
+      case 'compute':
+        options.compute = parseCompute(text, ctx);
+        break;
+      case 'levels':
+        options.levels = text.trim().toLowerCase() === 'max' ? 'max' : parseNonNegativeInt('$levels', text);
+        break;
       case 'skiptoken':
       case 'format':
       case 'schemaversion':

@@ -23,7 +23,11 @@ export interface PathSegment {
 
 function parseValue(text: string, where: string): Expr {
   try {
-    return toExpr(parseCommonExpr(normalizeKeywords(text)), { alias: (n) => { throw ODataError.badRequest(`Alias @${n} is not allowed here`, where, ErrorCode.BadKey); } });
+    return toExpr(parseCommonExpr(normalizeKeywords(text)), {
+      alias: (n) => {
+        throw ODataError.badRequest(`Alias @${n} is not allowed here`, where, ErrorCode.BadKey);
+      },
+    });
   } catch (e) {
     if (e instanceof ODataError) throw e;
     throw ODataError.badRequest(`Invalid value '${text}' in ${where}`, where, ErrorCode.BadKey);
@@ -38,16 +42,22 @@ export function parseResourcePath(path: string, limits?: InputLimits): PathSegme
     try {
       text = decodeURIComponent(raw);
     } catch {
-      throw ODataError.badRequest(`Malformed percent-encoding in path segment '${raw}'`, raw, ErrorCode.BadRequest);
+      throw ODataError.badRequest(
+        `Malformed percent-encoding in path segment '${raw}'`,
+        raw,
+        ErrorCode.BadRequest,
+      );
     }
     const open = text.indexOf('(');
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes
     const label = (open < 0 ? text : text.slice(0, open)).replace(/[\u0000-\u001f]/g, '').slice(0, 100);
     checkText(`Path segment '${label}'`, text, limits);
     if (open < 0) {
       segments.push({ name: text });
       continue;
     }
-    if (!text.endsWith(')')) throw ODataError.badRequest(`Malformed path segment '${text}'`, text, ErrorCode.BadKey);
+    if (!text.endsWith(')'))
+      throw ODataError.badRequest(`Malformed path segment '${text}'`, text, ErrorCode.BadKey);
     const name = text.slice(0, open);
     const inner = text.slice(open + 1, -1).trim();
     const segment: PathSegment = { name, call: true };

@@ -12,13 +12,30 @@ import { checkValue } from '../write/validate-body';
  */
 
 const BINARY: Record<string, BinaryOp> = {
-  EqualsExpression: 'eq', NotEqualsExpression: 'ne', LesserThanExpression: 'lt', LesserOrEqualsExpression: 'le',
-  GreaterThanExpression: 'gt', GreaterOrEqualsExpression: 'ge', HasExpression: 'has',
-  AndExpression: 'and', OrExpression: 'or',
-  AddExpression: 'add', SubExpression: 'sub', MulExpression: 'mul', DivExpression: 'div', ModExpression: 'mod',
+  EqualsExpression: 'eq',
+  NotEqualsExpression: 'ne',
+  LesserThanExpression: 'lt',
+  LesserOrEqualsExpression: 'le',
+  GreaterThanExpression: 'gt',
+  GreaterOrEqualsExpression: 'ge',
+  HasExpression: 'has',
+  AndExpression: 'and',
+  OrExpression: 'or',
+  AddExpression: 'add',
+  SubExpression: 'sub',
+  MulExpression: 'mul',
+  DivExpression: 'div',
+  ModExpression: 'mod',
 };
 
-const ARITHMETIC_PRECEDENCE: Record<ArithmeticOp, number> = { add: 1, sub: 1, mul: 2, div: 2, divby: 2, mod: 2 };
+const ARITHMETIC_PRECEDENCE: Record<ArithmeticOp, number> = {
+  add: 1,
+  sub: 1,
+  mul: 2,
+  div: 2,
+  divby: 2,
+  mod: 2,
+};
 
 export interface IrContext {
   /** Parameter aliases of the request (`@n` -> its value text, already parsed to Expr). */
@@ -36,23 +53,40 @@ export function toExpr(t: Token, ctx: IrContext): Expr {
       return { kind: 'not', operand: toExpr(t.value, ctx) };
     case 'NegateExpression': {
       const operand = toExpr(t.value, ctx);
-      if (operand.kind === 'literal' && typeof operand.value === 'number') return { ...operand, value: -operand.value };
+      if (operand.kind === 'literal' && typeof operand.value === 'number')
+        return { ...operand, value: -operand.value };
       return { kind: 'negate', operand };
     }
     case 'LambdaPathExpression':
       return lambda(t, ctx);
     case 'InExpression':
-      return { kind: 'in', left: toExpr(t.value.left, ctx), list: (t.value.right.value as Token[]).map((i) => toExpr(i, ctx)) };
+      return {
+        kind: 'in',
+        left: toExpr(t.value.left, ctx),
+        list: (t.value.right.value as Token[]).map((i) => toExpr(i, ctx)),
+      };
     case 'Literal':
       return literal(t);
     case 'ParameterAlias':
       return ctx.alias(t.value.name);
     case 'MethodCallExpression':
-      return { kind: 'call', name: String(t.value.method).toLowerCase(), args: (t.value.parameters ?? []).map((p: Token) => toExpr(p, ctx)) };
+      return {
+        kind: 'call',
+        name: String(t.value.method).toLowerCase(),
+        args: (t.value.parameters ?? []).map((p: Token) => toExpr(p, ctx)),
+      };
     case 'IsOfExpression':
-      return { kind: 'isof', operand: t.value.target ? toExpr(t.value.target, ctx) : { kind: 'member', path: [], scope: '$it' }, type: typeName(t.value.typename) };
+      return {
+        kind: 'isof',
+        operand: t.value.target ? toExpr(t.value.target, ctx) : { kind: 'member', path: [], scope: '$it' },
+        type: typeName(t.value.typename),
+      };
     case 'CastExpression':
-      return { kind: 'cast', operand: toExpr(t.value.target, ctx), type: typeof t.value.typename === 'string' ? t.value.typename : typeName(t.value.typename) };
+      return {
+        kind: 'cast',
+        operand: toExpr(t.value.target, ctx),
+        type: typeof t.value.typename === 'string' ? t.value.typename : typeName(t.value.typename),
+      };
     case 'FirstMemberExpression':
     case 'MemberExpression':
     case 'PropertyPathExpression':
@@ -62,7 +96,13 @@ export function toExpr(t: Token, ctx: IrContext): Expr {
       return member(t, ctx);
     default: {
       const op = BINARY[t.type];
-      if (op) return reassociate({ kind: 'binary', op, left: toExpr(t.value.left, ctx), right: toExpr(t.value.right, ctx) });
+      if (op)
+        return reassociate({
+          kind: 'binary',
+          op,
+          left: toExpr(t.value.left, ctx),
+          right: toExpr(t.value.right, ctx),
+        });
       throw ODataError.badRequest(`Unsupported expression '${t.raw}'`, undefined, ErrorCode.BadQueryOption);
     }
   }
@@ -91,7 +131,11 @@ function bindVariable(e: Expr, variable: string): Expr {
   const visit = (x: any): void => {
     if (!x || typeof x !== 'object') return;
     if (Array.isArray(x)) return x.forEach(visit);
-    if ((x.kind === 'member' || x.kind === 'lambda' || x.kind === 'count') && !x.scope && x.path?.[0] === variable) {
+    if (
+      (x.kind === 'member' || x.kind === 'lambda' || x.kind === 'count') &&
+      !x.scope &&
+      x.path?.[0] === variable
+    ) {
       x.scope = variable;
       x.path = x.path.slice(1);
     }
@@ -135,7 +179,8 @@ function reassociate(e: Expr): Expr {
     out.push({ kind: 'binary', op: stack.pop()!, left, right });
   };
   ops.forEach((op, i) => {
-    while (stack.length && ARITHMETIC_PRECEDENCE[stack[stack.length - 1]] >= ARITHMETIC_PRECEDENCE[op]) reduce();
+    while (stack.length && ARITHMETIC_PRECEDENCE[stack[stack.length - 1]] >= ARITHMETIC_PRECEDENCE[op])
+      reduce();
     stack.push(op);
     out.push(operands[i + 1]);
   });
@@ -158,7 +203,10 @@ function member(t: Token, ctx: IrContext): Expr {
 
   const walk = (x: any): void => {
     if (!x) return;
-    if (Array.isArray(x)) { x.forEach(walk); return; }
+    if (Array.isArray(x)) {
+      x.forEach(walk);
+      return;
+    }
     switch (x.type) {
       case 'FirstMemberExpression':
       case 'MemberExpression':
@@ -194,15 +242,28 @@ function member(t: Token, ctx: IrContext): Expr {
       case 'AllExpression': {
         const variable = x.value?.variable?.value?.name;
         const predicate = x.value?.predicate ? toExpr(x.value.predicate, ctx) : undefined;
-        tail = { kind: 'lambda', op: x.type === 'AnyExpression' ? 'any' : 'all', path: [], variable, predicate };
+        tail = {
+          kind: 'lambda',
+          op: x.type === 'AnyExpression' ? 'any' : 'all',
+          path: [],
+          variable,
+          predicate,
+        };
         return;
       }
       case 'CountExpression':
         tail = { kind: 'count', path: [] };
         return;
       default:
-        if (x.value?.name && typeof x.value.name === 'string') { path.push(x.value.name); return; }
-        throw ODataError.badRequest(`Unsupported path expression '${x.raw ?? t.raw}'`, undefined, ErrorCode.BadQueryOption);
+        if (x.value?.name && typeof x.value.name === 'string') {
+          path.push(x.value.name);
+          return;
+        }
+        throw ODataError.badRequest(
+          `Unsupported path expression '${x.raw ?? t.raw}'`,
+          undefined,
+          ErrorCode.BadQueryOption,
+        );
     }
   };
   walk(t);
@@ -212,10 +273,21 @@ function member(t: Token, ctx: IrContext): Expr {
 }
 
 const LITERAL_TYPES: Record<string, LiteralType> = {
-  'Edm.String': 'string', 'Edm.Boolean': 'boolean', 'Edm.Guid': 'guid',
-  'Edm.SByte': 'int', 'Edm.Byte': 'int', 'Edm.Int16': 'int', 'Edm.Int32': 'int', 'Edm.Int64': 'int',
-  'Edm.Decimal': 'decimal', 'Edm.Double': 'double', 'Edm.Single': 'double',
-  'Edm.DateTimeOffset': 'datetimeoffset', 'Edm.Date': 'date', 'Edm.TimeOfDay': 'timeofday', 'Edm.Duration': 'duration',
+  'Edm.String': 'string',
+  'Edm.Boolean': 'boolean',
+  'Edm.Guid': 'guid',
+  'Edm.SByte': 'int',
+  'Edm.Byte': 'int',
+  'Edm.Int16': 'int',
+  'Edm.Int32': 'int',
+  'Edm.Int64': 'int',
+  'Edm.Decimal': 'decimal',
+  'Edm.Double': 'double',
+  'Edm.Single': 'double',
+  'Edm.DateTimeOffset': 'datetimeoffset',
+  'Edm.Date': 'date',
+  'Edm.TimeOfDay': 'timeofday',
+  'Edm.Duration': 'duration',
 };
 
 export function literal(t: Token): Expr {
@@ -245,7 +317,11 @@ export function literal(t: Token): Expr {
     case 'datetimeoffset':
       // Days that do not exist and years outside 1..9999 are the client's error, not the database's.
       if (!checkValue(type === 'date' ? 'Edm.Date' : 'Edm.DateTimeOffset', raw).ok) {
-        throw ODataError.badRequest(`${raw} is not a date from year 1 to 9999`, undefined, ErrorCode.BadLiteral);
+        throw ODataError.badRequest(
+          `${raw} is not a date from year 1 to 9999`,
+          undefined,
+          ErrorCode.BadLiteral,
+        );
       }
       return { kind: 'literal', type, value: raw };
     default:
@@ -259,6 +335,10 @@ export function decodeLiteralString(raw: string): string {
   try {
     return decodeURIComponent(body);
   } catch {
-    throw ODataError.badRequest(`Malformed percent-encoding in literal ${raw}`, undefined, ErrorCode.BadLiteral);
+    throw ODataError.badRequest(
+      `Malformed percent-encoding in literal ${raw}`,
+      undefined,
+      ErrorCode.BadLiteral,
+    );
   }
 }

@@ -90,7 +90,8 @@ export async function checkReferences(
       const key = props.map((p) => row[p.column]);
       if (!key.every(settable)) return;
       // A value sent again unchanged (a client saving the whole entity) is not a new reference.
-      const changed = (column: string) => column in change.after && change.after[column] !== change.before?.[column];
+      const changed = (column: string) =>
+        column in change.after && change.after[column] !== change.before?.[column];
       const full = props.some((p) => changed(p.column));
       if (!full && ![...fkColumns].some(changed)) return;
       const prefix = changes.length > 1 ? `Item ${i}: ` : '';
@@ -113,7 +114,13 @@ export async function checkLinks(
   const nav = type.navigation.get(navigation);
   if (!nav || nav.join.kind !== 'junction') throw new Error(`${type.name}.${navigation} is not many-to-many`);
   const probes = [...new Set(keys)].map((k) => ({ name, key: [k], row, full: true, prefix: '' }));
-  await probe(ctx, type, nav, nav.join.targetPairs.map((p) => p.target), probes);
+  await probe(
+    ctx,
+    type,
+    nav,
+    nav.join.targetPairs.map((p) => p.target),
+    probes,
+  );
 }
 
 async function probe(

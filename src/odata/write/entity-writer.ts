@@ -27,13 +27,19 @@ export async function insertEntities(
 }
 
 /** Inserts already-validated rows (values by column). */
-export async function insertRows(manager: EntityManager, type: EdmEntityType, rows: Array<Record<string, unknown>>): Promise<Array<Record<string, unknown>>> {
+export async function insertRows(
+  manager: EntityManager,
+  type: EdmEntityType,
+  rows: Array<Record<string, unknown>>,
+): Promise<Array<Record<string, unknown>>> {
   const keys: Array<Record<string, unknown>> = [];
   // PostgreSQL allows 65,535 bind parameters per statement: insert in chunks.
   for (let i = 0; i < rows.length; i += 1000) {
     const chunk = rows.slice(i, i + 1000);
     const columns = [...new Set(chunk.flatMap((r) => Object.keys(r)))];
-    const values = chunk.map((r) => Object.fromEntries(columns.map((c) => [c, c in r ? r[c] : () => 'DEFAULT'])));
+    const values = chunk.map((r) =>
+      Object.fromEntries(columns.map((c) => [c, c in r ? r[c] : () => 'DEFAULT'])),
+    );
     const result = await manager
       .createQueryBuilder()
       .insert()

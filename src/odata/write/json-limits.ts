@@ -43,8 +43,12 @@ export function nulPath(value: unknown): string | undefined {
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
     } else if (v && typeof v === 'object') {
-      const entries = Object.entries(v).map(([k, item]): [unknown, string] => [item, path ? `${path}.${k}` : k]);
+      const entries = Object.entries(v).map(([k, item]): [unknown, string] => [
+        item,
+        path ? `${path}.${k}` : k,
+      ]);
       const badName = entries.find(([, at]) => at.includes('\u0000'));
+      // eslint-disable-next-line no-control-regex -- NUL is what this escapes
       if (badName) return badName[1].replace(/\u0000/g, '\\u0000');
       for (let i = entries.length - 1; i >= 0; i--) stack.push(entries[i]);
     }

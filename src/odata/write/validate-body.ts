@@ -12,17 +12,29 @@ const AFTER_LAST_INSTANT = 253402300800000;
 /** Edm.Single is a PostgreSQL real: finite and within its range. */
 const MAX_SINGLE = 3.4028234663852886e38;
 const INT_RANGE: Partial<Record<EdmPrimitive, [number, number]>> = {
-  'Edm.Byte': [0, 255], 'Edm.SByte': [-128, 127], 'Edm.Int16': [-32768, 32767], 'Edm.Int32': [-2147483648, 2147483647],
+  'Edm.Byte': [0, 255],
+  'Edm.SByte': [-128, 127],
+  'Edm.Int16': [-32768, 32767],
+  'Edm.Int32': [-2147483648, 2147483647],
   'Edm.Int64': [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
 
 export function parseJsonBody(body: string | undefined): Record<string, unknown> {
-  if (body === undefined || body.trim() === '') throw ODataError.badRequest('The request body is empty; a JSON object is expected', undefined, ErrorCode.BadBody);
+  if (body === undefined || body.trim() === '')
+    throw ODataError.badRequest(
+      'The request body is empty; a JSON object is expected',
+      undefined,
+      ErrorCode.BadBody,
+    );
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch (e) {
-    throw ODataError.badRequest(`The request body is not valid JSON: ${(e as Error).message}`, undefined, ErrorCode.BadBody);
+    throw ODataError.badRequest(
+      `The request body is not valid JSON: ${(e as Error).message}`,
+      undefined,
+      ErrorCode.BadBody,
+    );
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw ODataError.badRequest('The request body must be a JSON object', undefined, ErrorCode.BadBody);
@@ -30,7 +42,11 @@ export function parseJsonBody(body: string | undefined): Record<string, unknown>
   // Checked here for every property and parameter, nested ones too (entity and complex values).
   const nul = nulPath(value);
   if (nul) {
-    throw ODataError.badRequest(`${nul} contains a NUL character, which cannot be stored`, nul, ErrorCode.BadType);
+    throw ODataError.badRequest(
+      `${nul} contains a NUL character, which cannot be stored`,
+      nul,
+      ErrorCode.BadType,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -52,13 +68,21 @@ function inYearRange(ms: number): boolean {
 }
 
 /** Checks one value against an Edm type; returns it in the form the database takes, or an error message. */
-export function checkValue(type: EdmPrimitive, value: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+export function checkValue(
+  type: EdmPrimitive,
+  value: unknown,
+): { ok: true; value: unknown } | { ok: false; message: string } {
   // String(): JSON.stringify shows Infinity (1e400 once parsed) as null.
   const shown = () => (typeof value === 'number' ? String(value) : JSON.stringify(value));
-  const fail = (expected: string) => ({ ok: false as const, message: `expected ${expected}, got ${shown()}` });
+  const fail = (expected: string) => ({
+    ok: false as const,
+    message: `expected ${expected}, got ${shown()}`,
+  });
   switch (type) {
     case 'Edm.Guid':
-      return typeof value === 'string' && GUID.test(value) ? { ok: true, value: value.toLowerCase() } : fail('a Guid');
+      return typeof value === 'string' && GUID.test(value)
+        ? { ok: true, value: value.toLowerCase() }
+        : fail('a Guid');
     case 'Edm.String':
       if (typeof value === 'string' && value.includes('\u0000')) {
         return { ok: false, message: 'a NUL character cannot be stored' };
@@ -70,7 +94,8 @@ export function checkValue(type: EdmPrimitive, value: unknown): { ok: true; valu
     case 'Edm.Single':
     case 'Edm.Decimal': {
       // 1e400 parses to Infinity: refused like NaN and -Infinity, never stored.
-      const n = typeof value === 'string' && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value) ? Number(value) : value;
+      const n =
+        typeof value === 'string' && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value) ? Number(value) : value;
       const max = type === 'Edm.Single' ? MAX_SINGLE : Number.MAX_VALUE;
       if (typeof n === 'number' && Number.isFinite(n) && Math.abs(n) <= max) return { ok: true, value: n };
       return fail(`a finite number${type === 'Edm.Single' ? ` within ±${MAX_SINGLE}` : ''}`);
@@ -80,13 +105,18 @@ export function checkValue(type: EdmPrimitive, value: unknown): { ok: true; valu
     case 'Edm.Int16':
     case 'Edm.Int32':
     case 'Edm.Int64': {
-      const n = typeof value === 'string' && type === 'Edm.Int64' && /^-?\d+$/.test(value) ? Number(value) : value;
+      const n =
+        typeof value === 'string' && type === 'Edm.Int64' && /^-?\d+$/.test(value) ? Number(value) : value;
       const [min, max] = INT_RANGE[type]!;
-      return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max ? { ok: true, value: n } : fail(`an integer from ${min} to ${max}`);
+      return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max
+        ? { ok: true, value: n }
+        : fail(`an integer from ${min} to ${max}`);
     }
     case 'Edm.DateTimeOffset':
-      return typeof value === 'string' && DATETIMEOFFSET.test(value) && isCalendarDate(value)
-        && inYearRange(Date.parse(value))
+      return typeof value === 'string' &&
+        DATETIMEOFFSET.test(value) &&
+        isCalendarDate(value) &&
+        inYearRange(Date.parse(value))
         ? { ok: true, value }
         : fail('a DateTimeOffset from year 1 to 9999 such as 2025-02-01T09:00:00Z');
     case 'Edm.Date':
@@ -94,7 +124,9 @@ export function checkValue(type: EdmPrimitive, value: unknown): { ok: true; valu
         ? { ok: true, value }
         : fail('a Date from year 1 to 9999 such as 2025-02-01');
     case 'Edm.TimeOfDay':
-      return typeof value === 'string' && TIMEOFDAY.test(value) ? { ok: true, value } : fail('a TimeOfDay such as 09:30:00');
+      return typeof value === 'string' && TIMEOFDAY.test(value)
+        ? { ok: true, value }
+        : fail('a TimeOfDay such as 09:30:00');
     default:
       return typeof value === 'string' ? { ok: true, value } : fail(type);
   }
@@ -102,7 +134,8 @@ export function checkValue(type: EdmPrimitive, value: unknown): { ok: true; valu
 
 function checkProperty(p: EdmProperty, value: unknown, errors: ODataErrorDetail[]): unknown {
   if (value === null) {
-    if (!p.nullable) errors.push({ code: ErrorCode.BadType, message: `${p.name} must not be null`, target: p.name });
+    if (!p.nullable)
+      errors.push({ code: ErrorCode.BadType, message: `${p.name} must not be null`, target: p.name });
     return null;
   }
   if (p.collection) {
@@ -112,7 +145,8 @@ function checkProperty(p: EdmProperty, value: unknown, errors: ODataErrorDetail[
     }
     return value.map((item, i) => {
       const r = checkValue(p.type, item);
-      if (!r.ok) errors.push({ code: ErrorCode.BadType, message: `${p.name}[${i}]: ${r.message}`, target: p.name });
+      if (!r.ok)
+        errors.push({ code: ErrorCode.BadType, message: `${p.name}[${i}]: ${r.message}`, target: p.name });
       return r.ok ? r.value : undefined;
     });
   }
@@ -130,7 +164,12 @@ export type WriteMode = 'create' | 'update' | 'replace';
  * `Nav@odata.bind` sets the foreign key of a single-valued navigation.
  * Returns the values by column name.
  */
-export function validateBody(type: EdmEntityType, body: Record<string, unknown>, mode: WriteMode, preset: Record<string, unknown> = {}): Record<string, unknown> {
+export function validateBody(
+  type: EdmEntityType,
+  body: Record<string, unknown>,
+  mode: WriteMode,
+  preset: Record<string, unknown> = {},
+): Record<string, unknown> {
   const errors: ODataErrorDetail[] = [];
   const values: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(body)) {
@@ -139,12 +178,23 @@ export function validateBody(type: EdmEntityType, body: Record<string, unknown>,
     if (bind) {
       const nav = type.navigation.get(bind[1]);
       if (!nav || nav.collection || nav.join.kind !== 'foreignKey') {
-        errors.push({ code: ErrorCode.UnknownProperty, message: `${bind[1]} is not a single-valued navigation property of ${type.name}`, target: name });
+        errors.push({
+          code: ErrorCode.UnknownProperty,
+          message: `${bind[1]} is not a single-valued navigation property of ${type.name}`,
+          target: name,
+        });
         continue;
       }
-      const m = typeof value === 'string' ? value.match(/(?:^|\/)([A-Za-z_][A-Za-z0-9_]*)\(['"]?([0-9a-fA-F-]{36})['"]?\)$/) : null;
+      const m =
+        typeof value === 'string'
+          ? value.match(/(?:^|\/)([A-Za-z_][A-Za-z0-9_]*)\(['"]?([0-9a-fA-F-]{36})['"]?\)$/)
+          : null;
       if (!m) {
-        errors.push({ code: ErrorCode.BadType, message: `${name}: expected an entity id such as Project(<guid>)`, target: name });
+        errors.push({
+          code: ErrorCode.BadType,
+          message: `${name}: expected an entity id such as Project(<guid>)`,
+          target: name,
+        });
         continue;
       }
       const column = nav.join.pairs[0].source;
@@ -155,9 +205,17 @@ export function validateBody(type: EdmEntityType, body: Record<string, unknown>,
     const p = type.property.get(name);
     if (!p) {
       if (type.navigation.has(name)) {
-        errors.push({ code: ErrorCode.BadBody, message: `Deep insert or update of '${name}' is not supported; use ${name}@odata.bind or the navigation's own URL`, target: name });
+        errors.push({
+          code: ErrorCode.BadBody,
+          message: `Deep insert or update of '${name}' is not supported; use ${name}@odata.bind or the navigation's own URL`,
+          target: name,
+        });
       } else {
-        errors.push({ code: ErrorCode.UnknownProperty, message: `${type.name} has no property '${name}'`, target: name });
+        errors.push({
+          code: ErrorCode.UnknownProperty,
+          message: `${type.name} has no property '${name}'`,
+          target: name,
+        });
       }
       continue;
     }
@@ -171,11 +229,20 @@ export function validateBody(type: EdmEntityType, body: Record<string, unknown>,
   if (mode !== 'update') {
     for (const p of type.properties) {
       if (p.computed || p.nullable || p.hasDefault || (p.isKey && mode === 'replace')) continue;
-      if (!(p.column in values)) errors.push({ code: ErrorCode.MissingProperty, message: `${p.name} is required`, target: p.name });
+      if (!(p.column in values))
+        errors.push({ code: ErrorCode.MissingProperty, message: `${p.name} is required`, target: p.name });
     }
   }
   if (errors.length) {
-    throw new ODataError(400, errors[0].code as ErrorCode, errors.length === 1 ? errors[0].message : `${errors.length} problems in the request body: ${errors.map((e) => e.message).join('; ')}`, errors[0].target, errors);
+    throw new ODataError(
+      400,
+      errors[0].code as ErrorCode,
+      errors.length === 1
+        ? errors[0].message
+        : `${errors.length} problems in the request body: ${errors.map((e) => e.message).join('; ')}`,
+      errors[0].target,
+      errors,
+    );
   }
   return values;
 }

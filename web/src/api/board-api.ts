@@ -1,8 +1,21 @@
 import { escapeHtml } from './html';
 import { ODataHttp, quote } from './odata-http';
-import type { BoardFilter, Card, ChecklistItem, Column, Contact, Contributor, MoveResult, Note, Project, Stopwatch, TaskDetails } from './types';
+import type {
+  BoardFilter,
+  Card,
+  ChecklistItem,
+  Column,
+  Contact,
+  Contributor,
+  MoveResult,
+  Note,
+  Project,
+  Stopwatch,
+  TaskDetails,
+} from './types';
 
-const CARD_FIELDS = 'TaskItemId,Name,TaskItemStatusId,CardPositionNumber,ContactId,ContactDisplayName,EndDateTime,IsDone,ChecklistItemsCount,CheckListItemsDoneCount,Tags';
+const CARD_FIELDS =
+  'TaskItemId,Name,TaskItemStatusId,CardPositionNumber,ContactId,ContactDisplayName,EndDateTime,IsDone,ChecklistItemsCount,CheckListItemsDoneCount,Tags';
 
 /** The board's calls, each one standard OData request; filtering and sorting happen in the service. */
 export class BoardApi {
@@ -17,14 +30,18 @@ export class BoardApi {
   }
 
   columns(projectId: string): Promise<Column[]> {
-    return this.http.all<Column>(`TaskStatus?$filter=ProjectId eq ${projectId}&$orderby=OrdinalPosition,TaskItemStatusId`);
+    return this.http.all<Column>(
+      `TaskStatus?$filter=ProjectId eq ${projectId}&$orderby=OrdinalPosition,TaskItemStatusId`,
+    );
   }
 
   /** The project's cards that pass the filter, in column order. */
   cards(projectId: string, filter: BoardFilter, onlyIds?: string[]): Promise<Card[]> {
     const clauses = [`ProjectId eq ${projectId}`, ...filterClauses(filter)];
     if (onlyIds) clauses.push(`TaskItemId in (${onlyIds.join(',')})`);
-    const search = filter.text?.trim() ? `&$search=${encodeURIComponent(searchTerm(filter.text.trim()))}` : '';
+    const search = filter.text?.trim()
+      ? `&$search=${encodeURIComponent(searchTerm(filter.text.trim()))}`
+      : '';
     return this.http.all<Card>(
       `Task?$select=${CARD_FIELDS}&$filter=${encodeURIComponent(clauses.join(' and '))}${search}&$orderby=TaskItemStatusId,CardPositionNumber,TaskItemId`,
     );
@@ -35,7 +52,9 @@ export class BoardApi {
     const reply = await this.http.send<{ value: Array<{ TaskItemStatusId: string | null; Cards: number }> }>(
       `Task?$apply=${encodeURIComponent(`filter(ProjectId eq ${projectId})/groupby((TaskItemStatusId),aggregate($count as Cards))`)}`,
     );
-    return Object.fromEntries(reply.value.filter((r) => r.TaskItemStatusId).map((r) => [r.TaskItemStatusId!, Number(r.Cards)]));
+    return Object.fromEntries(
+      reply.value.filter((r) => r.TaskItemStatusId).map((r) => [r.TaskItemStatusId!, Number(r.Cards)]),
+    );
   }
 
   task(id: string): Promise<TaskDetails> {
@@ -43,35 +62,78 @@ export class BoardApi {
   }
 
   moveCard(taskId: string, statusId: string, afterTaskId: string | null): Promise<MoveResult> {
-    return this.http.send<MoveResult>(`Task(${taskId})/MoveTaskItem`, { method: 'POST', body: { taskItemStatusId: statusId, afterTaskItemId: afterTaskId } });
+    return this.http.send<MoveResult>(`Task(${taskId})/MoveTaskItem`, {
+      method: 'POST',
+      body: { taskItemStatusId: statusId, afterTaskItemId: afterTaskId },
+    });
   }
 
   /** A new card at the end of its column: created and placed in one atomic $batch. */
-  async createCard(projectId: string, statusId: string, name: string, afterTaskId: string | null): Promise<string> {
+  async createCard(
+    projectId: string,
+    statusId: string,
+    name: string,
+    afterTaskId: string | null,
+  ): Promise<string> {
     const responses = await this.http.atomic([
-      { id: 'new', method: 'POST', url: 'Task', body: { Name: name, ProjectId: projectId, TaskItemStatusId: statusId } },
-      { id: 'place', method: 'POST', url: '$new/MoveTaskItem', body: { taskItemStatusId: statusId, afterTaskItemId: afterTaskId } },
+      {
+        id: 'new',
+        method: 'POST',
+        url: 'Task',
+        body: { Name: name, ProjectId: projectId, TaskItemStatusId: statusId },
+      },
+      {
+        id: 'place',
+        method: 'POST',
+        url: '$new/MoveTaskItem',
+        body: { taskItemStatusId: statusId, afterTaskItemId: afterTaskId },
+      },
     ]);
     return (responses[0].body as { TaskItemId: string }).TaskItemId;
   }
 
   updateTask(id: string, etag: string | undefined, changes: Partial<TaskDetails>): Promise<TaskDetails> {
-    return this.http.send<TaskDetails>(`Task(${id})`, { method: 'PATCH', etag, body: changes, headers: { Prefer: 'return=representation' } });
+    return this.http.send<TaskDetails>(`Task(${id})`, {
+      method: 'PATCH',
+      etag,
+      body: changes,
+      headers: { Prefer: 'return=representation' },
+    });
   }
 
   addColumn(projectId: string, name: string, ordinalPosition: number): Promise<Column> {
-    return this.http.send<Column>('TaskStatus', { method: 'POST', body: { ProjectId: projectId, Name: name, OrdinalPosition: ordinalPosition } });
+    return this.http.send<Column>('TaskStatus', {
+      method: 'POST',
+      body: { ProjectId: projectId, Name: name, OrdinalPosition: ordinalPosition },
+    });
   }
 
   updateColumn(column: Column, changes: Partial<Column>): Promise<Column> {
-    return this.http.send<Column>(`TaskStatus(${column.TaskItemStatusId})`, { method: 'PATCH', etag: column['@odata.etag'], body: changes, headers: { Prefer: 'return=representation' } });
+    return this.http.send<Column>(`TaskStatus(${column.TaskItemStatusId})`, {
+      method: 'PATCH',
+      etag: column['@odata.etag'],
+      body: changes,
+      headers: { Prefer: 'return=representation' },
+    });
   }
 
   /** Two columns trade places in one transaction. */
   async swapColumns(a: Column, b: Column): Promise<void> {
     await this.http.atomic([
-      { id: 'a', method: 'PATCH', url: `TaskStatus(${a.TaskItemStatusId})`, etag: a['@odata.etag'], body: { OrdinalPosition: b.OrdinalPosition } },
-      { id: 'b', method: 'PATCH', url: `TaskStatus(${b.TaskItemStatusId})`, etag: b['@odata.etag'], body: { OrdinalPosition: a.OrdinalPosition } },
+      {
+        id: 'a',
+        method: 'PATCH',
+        url: `TaskStatus(${a.TaskItemStatusId})`,
+        etag: a['@odata.etag'],
+        body: { OrdinalPosition: b.OrdinalPosition },
+      },
+      {
+        id: 'b',
+        method: 'PATCH',
+        url: `TaskStatus(${b.TaskItemStatusId})`,
+        etag: b['@odata.etag'],
+        body: { OrdinalPosition: a.OrdinalPosition },
+      },
     ]);
   }
 
@@ -81,27 +143,45 @@ export class BoardApi {
   }
 
   deleteColumn(column: Column): Promise<void> {
-    return this.http.send(`TaskStatus(${column.TaskItemStatusId})`, { method: 'DELETE', etag: column['@odata.etag'] });
+    return this.http.send(`TaskStatus(${column.TaskItemStatusId})`, {
+      method: 'DELETE',
+      etag: column['@odata.etag'],
+    });
   }
 
   notes(taskId: string): Promise<Note[]> {
-    return this.http.all<Note>(`Task(${taskId})/Notes?$select=TaskItemNoteId,Note,CreateDateTime&$orderby=CreateDateTime desc`);
+    return this.http.all<Note>(
+      `Task(${taskId})/Notes?$select=TaskItemNoteId,Note,CreateDateTime&$orderby=CreateDateTime desc`,
+    );
   }
 
   addNote(taskId: string, text: string): Promise<Note> {
-    return this.http.send<Note>(`Task(${taskId})/AddNote`, { method: 'POST', body: { htmlText: `<p>${escapeHtml(text)}</p>`, notificationContactIds: [] } });
+    return this.http.send<Note>(`Task(${taskId})/AddNote`, {
+      method: 'POST',
+      body: { htmlText: `<p>${escapeHtml(text)}</p>`, notificationContactIds: [] },
+    });
   }
 
   checklist(taskId: string): Promise<ChecklistItem[]> {
-    return this.http.all<ChecklistItem>(`Task(${taskId})/ChecklistItems?$orderby=OrdinalPosition,ChecklistItemId`);
+    return this.http.all<ChecklistItem>(
+      `Task(${taskId})/ChecklistItems?$orderby=OrdinalPosition,ChecklistItemId`,
+    );
   }
 
   addChecklistItem(taskId: string, name: string, ordinalPosition: number): Promise<ChecklistItem> {
-    return this.http.send<ChecklistItem>('ChecklistItem', { method: 'POST', body: { TaskItemId: taskId, Name: name, OrdinalPosition: ordinalPosition } });
+    return this.http.send<ChecklistItem>('ChecklistItem', {
+      method: 'POST',
+      body: { TaskItemId: taskId, Name: name, OrdinalPosition: ordinalPosition },
+    });
   }
 
   setChecklistItemDone(item: ChecklistItem, isDone: boolean): Promise<ChecklistItem> {
-    return this.http.send<ChecklistItem>(`ChecklistItem(${item.ChecklistItemId})`, { method: 'PATCH', etag: item['@odata.etag'], body: { IsDone: isDone }, headers: { Prefer: 'return=representation' } });
+    return this.http.send<ChecklistItem>(`ChecklistItem(${item.ChecklistItemId})`, {
+      method: 'PATCH',
+      etag: item['@odata.etag'],
+      body: { IsDone: isDone },
+      headers: { Prefer: 'return=representation' },
+    });
   }
 
   async contributors(taskId: string): Promise<Contributor[]> {
@@ -109,7 +189,10 @@ export class BoardApi {
   }
 
   addContributor(taskId: string, contactId: string, workAmount: number): Promise<Contributor> {
-    return this.http.send<Contributor>(`Task(${taskId})/AddContributor`, { method: 'POST', body: { contactId, workAmount, isDone: false } });
+    return this.http.send<Contributor>(`Task(${taskId})/AddContributor`, {
+      method: 'POST',
+      body: { contactId, workAmount, isDone: false },
+    });
   }
 
   removeContributor(taskId: string, id: string): Promise<void> {
@@ -120,7 +203,10 @@ export class BoardApi {
     return this.http.send<Stopwatch>(`Task(${taskId})/GetStopwatch()`);
   }
 
-  stopwatchAction(taskId: string, action: 'StartStopwatch' | 'PauseStopwatch' | 'StopStopwatch'): Promise<unknown> {
+  stopwatchAction(
+    taskId: string,
+    action: 'StartStopwatch' | 'PauseStopwatch' | 'StopStopwatch',
+  ): Promise<unknown> {
     return this.http.send(`Task(${taskId})/${action}`, { method: 'POST', body: {} });
   }
 }

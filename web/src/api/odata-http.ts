@@ -30,7 +30,11 @@ export class ODataHttp {
 
   /** JSON in, JSON out; a 204 answers undefined. */
   async send<T>(path: string, options: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json', Authorization: this.authorization, ...options.headers };
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      Authorization: this.authorization,
+      ...options.headers,
+    };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (options.etag) headers['If-Match'] = options.etag;
     const url = path.startsWith('http') || path.startsWith('/') ? path : `${SERVICE_ROOT}/${path}`;
@@ -44,7 +48,11 @@ export class ODataHttp {
     const json = text ? safeJson(text) : undefined;
     if (!response.ok) {
       const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new ODataRequestError(response.status, error?.code ?? String(response.status), error?.message ?? response.statusText);
+      throw new ODataRequestError(
+        response.status,
+        error?.code ?? String(response.status),
+        error?.message ?? response.statusText,
+      );
     }
     return json as T;
   }
@@ -54,7 +62,9 @@ export class ODataHttp {
     const rows: T[] = [];
     let next: string | undefined = path;
     while (next) {
-      const page: { value: T[]; '@odata.nextLink'?: string } = await this.send(next, { headers: { Prefer: `odata.maxpagesize=${maxPageSize}` } });
+      const page: { value: T[]; '@odata.nextLink'?: string } = await this.send(next, {
+        headers: { Prefer: `odata.maxpagesize=${maxPageSize}` },
+      });
       rows.push(...page.value);
       next = page['@odata.nextLink'];
     }
@@ -62,24 +72,33 @@ export class ODataHttp {
   }
 
   /** A JSON $batch whose requests form one atomicity group: all succeed or none. */
-  async atomic(requests: Array<{ id: string; method: string; url: string; body?: unknown; etag?: string }>): Promise<Array<{ id: string; status: number; body?: unknown }>> {
-    const reply = await this.send<{ responses: Array<{ id: string; status: number; body?: any }> }>('$batch', {
-      method: 'POST',
-      body: {
-        requests: requests.map((r) => ({
-          id: r.id,
-          atomicityGroup: 'g',
-          method: r.method,
-          url: r.url,
-          headers: { 'Content-Type': 'application/json', ...(r.etag ? { 'If-Match': r.etag } : {}) },
-          ...(r.body === undefined ? {} : { body: r.body }),
-        })),
+  async atomic(
+    requests: Array<{ id: string; method: string; url: string; body?: unknown; etag?: string }>,
+  ): Promise<Array<{ id: string; status: number; body?: unknown }>> {
+    const reply = await this.send<{ responses: Array<{ id: string; status: number; body?: any }> }>(
+      '$batch',
+      {
+        method: 'POST',
+        body: {
+          requests: requests.map((r) => ({
+            id: r.id,
+            atomicityGroup: 'g',
+            method: r.method,
+            url: r.url,
+            headers: { 'Content-Type': 'application/json', ...(r.etag ? { 'If-Match': r.etag } : {}) },
+            ...(r.body === undefined ? {} : { body: r.body }),
+          })),
+        },
       },
-    });
+    );
     const failed = reply.responses.find((r) => r.status >= 400);
     if (failed) {
       const error = failed.body?.error;
-      throw new ODataRequestError(failed.status, error?.code ?? String(failed.status), error?.message ?? 'The change was not applied');
+      throw new ODataRequestError(
+        failed.status,
+        error?.code ?? String(failed.status),
+        error?.message ?? 'The change was not applied',
+      );
     }
     return reply.responses;
   }

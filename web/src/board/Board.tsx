@@ -64,7 +64,11 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
 
   const reload = useCallback(async () => {
     try {
-      const [cols, rows, totals] = await Promise.all([api.columns(projectId), api.cards(projectId, filterRef.current), api.cardCounts(projectId)]);
+      const [cols, rows, totals] = await Promise.all([
+        api.columns(projectId),
+        api.cards(projectId, filterRef.current),
+        api.cardCounts(projectId),
+      ]);
       const byId = Object.fromEntries(rows.map((c) => [c.TaskItemId, c]));
       setColumns(cols);
       setCards(byId);
@@ -84,7 +88,11 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
   // Live: changes made anywhere (another tab, another user, a script) arrive from the change
   // stream. Task keys are gathered for a moment and re-read in one request through the board's
   // filter; while a card is being dragged they wait, so the board never jumps under the pointer.
-  const pending = useRef<{ tasks: Set<string>; columns: boolean; timer: number | undefined }>({ tasks: new Set(), columns: false, timer: undefined });
+  const pending = useRef<{ tasks: Set<string>; columns: boolean; timer: number | undefined }>({
+    tasks: new Set(),
+    columns: false,
+    timer: undefined,
+  });
   const flush = useCallback(async () => {
     const work = pending.current;
     work.timer = undefined;
@@ -99,9 +107,18 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
         return;
       }
       if (!ids.length) return;
-      const [fresh, totals] = await Promise.all([api.cards(projectId, filterRef.current, ids), api.cardCounts(projectId)]);
+      const [fresh, totals] = await Promise.all([
+        api.cards(projectId, filterRef.current, ids),
+        api.cardCounts(projectId),
+      ]);
       const freshIds = new Set(fresh.map((c) => c.TaskItemId));
-      setCards((current) => mergeCards(current, fresh, ids.filter((id) => !freshIds.has(id))));
+      setCards((current) =>
+        mergeCards(
+          current,
+          fresh,
+          ids.filter((id) => !freshIds.has(id)),
+        ),
+      );
       setCounts(totals);
     } catch (e) {
       toast.error(e);
@@ -109,7 +126,8 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
   }, [api, projectId, reload, toast]);
 
   const schedule = useCallback(() => {
-    if (pending.current.timer === undefined) pending.current.timer = window.setTimeout(() => void flush(), 120);
+    if (pending.current.timer === undefined)
+      pending.current.timer = window.setTimeout(() => void flush(), 120);
   }, [flush]);
 
   useEffect(() => {
@@ -172,7 +190,9 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
     }
     const after = order[order.indexOf(id) - 1] ?? null;
     const previousLane = laneOf(start.lanes, id);
-    const previousAfter = previousLane ? (start.lanes[previousLane][start.lanes[previousLane].indexOf(id) - 1] ?? null) : null;
+    const previousAfter = previousLane
+      ? (start.lanes[previousLane][start.lanes[previousLane].indexOf(id) - 1] ?? null)
+      : null;
     endDrag();
     if (previousLane === lane && previousAfter === after) return;
     // Shown at once where it was dropped; the service's answer confirms or puts it back.
@@ -180,8 +200,15 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
     try {
       const result = await api.moveCard(id, lane, after);
       setCards((current) => applyPositions(current, result.Positions));
-      if (result.WipLimitExceeded) toast.info(`“${columns.find((c) => c.TaskItemStatusId === lane)?.Name}” is over its work-in-progress limit`);
-      setCounts((c) => (previousLane && previousLane !== lane ? { ...c, [previousLane]: (c[previousLane] ?? 1) - 1, [lane]: (c[lane] ?? 0) + 1 } : c));
+      if (result.WipLimitExceeded)
+        toast.info(
+          `“${columns.find((c) => c.TaskItemStatusId === lane)?.Name}” is over its work-in-progress limit`,
+        );
+      setCounts((c) =>
+        previousLane && previousLane !== lane
+          ? { ...c, [previousLane]: (c[previousLane] ?? 1) - 1, [lane]: (c[lane] ?? 0) + 1 }
+          : c,
+      );
     } catch (e) {
       setCards(start.cards); // the card goes back where it was
       toast.error(e);
@@ -193,11 +220,18 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
   // Shown done (or not) at once; the service's answer confirms it, a refusal puts it back.
   const toggleDone = useCallback(
     async (card: Card) => {
-      const flip = (isDone: boolean) => setCards((current) => ({ ...current, [card.TaskItemId]: { ...current[card.TaskItemId], IsDone: isDone } }));
+      const flip = (isDone: boolean) =>
+        setCards((current) => ({
+          ...current,
+          [card.TaskItemId]: { ...current[card.TaskItemId], IsDone: isDone },
+        }));
       flip(!card.IsDone);
       try {
         const updated = await api.updateTask(card.TaskItemId, card['@odata.etag'], { IsDone: !card.IsDone });
-        setCards((current) => ({ ...current, [card.TaskItemId]: { ...current[card.TaskItemId], ...updated } }));
+        setCards((current) => ({
+          ...current,
+          [card.TaskItemId]: { ...current[card.TaskItemId], ...updated },
+        }));
       } catch (e) {
         flip(card.IsDone);
         toast.error(e);
@@ -247,7 +281,9 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
 
   const deleteColumn = async (column: Column) => {
     const moved = counts[column.TaskItemStatusId] ?? 0;
-    const question = moved ? `Delete “${column.Name}”? Its ${moved} card(s) move to the first remaining column.` : `Delete “${column.Name}”?`;
+    const question = moved
+      ? `Delete “${column.Name}”? Its ${moved} card(s) move to the first remaining column.`
+      : `Delete “${column.Name}”?`;
     if (!window.confirm(question)) return;
     try {
       await api.deleteColumn(column);
@@ -280,7 +316,15 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
         live={live}
         visibleCards={visible}
       />
-      <DndContext sensors={sensors} measuring={MEASURING} collisionDetection={closestCorners} onDragStart={onDragStart} onDragOver={onDragOver} onDragEnd={onDragEnd} onDragCancel={onDragCancel}>
+      <DndContext
+        sensors={sensors}
+        measuring={MEASURING}
+        collisionDetection={closestCorners}
+        onDragStart={onDragStart}
+        onDragOver={onDragOver}
+        onDragEnd={onDragEnd}
+        onDragCancel={onDragCancel}
+      >
         <div className="columns">
           {columns.map((column, index) => (
             <BoardColumn
@@ -299,9 +343,17 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
               onDeleteColumn={deleteColumn}
             />
           ))}
-          {!loading && columns.length === 0 && <p className="empty">This project has no columns yet: add one above.</p>}
+          {!loading && columns.length === 0 && (
+            <p className="empty">This project has no columns yet: add one above.</p>
+          )}
         </div>
-        <DragOverlay>{activeCard ? <div className="card card--overlay"><CardFace card={activeCard} onOpen={() => undefined} onToggleDone={() => undefined} /></div> : null}</DragOverlay>
+        <DragOverlay>
+          {activeCard ? (
+            <div className="card card--overlay">
+              <CardFace card={activeCard} onOpen={() => undefined} onToggleDone={() => undefined} />
+            </div>
+          ) : null}
+        </DragOverlay>
       </DndContext>
       {openTaskId && (
         <TaskDialog
@@ -320,7 +372,12 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
 }
 
 /** The card in `lane` at its place in `order`, numbered as the service will number it. */
-function placeCard(cards: Record<string, Card>, id: string, lane: string, order: string[]): Record<string, Card> {
+function placeCard(
+  cards: Record<string, Card>,
+  id: string,
+  lane: string,
+  order: string[],
+): Record<string, Card> {
   const next = { ...cards, [id]: { ...cards[id], TaskItemStatusId: lane } };
   order.forEach((cardId, index) => {
     if (next[cardId]) next[cardId] = { ...next[cardId], CardPositionNumber: index + 1 };

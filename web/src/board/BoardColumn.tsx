@@ -40,12 +40,29 @@ export function BoardColumn(props: BoardColumnProps) {
     >
       <header className="column__header">
         <h2 className="column__name">{column.Name || 'Untitled'}</h2>
-        <span className="column__count" title={limit !== null ? `Work-in-progress limit ${limit}${column.IsWipLimitHard ? ' (hard)' : ''}` : 'Cards'}>
+        <span
+          className="column__count"
+          title={
+            limit !== null
+              ? `Work-in-progress limit ${limit}${column.IsWipLimitHard ? ' (hard)' : ''}`
+              : 'Cards'
+          }
+        >
           {filtered ? `${cardIds.length} of ${total}` : total}
           {limit !== null && ` / ${limit}`}
         </span>
-        {full && <span className="column__full" role="status">{over ? 'over limit' : 'full'}</span>}
-        <button type="button" className="icon-button" aria-label={`Column settings for ${column.Name}`} aria-expanded={settingsOpen} onClick={() => setSettingsOpen(!settingsOpen)}>
+        {full && (
+          <span className="column__full" role="status">
+            {over ? 'over limit' : 'full'}
+          </span>
+        )}
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={`Column settings for ${column.Name}`}
+          aria-expanded={settingsOpen}
+          onClick={() => setSettingsOpen(!settingsOpen)}
+        >
           ⋯
         </button>
       </header>
@@ -65,7 +82,16 @@ export function BoardColumn(props: BoardColumnProps) {
       )}
       <SortableContext id={column.TaskItemStatusId} items={cardIds} strategy={verticalListSortingStrategy}>
         <ol ref={setNodeRef} className="column__cards" aria-label={`Cards in ${column.Name}`}>
-          {cardIds.map((id) => (cards[id] ? <SortableTaskCard key={id} card={cards[id]} onOpen={props.onOpen} onToggleDone={props.onToggleDone} /> : null))}
+          {cardIds.map((id) =>
+            cards[id] ? (
+              <SortableTaskCard
+                key={id}
+                card={cards[id]}
+                onOpen={props.onOpen}
+                onToggleDone={props.onToggleDone}
+              />
+            ) : null,
+          )}
         </ol>
       </SortableContext>
       {adding ? (
@@ -78,9 +104,17 @@ export function BoardColumn(props: BoardColumnProps) {
             setNewName('');
           }}
         >
-          <input autoFocus aria-label={`New card in ${column.Name}`} placeholder="Card name" value={newName} onChange={(e) => setNewName(e.target.value)} />
+          <input
+            autoFocus
+            aria-label={`New card in ${column.Name}`}
+            placeholder="Card name"
+            value={newName}
+            onChange={(e) => setNewName(e.target.value)}
+          />
           <button type="submit">Add</button>
-          <button type="button" className="link-button" onClick={() => setAdding(false)}>Cancel</button>
+          <button type="button" className="link-button" onClick={() => setAdding(false)}>
+            Cancel
+          </button>
         </form>
       ) : (
         <button type="button" className="column__add" onClick={() => setAdding(true)}>

@@ -11,8 +11,15 @@ interface TaskCardProps {
 }
 
 /** A card in a column: draggable by pointer and keyboard (space to lift, arrows, space to drop). */
-export const SortableTaskCard = memo(function SortableTaskCard({ card, onOpen, onToggleDone }: TaskCardProps) {
-  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: card.TaskItemId, data: { type: 'card' } });
+export const SortableTaskCard = memo(function SortableTaskCard({
+  card,
+  onOpen,
+  onToggleDone,
+}: TaskCardProps) {
+  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
+    id: card.TaskItemId,
+    data: { type: 'card' },
+  });
   return (
     <li
       ref={setNodeRef}
@@ -52,8 +59,19 @@ export function CardFace({ card, onOpen, onToggleDone }: TaskCardProps) {
         </button>
       </div>
       <div className="card__meta">
-        {card.ContactDisplayName && <span className="card__assignee" title="Assignee"><span className="avatar" aria-hidden="true">{initials(card.ContactDisplayName)}</span>{card.ContactDisplayName}</span>}
-        {due && <span className={`card__due${isOverdue(card) ? ' card__due--late' : ''}`} title="Due date">due {due}</span>}
+        {card.ContactDisplayName && (
+          <span className="card__assignee" title="Assignee">
+            <span className="avatar" aria-hidden="true">
+              {initials(card.ContactDisplayName)}
+            </span>
+            {card.ContactDisplayName}
+          </span>
+        )}
+        {due && (
+          <span className={`card__due${isOverdue(card) ? ' card__due--late' : ''}`} title="Due date">
+            due {due}
+          </span>
+        )}
         {card.ChecklistItemsCount > 0 && (
           <span className="card__checklist" title="Checklist">
             ✓ {card.CheckListItemsDoneCount}/{card.ChecklistItemsCount}
@@ -63,7 +81,9 @@ export function CardFace({ card, onOpen, onToggleDone }: TaskCardProps) {
       {card.Tags.length > 0 && (
         <ul className="card__tags" aria-label="Tags">
           {card.Tags.map((tag) => (
-            <li key={tag} className="tag">{tag}</li>
+            <li key={tag} className="tag">
+              {tag}
+            </li>
           ))}
         </ul>
       )}
@@ -72,5 +92,10 @@ export function CardFace({ card, onOpen, onToggleDone }: TaskCardProps) {
 }
 
 function initials(name: string): string {
-  return name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]!.toUpperCase()).join('');
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join('');
 }

@@ -13,7 +13,8 @@ export function byPosition(cards: Record<string, Card>) {
 export function buildLanes(columns: Column[], cards: Record<string, Card>): Lanes {
   const lanes: Lanes = Object.fromEntries(columns.map((c) => [c.TaskItemStatusId, []]));
   for (const card of Object.values(cards)) {
-    if (card.TaskItemStatusId && lanes[card.TaskItemStatusId]) lanes[card.TaskItemStatusId].push(card.TaskItemId);
+    if (card.TaskItemStatusId && lanes[card.TaskItemStatusId])
+      lanes[card.TaskItemStatusId].push(card.TaskItemId);
   }
   const order = byPosition(cards);
   for (const lane of Object.values(lanes)) lane.sort(order);
@@ -35,11 +36,19 @@ export function mergeCards(cards: Record<string, Card>, fresh: Card[], gone: str
 }
 
 /** Applies the positions a MoveTaskItem answered (every card whose position changed). */
-export function applyPositions(cards: Record<string, Card>, positions: Array<{ TaskItemId: string; TaskItemStatusId: string; CardPositionNumber: number }>): Record<string, Card> {
+export function applyPositions(
+  cards: Record<string, Card>,
+  positions: Array<{ TaskItemId: string; TaskItemStatusId: string; CardPositionNumber: number }>,
+): Record<string, Card> {
   const next = { ...cards };
   for (const p of positions) {
     const card = next[p.TaskItemId];
-    if (card) next[p.TaskItemId] = { ...card, TaskItemStatusId: p.TaskItemStatusId, CardPositionNumber: p.CardPositionNumber };
+    if (card)
+      next[p.TaskItemId] = {
+        ...card,
+        TaskItemStatusId: p.TaskItemStatusId,
+        CardPositionNumber: p.CardPositionNumber,
+      };
   }
   return next;
 }

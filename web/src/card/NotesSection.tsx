@@ -4,7 +4,10 @@ import type { Note } from '../api/types';
 import { useTaskData } from './use-task-data';
 
 export function NotesSection({ api, taskId }: { api: BoardApi; taskId: string }) {
-  const { data: notes, change } = useTaskData<Note[]>(useCallback(() => api.notes(taskId), [api, taskId]), []);
+  const { data: notes, change } = useTaskData<Note[]>(
+    useCallback(() => api.notes(taskId), [api, taskId]),
+    [],
+  );
   const [text, setText] = useState('');
   return (
     <section className="task-section" aria-label="Notes">
@@ -16,7 +19,12 @@ export function NotesSection({ api, taskId }: { api: BoardApi; taskId: string })
           if (text.trim() && (await change(() => api.addNote(taskId, text.trim())))) setText('');
         }}
       >
-        <input aria-label="New note" placeholder="Write a note" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          aria-label="New note"
+          placeholder="Write a note"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
         <button type="submit">Add note</button>
       </form>
       <ul className="notes">

@@ -35,20 +35,47 @@ export function StopwatchSection({ api, taskId }: { api: BoardApi; taskId: strin
     await load();
   };
 
-  const elapsed = watch ? watch.ElapsedSeconds + (watch.State === 'Running' ? Math.max(0, Math.floor((now - loadedAt) / 1000)) : 0) : 0;
+  const elapsed = watch
+    ? watch.ElapsedSeconds +
+      (watch.State === 'Running' ? Math.max(0, Math.floor((now - loadedAt) / 1000)) : 0)
+    : 0;
   return (
     <section className="task-section" aria-label="Stopwatch">
       <h3>Stopwatch</h3>
       <div className="row">
-        <output className="stopwatch__time" aria-label="Elapsed time">{formatSeconds(elapsed)}</output>
-        <span className="stopwatch__state" data-state={watch?.State}>{watch?.State ?? '…'}</span>
-        <button type="button" disabled={!watch || watch.State === 'Running'} onClick={() => void act('StartStopwatch')}>
+        <output className="stopwatch__time" aria-label="Elapsed time">
+          {formatSeconds(elapsed)}
+        </output>
+        <span className="stopwatch__state" data-state={watch?.State}>
+          {watch?.State ?? '…'}
+        </span>
+        <button
+          type="button"
+          disabled={!watch || watch.State === 'Running'}
+          onClick={() => void act('StartStopwatch')}
+        >
           {watch?.State === 'Paused' ? 'Resume' : 'Start'}
         </button>
-        <button type="button" disabled={watch?.State !== 'Running'} onClick={() => void act('PauseStopwatch')}>Pause</button>
-        <button type="button" disabled={!watch || watch.State === 'Stopped'} onClick={() => void act('StopStopwatch')}>Stop</button>
+        <button
+          type="button"
+          disabled={watch?.State !== 'Running'}
+          onClick={() => void act('PauseStopwatch')}
+        >
+          Pause
+        </button>
+        <button
+          type="button"
+          disabled={!watch || watch.State === 'Stopped'}
+          onClick={() => void act('StopStopwatch')}
+        >
+          Stop
+        </button>
       </div>
-      {logged !== null && <p className="muted" role="status">Logged a time entry of {logged} min.</p>}
+      {logged !== null && (
+        <p className="muted" role="status">
+          Logged a time entry of {logged} min.
+        </p>
+      )}
     </section>
   );
 }

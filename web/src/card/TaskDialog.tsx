@@ -85,9 +85,21 @@ export function TaskDialog({ api, taskId, contacts, onClose, onSaved }: TaskDial
         <>
           <header className="task-dialog__header">
             <h2>{task.Name || 'Untitled'}</h2>
-            <button type="button" className="icon-button" aria-label="Close" onClick={() => dialog.current?.close()}>×</button>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Close"
+              onClick={() => dialog.current?.close()}
+            >
+              ×
+            </button>
           </header>
-          {conflict && <p className="conflict" role="alert">This task was changed by someone else while you edited it. The latest version is shown; make your change again.</p>}
+          {conflict && (
+            <p className="conflict" role="alert">
+              This task was changed by someone else while you edited it. The latest version is shown; make
+              your change again.
+            </p>
+          )}
           <form
             className="task-form"
             onSubmit={(e) => {
@@ -96,30 +108,60 @@ export function TaskDialog({ api, taskId, contacts, onClose, onSaved }: TaskDial
             }}
           >
             <label>
-              Name <input value={draft.Name} onChange={(e) => setDraft({ ...draft, Name: e.target.value })} required />
+              Name{' '}
+              <input
+                value={draft.Name}
+                onChange={(e) => setDraft({ ...draft, Name: e.target.value })}
+                required
+              />
             </label>
             <label>
-              Description <textarea rows={3} value={draft.Description} onChange={(e) => setDraft({ ...draft, Description: e.target.value })} />
+              Description{' '}
+              <textarea
+                rows={3}
+                value={draft.Description}
+                onChange={(e) => setDraft({ ...draft, Description: e.target.value })}
+              />
             </label>
             <div className="row">
               <label>
                 Assignee
-                <select value={draft.ContactId} onChange={(e) => setDraft({ ...draft, ContactId: e.target.value })}>
+                <select
+                  value={draft.ContactId}
+                  onChange={(e) => setDraft({ ...draft, ContactId: e.target.value })}
+                >
                   <option value="">Nobody</option>
                   {contacts.map((c) => (
-                    <option key={c.ContactId} value={c.ContactId}>{c.DisplayName}</option>
+                    <option key={c.ContactId} value={c.ContactId}>
+                      {c.DisplayName}
+                    </option>
                   ))}
                 </select>
               </label>
               <label>
-                Due <input type="date" value={draft.Due} onChange={(e) => setDraft({ ...draft, Due: e.target.value })} />
+                Due{' '}
+                <input
+                  type="date"
+                  value={draft.Due}
+                  onChange={(e) => setDraft({ ...draft, Due: e.target.value })}
+                />
               </label>
             </div>
             <label>
-              Tags <input value={draft.Tags} placeholder="comma, separated" onChange={(e) => setDraft({ ...draft, Tags: e.target.value })} />
+              Tags{' '}
+              <input
+                value={draft.Tags}
+                placeholder="comma, separated"
+                onChange={(e) => setDraft({ ...draft, Tags: e.target.value })}
+              />
             </label>
             <label className="inline">
-              <input type="checkbox" checked={draft.IsDone} onChange={(e) => setDraft({ ...draft, IsDone: e.target.checked })} /> Done
+              <input
+                type="checkbox"
+                checked={draft.IsDone}
+                onChange={(e) => setDraft({ ...draft, IsDone: e.target.checked })}
+              />{' '}
+              Done
             </label>
             <button type="submit">Save</button>
           </form>
@@ -147,10 +189,16 @@ function toDraft(t: TaskDetails): Draft {
 function fromDraft(d: Draft): Partial<TaskDetails> {
   return {
     Name: d.Name,
-    DescriptionHTML: d.Description ? d.Description.split('\n').map((line) => `<p>${escapeHtml(line)}</p>`).join('') : null,
+    DescriptionHTML: d.Description
+      ? d.Description.split('\n')
+          .map((line) => `<p>${escapeHtml(line)}</p>`)
+          .join('')
+      : null,
     ContactId: d.ContactId || null,
     EndDateTime: d.Due ? `${d.Due}T17:00:00Z` : null,
-    Tags: d.Tags.split(',').map((t) => t.trim()).filter(Boolean),
+    Tags: d.Tags.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
     IsDone: d.IsDone,
   };
 }
@@ -158,5 +206,8 @@ function fromDraft(d: Draft): Partial<TaskDetails> {
 /** The description's text, read through the browser's own HTML parser (never inserted as HTML). */
 function htmlToText(html: string): string {
   const doc = new DOMParser().parseFromString(html, 'text/html');
-  return [...doc.body.querySelectorAll('p')].map((p) => p.textContent ?? '').join('\n') || (doc.body.textContent ?? '');
+  return (
+    [...doc.body.querySelectorAll('p')].map((p) => p.textContent ?? '').join('\n') ||
+    (doc.body.textContent ?? '')
+  );
 }

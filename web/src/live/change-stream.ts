@@ -23,9 +23,14 @@ export interface ChangeStreamHandlers {
  * request headers, so the token travels in Authorization (never in the URL) and reconnects
  * still send Last-Event-ID, which makes the service replay what was missed.
  */
-export function followProject(projectId: string, authorization: string, handlers: ChangeStreamHandlers): () => void {
+export function followProject(
+  projectId: string,
+  authorization: string,
+  handlers: ChangeStreamHandlers,
+): () => void {
   const source = new EventSource(`${SERVICE_ROOT}/$events?projectId=${projectId}`, {
-    fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, Authorization: authorization } }),
+    fetch: (input, init) =>
+      fetch(input, { ...init, headers: { ...init?.headers, Authorization: authorization } }),
   });
   source.addEventListener('change', (message) => handlers.onChange(JSON.parse(message.data) as ChangeEvent));
   source.addEventListener('reset', () => handlers.onReset());

@@ -22,15 +22,29 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     setToasts((t) => [...t.slice(-3), { id, kind, text }]);
     window.setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), kind === 'error' ? 8000 : 5000);
   }, []);
-  const api = useMemo<Toasts>(() => ({ error: (e) => push('error', describe(e)), info: (text) => push('info', text) }), [push]);
+  const api = useMemo<Toasts>(
+    () => ({ error: (e) => push('error', describe(e)), info: (text) => push('info', text) }),
+    [push],
+  );
   return (
     <ToastContext.Provider value={api}>
       {children}
       <div className="toasts" role="status" aria-live="polite">
         {toasts.map((t) => (
-          <div key={t.id} className={`toast toast--${t.kind}`} role={t.kind === 'error' ? 'alert' : undefined}>
+          <div
+            key={t.id}
+            className={`toast toast--${t.kind}`}
+            role={t.kind === 'error' ? 'alert' : undefined}
+          >
             {t.text}
-            <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setToasts((all) => all.filter((x) => x.id !== t.id))}>×</button>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Dismiss"
+              onClick={() => setToasts((all) => all.filter((x) => x.id !== t.id))}
+            >
+              ×
+            </button>
           </div>
         ))}
       </div>
@@ -46,7 +60,8 @@ export function useToasts(): Toasts {
 
 function describe(e: unknown): string {
   if (e instanceof ODataRequestError) {
-    if (e.status === 412) return 'Someone else changed this in the meantime; the latest version is shown. ' + e.message;
+    if (e.status === 412)
+      return 'Someone else changed this in the meantime; the latest version is shown. ' + e.message;
     return e.message;
   }
   return e instanceof Error ? e.message : String(e);

@@ -15,8 +15,26 @@ import { splitHeadAndParens, splitTopLevel } from './split';
  */
 /** Transformations of the Data Aggregation standard this service does not implement (501, not 400). */
 const KNOWN_UNSUPPORTED = new Set([
-  'topcount', 'topsum', 'toppercent', 'bottomcount', 'bottomsum', 'bottompercent', 'identity', 'concat', 'expand', 'search',
-  'compute', 'nest', 'join', 'outerjoin', 'ancestors', 'descendants', 'traverse', 'orderby', 'top', 'skip',
+  'topcount',
+  'topsum',
+  'toppercent',
+  'bottomcount',
+  'bottomsum',
+  'bottompercent',
+  'identity',
+  'concat',
+  'expand',
+  'search',
+  'compute',
+  'nest',
+  'join',
+  'outerjoin',
+  'ancestors',
+  'descendants',
+  'traverse',
+  'orderby',
+  'top',
+  'skip',
 ]);
 const METHODS = new Set<AggregateMethod>(['sum', 'min', 'max', 'average', 'countdistinct']);
 const ALIAS = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -30,7 +48,11 @@ function expr(text: string, ctx: IrContext, option: string): Expr {
     return toExpr(parseCommonExpr(normalizeKeywords(text)), ctx);
   } catch (e) {
     if (e instanceof ODataError) throw e;
-    throw ODataError.badRequest(`Invalid expression '${text}' in ${option}`, option, ErrorCode.BadQueryOption);
+    throw ODataError.badRequest(
+      `Invalid expression '${text}' in ${option}`,
+      option,
+      ErrorCode.BadQueryOption,
+    );
   }
 }
 
@@ -53,7 +75,8 @@ function aggregates(text: string, ctx: IrContext): Aggregate[] {
 export function parseApply(text: string, ctx: IrContext): ApplyStep[] {
   return splitTopLevel(text, '/').map((step): ApplyStep => {
     const { head, inner } = splitHeadAndParens(step);
-    if (inner === undefined) throw bad(step, 'expected a transformation such as filter(...), groupby(...) or aggregate(...)');
+    if (inner === undefined)
+      throw bad(step, 'expected a transformation such as filter(...), groupby(...) or aggregate(...)');
     switch (head.toLowerCase()) {
       case 'filter':
         try {
@@ -67,22 +90,27 @@ export function parseApply(text: string, ctx: IrContext): ApplyStep[] {
       case 'groupby': {
         const [paths, ...rest] = splitTopLevel(inner, ',');
         const list = splitHeadAndParens(paths);
-        if (list.head !== '' || list.inner === undefined) throw bad(step, 'groupby needs a parenthesised list of properties');
+        if (list.head !== '' || list.inner === undefined)
+          throw bad(step, 'groupby needs a parenthesised list of properties');
         const grouped = splitTopLevel(list.inner, ',').map((p) => {
-          if (!/^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/.test(p)) throw bad(step, `'${p}' is not a property path`);
+          if (!/^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/.test(p))
+            throw bad(step, `'${p}' is not a property path`);
           return p.split('/');
         });
         let aggs: Aggregate[] = [];
         for (const r of rest) {
           const t = splitHeadAndParens(r);
-          if (t.head.toLowerCase() !== 'aggregate' || t.inner === undefined) throw bad(step, `unsupported groupby transformation '${r}'`);
+          if (t.head.toLowerCase() !== 'aggregate' || t.inner === undefined)
+            throw bad(step, `unsupported groupby transformation '${r}'`);
           aggs = aggs.concat(aggregates(t.inner, ctx));
         }
         return { kind: 'groupby', paths: grouped, aggregates: aggs };
       }
       default:
         if (KNOWN_UNSUPPORTED.has(head.toLowerCase())) {
-          throw ODataError.notImplemented(`The $apply transformation '${head}' is not supported; supported: filter, groupby, aggregate`);
+          throw ODataError.notImplemented(
+            `The $apply transformation '${head}' is not supported; supported: filter, groupby, aggregate`,
+          );
         }
         throw bad(step, `unknown transformation '${head}'`);
     }
@@ -93,7 +121,11 @@ export function parseCompute(text: string, ctx: IrContext): ComputeItem[] {
   return splitTopLevel(text, ',').map((item) => {
     const m = item.match(/^(.+)\s+as\s+(\S+)$/i);
     if (!m || !ALIAS.test(m[2])) {
-      throw ODataError.badRequest(`Invalid $compute item '${item}': expected '<expression> as <alias>'`, '$compute', ErrorCode.BadQueryOption);
+      throw ODataError.badRequest(
+        `Invalid $compute item '${item}': expected '<expression> as <alias>'`,
+        '$compute',
+        ErrorCode.BadQueryOption,
+      );
     }
     return { expr: expr(m[1], ctx, '$compute'), alias: m[2] };
   });

@@ -45,8 +45,12 @@ function keyword(src: Source, index: number, word: string): number {
 }
 
 const COMPARISONS: Array<[string, string]> = [
-  ['eq', 'EqualsExpression'], ['ne', 'NotEqualsExpression'], ['lt', 'LesserThanExpression'],
-  ['le', 'LesserOrEqualsExpression'], ['gt', 'GreaterThanExpression'], ['ge', 'GreaterOrEqualsExpression'],
+  ['eq', 'EqualsExpression'],
+  ['ne', 'NotEqualsExpression'],
+  ['lt', 'LesserThanExpression'],
+  ['le', 'LesserOrEqualsExpression'],
+  ['gt', 'GreaterThanExpression'],
+  ['ge', 'GreaterOrEqualsExpression'],
   ['has', 'HasExpression'],
 ];
 
@@ -70,7 +74,7 @@ function lambdaExpr(src: Source, index: number): Token | undefined {
   if (!head) return undefined;
   const op = head[1];
   const path = head[0].slice(0, -(op.length + 2)).split('/');
-  let i = Lexer.BWS(src, index + head[0].length);
+  const i = Lexer.BWS(src, index + head[0].length);
   const empty = Lexer.CLOSE(src, i);
   if (empty) return op === 'any' ? token(src, index, empty, { op, path }, 'LambdaPathExpression') : undefined;
   const variable = IDENTIFIER.exec(text(src, i, i + 128))?.[0];
@@ -145,7 +149,10 @@ function matchesPattern(src: Source, index: number): Token | undefined {
 }
 
 function primary(src: Source, index: number): Token | undefined {
-  const special = matchesPattern(src, index) ?? Expressions.isofExpr(src, index) ?? Expressions.boolMethodCallExpr(src, index);
+  const special =
+    matchesPattern(src, index) ??
+    Expressions.isofExpr(src, index) ??
+    Expressions.boolMethodCallExpr(src, index);
   if (special) return special;
 
   const left = operand(src, index);
@@ -192,7 +199,13 @@ function unaryExpr(src: Source, index: number): Token | undefined {
   return primary(src, index);
 }
 
-function chain(src: Source, index: number, word: string, type: string, next: (s: Source, i: number) => Token | undefined) {
+function chain(
+  src: Source,
+  index: number,
+  word: string,
+  type: string,
+  next: (s: Source, i: number) => Token | undefined,
+) {
   let left = next(src, index);
   if (!left) return undefined;
   for (;;) {

@@ -11,7 +11,10 @@ const CHUNK = 8192;
 function stringify(value: Uint16Array, index: number, next: number): string {
   let text = '';
   for (let i = index; i < next; i += CHUNK) {
-    text += String.fromCharCode.apply(null, value.subarray(i, Math.min(next, i + CHUNK)) as unknown as number[]);
+    text += String.fromCharCode.apply(
+      null,
+      value.subarray(i, Math.min(next, i + CHUNK)) as unknown as number[],
+    );
   }
   return text;
 }

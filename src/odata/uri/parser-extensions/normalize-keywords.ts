@@ -4,13 +4,61 @@
  * keywords outside string literals before parsing; property names are left alone. String
  * literals are percent-encoded for the parser (see encodeLiteralBody).
  */
-const OPERATORS = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'has', 'in', 'and', 'or', 'not', 'add', 'sub', 'mul', 'div', 'divby', 'mod', 'asc', 'desc']);
+const OPERATORS = new Set([
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'has',
+  'in',
+  'and',
+  'or',
+  'not',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'divby',
+  'mod',
+  'asc',
+  'desc',
+]);
 const FUNCTIONS = new Map(
   [
-    'contains', 'startswith', 'endswith', 'length', 'indexof', 'substring', 'tolower', 'toupper', 'trim', 'concat',
-    'matchesPattern', 'year', 'month', 'day', 'hour', 'minute', 'second', 'fractionalseconds', 'totalseconds', 'date',
-    'time', 'totaloffsetminutes', 'now', 'maxdatetime', 'mindatetime', 'round', 'floor', 'ceiling', 'cast', 'isof',
-    'any', 'all',
+    'contains',
+    'startswith',
+    'endswith',
+    'length',
+    'indexof',
+    'substring',
+    'tolower',
+    'toupper',
+    'trim',
+    'concat',
+    'matchesPattern',
+    'year',
+    'month',
+    'day',
+    'hour',
+    'minute',
+    'second',
+    'fractionalseconds',
+    'totalseconds',
+    'date',
+    'time',
+    'totaloffsetminutes',
+    'now',
+    'maxdatetime',
+    'mindatetime',
+    'round',
+    'floor',
+    'ceiling',
+    'cast',
+    'isof',
+    'any',
+    'all',
   ].map((f) => [f.toLowerCase(), f]),
 );
 const LITERALS = new Set(['null', 'true', 'false']);
@@ -21,7 +69,9 @@ const LITERALS = new Set(['null', 'true', 'false']);
  * are encoded again here; to-query-ir.ts decodes literal text after parsing.
  */
 function encodeLiteralBody(body: string): string {
-  return body.replace(/[^A-Za-z0-9 \-._~']/g, (c) => encodeURIComponent(c).replace(/[!*()]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`));
+  return body.replace(/[^A-Za-z0-9 \-._~']/g, (c) =>
+    encodeURIComponent(c).replace(/[!*()]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`),
+  );
 }
 
 export function normalizeKeywords(text: string): string {
@@ -50,8 +100,14 @@ export function normalizeKeywords(text: string): string {
       const next = text.slice(j).match(/^\s*(.)/)?.[1];
       const prev = i === 0 ? ' ' : text[i - 1];
       if (FUNCTIONS.has(lower) && next === '(' && text[j] !== '.') out += FUNCTIONS.get(lower);
-      else if (OPERATORS.has(lower) && /\s|\(/.test(prev) && (j === text.length || /\s|\(/.test(text[j]))) out += lower;
-      else if (LITERALS.has(lower) && !/[A-Za-z0-9_/]/.test(prev) && (j === text.length || /[\s),]/.test(text[j]))) out += lower;
+      else if (OPERATORS.has(lower) && /\s|\(/.test(prev) && (j === text.length || /\s|\(/.test(text[j])))
+        out += lower;
+      else if (
+        LITERALS.has(lower) &&
+        !/[A-Za-z0-9_/]/.test(prev) &&
+        (j === text.length || /[\s),]/.test(text[j]))
+      )
+        out += lower;
       else out += word;
       i = j;
       continue;

@@ -29,7 +29,8 @@ function searchWithImplicitAnd(src: Uint16Array, index: number): any {
 const SEARCH_CHAR = /^[\p{L}\p{N}\-._~!*+,:@/?$=%]$/u;
 function searchWord(src: Uint16Array, index: number): any {
   let i = index;
-  while (i < src.length && (SEARCH_CHAR.test(String.fromCharCode(src[i])) || (i > index && src[i] === 0x27))) i++;
+  while (i < src.length && (SEARCH_CHAR.test(String.fromCharCode(src[i])) || (i > index && src[i] === 0x27)))
+    i++;
   if (i === index) return undefined;
   const word = String.fromCharCode(...src.subarray(index, i));
   if (word === 'AND' || word === 'OR' || word === 'NOT') return undefined;
@@ -43,16 +44,25 @@ const parse = parserFactory(searchWithImplicitAnd);
 
 function toSearch(t: any): SearchExpr {
   switch (t.type) {
-    case 'SearchWord': return { kind: 'term', text: String(t.value), phrase: false };
-    case 'SearchPhrase': return { kind: 'term', text: String(t.value), phrase: true };
-    case 'SearchAndExpression': return { kind: 'and', left: toSearch(t.value.left), right: toSearch(t.value.right) };
-    case 'SearchOrExpression': return { kind: 'or', left: toSearch(t.value.left), right: toSearch(t.value.right) };
-    case 'SearchNotExpression': return { kind: 'not', operand: toSearch(t.value) };
+    case 'SearchWord':
+      return { kind: 'term', text: String(t.value), phrase: false };
+    case 'SearchPhrase':
+      return { kind: 'term', text: String(t.value), phrase: true };
+    case 'SearchAndExpression':
+      return { kind: 'and', left: toSearch(t.value.left), right: toSearch(t.value.right) };
+    case 'SearchOrExpression':
+      return { kind: 'or', left: toSearch(t.value.left), right: toSearch(t.value.right) };
+    case 'SearchNotExpression':
+      return { kind: 'not', operand: toSearch(t.value) };
     case 'SearchParenExpression':
     case 'SearchExpression':
       return toSearch(t.value);
     default:
-      throw ODataError.badRequest(`Unsupported $search expression '${t.raw}'`, '$search', ErrorCode.BadQueryOption);
+      throw ODataError.badRequest(
+        `Unsupported $search expression '${t.raw}'`,
+        '$search',
+        ErrorCode.BadQueryOption,
+      );
   }
 }
 

@@ -9,7 +9,8 @@ export function splitTopLevel(text: string, separator: string): string[] {
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === "'") quoted = !quoted; // '' inside a literal toggles twice: still correct
+    if (c === "'")
+      quoted = !quoted; // '' inside a literal toggles twice: still correct
     else if (!quoted && c === '(') depth++;
     else if (!quoted && c === ')') depth--;
     else if (!quoted && depth === 0 && c === separator) {
