@@ -8,12 +8,13 @@
  * many change events the delete writes. Writes its section of BENCHMARKS.md and
  * bench/results/<date>-project-delete-<N>.json.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { connect, migrate, openBenchDatabase } from './database';
 import { machine } from './machine';
 import { snapshotServiceBuild, startService } from './processes';
+import { replaceSection } from './report';
 
 const ROOT = join(__dirname, '..');
 const START = '<!-- project-delete:start -->';
@@ -151,7 +152,6 @@ async function main(): Promise<void> {
 function report(r: DeleteResult): void {
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const markdown = [
-    START,
     `## Deleting a large project (\`npm run bench:delete\`, ${r.date.slice(0, 10)})`,
     '',
     `One \`DELETE Project(<key>)\` through the API of a project with ${r.tasks.toLocaleString('en-US')} tasks ` +
@@ -168,18 +168,8 @@ function report(r: DeleteResult): void {
     '',
     "The other project's requests do not wait for the delete (no lock beyond the deleted rows), and " +
       'change-stream clients get one summary event instead of one per deleted row.',
-    END,
   ].join('\n');
-  const path = join(ROOT, 'BENCHMARKS.md');
-  const text = readFileSync(path, 'utf8');
-  const a = text.indexOf(START);
-  const b = text.indexOf(END);
-  writeFileSync(
-    path,
-    a >= 0 && b > a
-      ? text.slice(0, a) + markdown + text.slice(b + END.length)
-      : `${text.trimEnd()}\n\n${markdown}\n`,
-  );
+  replaceSection(join(ROOT, 'BENCHMARKS.md'), START, END, markdown);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   const file = join(
     ROOT,

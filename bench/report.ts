@@ -196,18 +196,23 @@ _Fill in as work continues: what the profiles and the plans below show, what was
 
 /** Replaces the results block of BENCHMARKS.md (creating the file if needed), keeping the notes. */
 export function writeBenchmarksMd(path: string, markdown: string): void {
-  const block = `${START}\n${markdown}\n${END}`;
   if (!existsSync(path)) {
-    writeFileSync(path, `${PREAMBLE}${block}\n\n${NOTES}`);
+    writeFileSync(path, `${PREAMBLE}${START}\n${markdown}\n${END}\n\n${NOTES}`);
     return;
   }
+  replaceSection(path, START, END, markdown);
+}
+
+/** Puts `markdown` between the `start` and `end` markers of a file (appended if they are missing). */
+export function replaceSection(path: string, start: string, end: string, markdown: string): void {
+  const block = `${start}\n${markdown}\n${end}`;
   const text = readFileSync(path, 'utf8');
-  const a = text.indexOf(START);
-  const b = text.indexOf(END);
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
   writeFileSync(
     path,
     a >= 0 && b > a
-      ? text.slice(0, a) + block + text.slice(b + END.length)
+      ? text.slice(0, a) + block + text.slice(b + end.length)
       : `${text.trimEnd()}\n\n${block}\n`,
   );
 }
