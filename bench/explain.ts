@@ -111,7 +111,7 @@ export async function explainFloorSql(
     const stmt = t.floor.key
       ? sql.entity(t.floor)
       : t.floor.raw
-        ? { sql: t.floor.raw, params: [] }
+        ? { name: 'floor-raw', sql: t.floor.raw, params: [] }
         : sql.collection(t.floor);
     if (!stmt) continue;
     const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${stmt.sql}`, stmt.params);

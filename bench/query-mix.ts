@@ -24,7 +24,7 @@ export interface FloorQuery {
   key?: string;
   /** $search of one phrase: full text like the service when the tables have "SearchVector", else ILIKE. */
   search?: string;
-  /** A ready statement returning one row with `value` (json text): for $apply. */
+  /** A ready statement returning the response's rows: for $apply. */
   raw?: string;
 }
 
@@ -194,8 +194,7 @@ export function readCases(n: number): ReadCase[] {
       request: `Task?$apply=groupby((ProjectId),aggregate($count as Count))`,
       rule: { ...all, order: 'key', limit: Math.min(n, 1000) },
       floor: {
-        raw: `SELECT json_agg(json_build_object('ProjectId', g."ProjectId", 'Count', g.c) ORDER BY g."ProjectId")::text AS value
-              FROM (SELECT t."ProjectId", count(*) AS c FROM task t GROUP BY t."ProjectId") g`,
+        raw: `SELECT t."ProjectId", count(*)::int AS "Count" FROM task t GROUP BY t."ProjectId" ORDER BY t."ProjectId"`,
       },
     },
     {
