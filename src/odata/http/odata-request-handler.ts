@@ -22,7 +22,6 @@ import { ServiceDocuments } from './service-documents';
 import { workLaneOf } from './work-lane';
 
 export type { ODataLimits } from './odata-core';
-export { matchesEtag } from './etag';
 
 /**
  * Routes one OData request (HTTP or a $batch part) to the module for its kind:
