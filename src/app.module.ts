@@ -4,6 +4,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { FeaturesModule } from './features/features.module';
+import { AccessModule } from './features/access/access.module';
 import { OpsModule } from './ops/ops.module';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
@@ -49,6 +50,8 @@ export class AppModule {
             queueLength: config.dbQueueLength,
             waitMs: config.dbPoolWaitMs,
           },
+          // Provides the ACCESS_POLICY (project permissions).
+          imports: [AccessModule],
         }),
         FeaturesModule,
         OpsModule,

@@ -1,27 +1,38 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { AccessPolicy } from './access/access-policy';
+import { AdmissionGate, AdmissionOptions } from './http/admission';
+import { ODataCore, ODataLimits } from './http/odata-core';
+import { ODataRequestHandler } from './http/odata-request-handler';
 import { buildEdmModel } from './model/build-edm-model';
 import type { EdmModel } from './model/edm-model';
-import { ODataLimits, ODataRequestHandler } from './http/odata-request-handler';
-import { AdmissionGate, AdmissionOptions } from './http/admission';
-
-import { EDM_MODEL, ODATA_LIMITS } from './model/tokens';
+import { ACCESS_POLICY, EDM_MODEL, ODATA_LIMITS } from './model/tokens';
+import { ODataExtensions } from './odata-extensions';
+import { discoverOperations, withOperations } from './operations/discover-operations';
 import { OperationRegistry } from './operations/operation-registry';
+import type { InputLimits } from './uri/input-limits';
 
-export { EDM_MODEL, ODATA_LIMITS };
+export { ACCESS_POLICY, EDM_MODEL, ODATA_LIMITS };
 
 export interface ODataModuleOptions {
   namespace: string;
   limits: ODataLimits;
   /** Slots, lanes, queue and wait of request admission (see http/admission.ts). */
   admission: AdmissionOptions;
+  /**
+   * Modules the core needs providers from: one of them must export ACCESS_POLICY (boot fails
+   * without it; AllowAllAccessPolicy says "no permissions" explicitly).
+   */
+  imports: ModuleMetadata['imports'];
 }
 
 /**
- * The protocol core as a Nest module. It discovers the entity sets from TypeORM's metadata
- * (entities carrying @EntitySet) once at boot; feature modules never register with it by hand.
+ * The protocol core as a Nest module. It builds the EDM model once at boot from TypeORM's
+ * metadata (entities carrying @EntitySet) and the feature providers' @ODataAction/@ODataFunction
+ * methods; the model does not change after. Features extend the core through providers the core
+ * discovers (odata-extensions.ts) and the ACCESS_POLICY they provide; none registers by hand.
  */
 @Module({})
 export class ODataModule {
@@ -29,28 +40,67 @@ export class ODataModule {
     return {
       module: ODataModule,
       global: true,
-      imports: [DiscoveryModule],
+      imports: [DiscoveryModule, ...(options.imports ?? [])],
       providers: [
         { provide: ODATA_LIMITS, useValue: options.limits },
         {
           provide: EDM_MODEL,
-          inject: [getDataSourceToken()],
-          useFactory: (dataSource: DataSource): EdmModel =>
-            buildEdmModel(dataSource, { namespace: options.namespace }),
-        },
-        { provide: AdmissionGate, useFactory: () => new AdmissionGate(options.admission) },
-        {
-          provide: ODataRequestHandler,
-          inject: [getDataSourceToken(), EDM_MODEL, AdmissionGate],
-          useFactory: (dataSource: DataSource, model: EdmModel, admission: AdmissionGate) => {
-            const handler = new ODataRequestHandler(dataSource, model, options.limits);
-            handler.admission = admission;
-            return handler;
+          inject: [getDataSourceToken(), DiscoveryService, MetadataScanner, Reflector],
+          useFactory: (
+            dataSource: DataSource,
+            discovery: DiscoveryService,
+            scanner: MetadataScanner,
+            reflector: Reflector,
+          ): EdmModel => {
+            const model = buildEdmModel(dataSource, { namespace: options.namespace });
+            const complete = withOperations(model, discoverOperations(discovery, scanner, reflector));
+            Object.freeze(complete.operations);
+            Object.freeze(complete.complexTypes);
+            return Object.freeze(complete);
           },
         },
+        { provide: AdmissionGate, useFactory: () => new AdmissionGate(options.admission) },
+        ODataExtensions,
         OperationRegistry,
+        {
+          provide: ODataRequestHandler,
+          inject: [
+            getDataSourceToken(),
+            EDM_MODEL,
+            ACCESS_POLICY,
+            ODataExtensions,
+            OperationRegistry,
+            AdmissionGate,
+          ],
+          useFactory: (
+            dataSource: DataSource,
+            model: EdmModel,
+            access: AccessPolicy,
+            extensions: ODataExtensions,
+            operations: OperationRegistry,
+            admission: AdmissionGate,
+          ) => {
+            const core = new ODataCore(
+              dataSource,
+              model,
+              options.limits,
+              access,
+              extensions,
+              inputLimitsOf(options.limits),
+            );
+            return new ODataRequestHandler(core, operations, admission);
+          },
+        },
       ],
       exports: [EDM_MODEL, ODataRequestHandler, AdmissionGate],
     };
   }
+}
+
+/** What a request may ask of the parsers; undefined when the limits leave them unset. */
+function inputLimitsOf(limits: ODataLimits): InputLimits | undefined {
+  const { maxUrlLength, maxOptionLength, maxNesting } = limits;
+  if (!maxUrlLength || !maxOptionLength || !maxNesting) return undefined;
+  // A parsed $filter may hold maxFilterNodes nodes; its text rarely needs more than two terms per node.
+  return { maxUrlLength, maxOptionLength, maxNesting, maxTerms: 2 * limits.maxFilterNodes };
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ACCESS_POLICY } from '../../odata/model/tokens';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiToken } from './api-token.entity';
 import { ProjectMember } from './project-member.entity';
@@ -10,7 +11,13 @@ import { TokenOperations } from './token.operations';
 /** Tokens, project permissions and rate limits. */
 @Module({
   imports: [TypeOrmModule.forFeature([ApiToken, ProjectMember])],
-  providers: [Authenticator, ProjectAccessPolicy, PgThrottlerStorage, TokenOperations],
-  exports: [Authenticator, PgThrottlerStorage, TypeOrmModule],
+  providers: [
+    Authenticator,
+    ProjectAccessPolicy,
+    { provide: ACCESS_POLICY, useExisting: ProjectAccessPolicy },
+    PgThrottlerStorage,
+    TokenOperations,
+  ],
+  exports: [Authenticator, ACCESS_POLICY, PgThrottlerStorage, TypeOrmModule],
 })
 export class AccessModule {}

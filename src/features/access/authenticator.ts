@@ -4,9 +4,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import type { Caller } from '../../odata/access/access-policy';
 import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
-import { SYSTEM_CONTACT_ID } from '../shared/caller';
+import { ContactCaller, SYSTEM_CONTACT_ID, contactCaller } from '../shared/caller';
 import { hashToken } from './tokens';
 
 export const WWW_AUTHENTICATE = 'Bearer realm="odata", Basic realm="odata", charset="UTF-8"';
@@ -50,7 +49,7 @@ export class Authenticator {
   async authenticate(
     headers: Record<string, string | string[] | undefined>,
     search: string,
-  ): Promise<Caller | undefined> {
+  ): Promise<ContactCaller | undefined> {
     return (await this.identify(headers, search))?.caller;
   }
 
@@ -62,7 +61,7 @@ export class Authenticator {
     const token = this.tokenOf(headers, search);
     if (!token) return undefined;
     if (this.config.auth.adminToken && equal(token, this.config.auth.adminToken)) {
-      return { caller: { contactId: SYSTEM_CONTACT_ID, isAdmin: true } };
+      return { caller: contactCaller(SYSTEM_CONTACT_ID, true) };
     }
     // A read on every request; LastUsedDateTime is written at most once a minute per token, so
     // authentication adds no write to the hot path.
@@ -78,14 +77,14 @@ export class Authenticator {
         .catch(() => undefined);
     }
     if (!row) throw unauthorized('The token is not valid (unknown or revoked)');
-    return { caller: { contactId: row.ContactId, isAdmin: row.IsAdmin }, apiTokenId: row.ApiTokenId };
+    return { caller: contactCaller(row.ContactId, row.IsAdmin), apiTokenId: row.ApiTokenId };
   }
 }
 
 type Headers = Record<string, string | string[] | undefined>;
 
 export interface Identity {
-  caller: Caller;
+  caller: ContactCaller;
   /** The api_token row; undefined for ADMIN_TOKEN, which only configuration revokes. */
   apiTokenId?: string;
 }

@@ -1,18 +1,14 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type {
-  AccessPolicy,
-  Caller,
-  ReadScope,
-  ReferenceScope,
-  WriteKind,
-} from '../../odata/access/access-policy';
+import type { AccessPolicy, ReadScope, ReferenceScope, WriteKind } from '../../odata/access/access-policy';
 import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
 import { unknownReference } from '../../odata/write/check-references';
-import { ODataRequestHandler } from '../../odata/http/odata-request-handler';
 import type { EdmEntityType } from '../../odata/model/edm-model';
 import type { SqlParams } from '../../odata/sql/sql-params';
 import { Role, atLeast, roleIn } from './roles';
+import type { ContactCaller } from '../shared/caller';
+
+type Caller = ContactCaller;
 
 type Row = Record<string, unknown>;
 const q = (alias: string, column: string) => `${alias}."${column}"`;
@@ -46,13 +42,7 @@ const SHARED = new Set(['Contact']);
  * Rows the caller cannot see answer 404; rows it sees but may not change answer 403.
  */
 @Injectable()
-export class ProjectAccessPolicy implements AccessPolicy, OnModuleInit {
-  constructor(private readonly handler: ODataRequestHandler) {}
-
-  onModuleInit(): void {
-    this.handler.access = this;
-  }
-
+export class ProjectAccessPolicy implements AccessPolicy<ContactCaller> {
   readScope(caller: Caller): ReadScope {
     if (caller.isAdmin) return () => undefined;
     return (type, alias, params) => this.scopeSql(type.setName, alias, caller, params);

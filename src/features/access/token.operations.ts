@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
 import { ODataAction } from '../../odata/operations/operation.decorator';
 import type { OperationContext, OperationResult } from '../../odata/operations/operation-context';
+import { asContactCaller } from '../shared/caller';
 import { createApiToken } from './tokens';
 
 const NEW_TOKEN = {
@@ -16,7 +17,7 @@ const NEW_TOKEN = {
 @Injectable()
 export class TokenOperations {
   private requireAdmin(ctx: OperationContext): void {
-    if (!ctx.request.caller?.isAdmin)
+    if (!asContactCaller(ctx.request.caller)?.isAdmin)
       throw new ODataError(403, ErrorCode.Forbidden, 'Only service administrators manage API tokens');
   }
 

@@ -1,8 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EdmPrimitive } from '../../odata/model/edm-model';
-import type { DynamicPropertySource } from '../../odata/model/dynamic-properties';
-import { ODataRequestHandler } from '../../odata/http/odata-request-handler';
+import { DynamicPropertySource, ODataDynamicProperties } from '../../odata/model/dynamic-properties';
 
 const EDM_BY_FIELD_TYPE: Record<string, EdmPrimitive> = {
   String: 'Edm.String',
@@ -19,14 +18,9 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,120}$/;
  * declared as a string.
  */
 @Injectable()
-export class CustomFieldCatalog implements DynamicPropertySource, OnModuleInit {
+@ODataDynamicProperties()
+export class CustomFieldCatalog implements DynamicPropertySource {
   readonly typeName = 'DynamicTaskItem';
-
-  constructor(private readonly handler: ODataRequestHandler) {}
-
-  onModuleInit(): void {
-    this.handler.dynamicSources.set(this.typeName, this);
-  }
 
   async properties(m: EntityManager): Promise<Array<{ name: string; type: EdmPrimitive; key: string }>> {
     const rows: Array<{ FieldName: string; types: string[] }> = await m.query(

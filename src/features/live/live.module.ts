@@ -5,6 +5,7 @@ import { AccessModule } from '../access/access.module';
 import { ChangeStream } from './change-stream';
 import { ReminderScheduler } from './reminder-scheduler';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookUrlValidator } from './webhook-url.validator';
 import { ChangeEvent } from './change-event.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { Webhook } from './webhook.entity';
@@ -12,7 +13,7 @@ import { Webhook } from './webhook.entity';
 /** Live updates: the change stream, reminders and webhook delivery. */
 @Module({
   imports: [OpsModule, AccessModule, TypeOrmModule.forFeature([ChangeEvent, Webhook, WebhookDelivery])],
-  providers: [ChangeStream, ReminderScheduler, WebhookDispatcher],
+  providers: [ChangeStream, ReminderScheduler, WebhookDispatcher, WebhookUrlValidator],
   exports: [ReminderScheduler, WebhookDispatcher, TypeOrmModule],
 })
 export class LiveModule {}

@@ -4,8 +4,6 @@ import { createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { ErrorCode, ODataError } from '../../odata/errors/odata-error';
-import { ODataRequestHandler } from '../../odata/http/odata-request-handler';
 import { Metrics } from '../../ops/metrics';
 import { checkWebhookUrl } from './webhook-address';
 
@@ -39,17 +37,10 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly handler: ODataRequestHandler,
     private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
-    // Webhook URLs are checked on every write (server-side request forgery guard).
-    this.handler.writeValidators.set('Webhook', async (values) => {
-      if (typeof values.Url !== 'string') return;
-      const problem = await checkWebhookUrl(values.Url, this.config.live.webhookAllowPrivate);
-      if (problem) throw ODataError.badRequest(problem, 'Url', ErrorCode.BadType);
-    });
     this.metrics.gauge(
       'webhook_deliveries_pending',
       'Webhook deliveries not yet delivered or given up',

@@ -6,10 +6,12 @@ import type { DataSource } from 'typeorm';
 import { HtmlText } from '../shared/html-text.service';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { ODataRequestHandler } from '../../odata/http/odata-request-handler';
+import type { AccessPolicy } from '../../odata/access/access-policy';
+import type { EdmModel } from '../../odata/model/edm-model';
+import { ACCESS_POLICY, EDM_MODEL } from '../../odata/model/tokens';
 import { AliasGenerator } from '../../odata/sql/filter-to-sql';
 import { SqlParams } from '../../odata/sql/sql-params';
-import { SYSTEM_CONTACT_ID } from '../shared/caller';
+import { ContactCaller, SYSTEM_CONTACT_ID, contactCaller } from '../shared/caller';
 
 /** The file part of a feed URL: its secret (base64url) and `.ics`. */
 const FEED_FILE = /^([A-Za-z0-9_-]{16,128})\.ics$/;
@@ -26,7 +28,8 @@ export class CalendarFeedController {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly html: HtmlText,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly handler: ODataRequestHandler,
+    @Inject(EDM_MODEL) private readonly model: EdmModel,
+    @Inject(ACCESS_POLICY) private readonly access: AccessPolicy<ContactCaller>,
   ) {}
 
   @Get(':file')
@@ -49,7 +52,7 @@ export class CalendarFeedController {
       method: ICalCalendarMethod.PUBLISH,
       prodId: { company: 'odata-tasks', product: 'tasks' },
     });
-    for (const t of await this.tasks({ contactId: feed.ContactId, isAdmin: feed.IsAdmin })) {
+    for (const t of await this.tasks(contactCaller(feed.ContactId, feed.IsAdmin))) {
       // Stored HTML of any size, cut to HTML_MAX_LENGTH and converted in a worker thread; one at a
       // time, so that the measuring each needs on this thread (html-text.ts) never adds up.
       const description = t.DescriptionHTML ? await this.html.toText(t.DescriptionHTML) : undefined;
@@ -69,11 +72,11 @@ export class CalendarFeedController {
   }
 
   /** Synced tasks the contact is assigned to, created or follows, and may still read. */
-  private async tasks(caller: { contactId: string; isAdmin: boolean }): Promise<Array<Record<string, any>>> {
+  private async tasks(caller: ContactCaller): Promise<Array<Record<string, any>>> {
     const params = new SqlParams();
     const me = params.typed(caller.contactId, 'uuid');
-    const taskType = this.handler.model.sets.get('Task')!;
-    const scope = this.handler.access?.readScope(caller)(taskType, 't', params, new AliasGenerator());
+    const taskType = this.model.sets.get('Task')!;
+    const scope = this.access.readScope(caller)(taskType, 't', params, new AliasGenerator());
     const sql = `SELECT t."TaskItemId", t."Name", t."DescriptionHTML", t."StartDateTime", t."EndDateTime", t."IsDone",
         t."ModifiedDateTime", p."Name" AS "ProjectName"
       FROM task t LEFT JOIN project p ON p."ProjectId" = t."ProjectId"

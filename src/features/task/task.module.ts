@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from '../access/access.module';
 import { CalendarFeedController } from './calendar-feed.controller';
 import { CalendarOperations } from './calendar.operations';
 import { ContributorOperations } from './contributor.operations';
@@ -19,6 +20,8 @@ import { TimeEntry } from './time-entry.entity';
 /** Task and what hangs off it: checklist, contributors, stopwatch, time entries, relations, calendar. */
 @Module({
   imports: [
+    // The calendar feed lists tasks through the access policy, like every OData read.
+    AccessModule,
     TypeOrmModule.forFeature([
       Task,
       ChecklistItem,

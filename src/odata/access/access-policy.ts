@@ -3,9 +3,13 @@ import type { EdmEntityType } from '../model/edm-model';
 import type { AliasGenerator } from '../sql/filter-to-sql';
 import type { SqlParams } from '../sql/sql-params';
 
+/**
+ * Who is calling, as the core sees it: an opaque identity. The core uses `id` only to key rate
+ * limits and logs; what else a caller carries (roles, a contact) is the authenticator's and the
+ * policy's business, which narrow it to their own type (`AccessPolicy<MyCaller>`).
+ */
 export interface Caller {
-  contactId: string;
-  isAdmin: boolean;
+  readonly id: string;
 }
 
 /** Restricts the rows of `type` under `alias` to what the caller may read (SQL), or undefined for all. */
@@ -36,30 +40,36 @@ export type ReferenceScope = (
  * touches a table (the requested set, navigation, $expand, lambdas, $count, $apply, $search)
  * and before every write; a feature module provides it. Rows the caller may not see answer 404.
  */
-export interface AccessPolicy {
-  readScope(caller: Caller): ReadScope;
+export interface AccessPolicy<C extends Caller = Caller> {
+  readScope(caller: C): ReadScope;
   /** SQL for properties whose value depends on the caller (DynamicTaskItem's permissions). */
-  callerProperties?(
-    type: EdmEntityType,
-    alias: string,
-    caller: Caller,
-    params: SqlParams,
-  ): Record<string, string>;
+  callerProperties?(type: EdmEntityType, alias: string, caller: C, params: SqlParams): Record<string, string>;
   /** Throws an ODataError when the caller may not make this change (values by column). */
   checkWrite(
     type: EdmEntityType,
     kind: WriteKind,
-    caller: Caller,
+    caller: C,
     manager: EntityManager,
     row: { before?: Record<string, unknown>; after?: Record<string, unknown> },
   ): Promise<void>;
   /** Consistency of the references a write sets (checked besides the caller's read scope of their targets). */
-  referenceScope?(caller: Caller): ReferenceScope;
+  referenceScope?(caller: C): ReferenceScope;
   /** After a create, e.g. the creator of a project becomes its admin. */
   afterCreate?(
     type: EdmEntityType,
     key: Record<string, unknown>,
-    caller: Caller,
+    caller: C,
     manager: EntityManager,
   ): Promise<void>;
+}
+
+/**
+ * Everyone sees and changes everything: for tests and tools that want no permissions, said out
+ * loud (the core refuses to boot without some policy, so that no service fails open by omission).
+ */
+export class AllowAllAccessPolicy implements AccessPolicy {
+  readScope(): ReadScope {
+    return () => undefined;
+  }
+  async checkWrite(): Promise<void> {}
 }

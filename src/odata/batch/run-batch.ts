@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { errorResponse } from '../http/error-response';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { ODataRequest, ODataResponse } from '../http/odata-request';
@@ -287,14 +288,16 @@ export class BatchRunner {
         atomicityGroup: part.atomicityGroup,
       };
     } catch (e) {
-      if (e instanceof ODataError)
+      if (e instanceof ODataError) {
+        const res = errorResponse(e);
         return {
           id: part.id,
-          status: e.status,
-          headers: { 'content-type': 'application/json;charset=utf-8' },
-          body: e.toJSON(),
+          status: res.status,
+          headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), v])),
+          body: JSON.parse(res.body),
           atomicityGroup: part.atomicityGroup,
         };
+      }
       throw e;
     }
   }

@@ -8,6 +8,8 @@ import type { ODataRequestHandler } from './odata-request-handler';
 import type { Caller } from '../access/access-policy';
 import { fromPostgresError } from '../errors/postgres-errors';
 import { AdmissionAbandoned, Release } from './admission';
+import { errorResponse } from './error-response';
+import type { ParsedRequest } from '../uri/parse-request';
 
 /**
  * Mounts the OData service root on Fastify. The protocol core parses its own paths (keys,
@@ -68,12 +70,8 @@ export function mountODataRoutes(
     );
 
     const answerError = (reply: FastifyReply, e: ODataError) => {
-      reply.code(e.status).headers({
-        'Content-Type': 'application/json;charset=utf-8',
-        'OData-Version': '4.0',
-        ...(e.headers ?? {}),
-      });
-      return reply.send(JSON.stringify(e.toJSON()));
+      const response = errorResponse(e);
+      return reply.code(response.status).headers(response.headers).send(response.body);
     };
 
     /**
@@ -86,6 +84,7 @@ export function mountODataRoutes(
       reply: FastifyReply,
       path: string,
       search: string,
+      parsed: ParsedRequest,
       started: number,
     ): Promise<Release | undefined> => {
       const gate = handler.admission;
@@ -94,6 +93,7 @@ export function mountODataRoutes(
         method: request.method,
         path,
         search,
+        parsed,
         headers: request.headers as Record<string, string | undefined>,
       });
       // The response closing before it was sent: the client is gone, stop waiting for it.
@@ -141,10 +141,12 @@ export function mountODataRoutes(
       // nextLinks and Locations point where the client can follow them.
       const host = request.host ?? 'localhost';
       const path = fullPath.slice(opts.prefix.length);
-      const release = await admit(request, reply, path, search, started);
+      // Parsed once: admission reads the path and $top, the handler all of it.
+      const parsed = handler.parse({ path, search });
+      const release = await admit(request, reply, path, search, parsed, started);
       if (!release) return reply;
       try {
-        return await respond(request, reply, { started, search, host, path, release });
+        return await respond(request, reply, { started, search, host, path, parsed, release });
       } catch (e) {
         release();
         throw e;
@@ -155,9 +157,16 @@ export function mountODataRoutes(
     const respond = async (
       request: FastifyRequest,
       reply: FastifyReply,
-      r: { started: number; search: string; host: string; path: string; release: Release },
+      r: {
+        started: number;
+        search: string;
+        host: string;
+        path: string;
+        parsed: ParsedRequest;
+        release: Release;
+      },
     ) => {
-      const { started, search, host, path, release } = r;
+      const { started, search, host, path, parsed, release } = r;
       let caller: Caller | undefined;
       try {
         if (opts.authenticate) {
@@ -174,7 +183,7 @@ export function mountODataRoutes(
             );
         }
         if (opts.rateLimit) {
-          const wait = await opts.rateLimit(caller ? `contact:${caller.contactId}` : `ip:${request.ip}`);
+          const wait = await opts.rateLimit(caller ? `caller:${caller.id}` : `ip:${request.ip}`);
           if (wait !== undefined)
             throw new ODataError(
               429,
@@ -198,11 +207,12 @@ export function mountODataRoutes(
         release();
         return answerError(reply, e);
       }
-      (request.raw as { odataCaller?: string }).odataCaller = caller?.contactId;
+      (request.raw as { odataCaller?: string }).odataCaller = caller?.id;
       const response = await handler.handle({
         method: request.method,
         path,
         search,
+        parsed,
         caller,
         headers: request.headers as Record<string, string | undefined>,
         body: typeof request.body === 'string' ? request.body : undefined,
@@ -272,11 +282,8 @@ export function mountODataRoutes(
                 : new ODataError(500, ErrorCode.Internal, 'An internal error occurred; it has been logged');
       if (odata.status >= 500)
         logger.error(`${request.method} ${request.url} failed: ${error?.stack ?? error}`);
-      reply
-        .code(odata.status)
-        .header('Content-Type', 'application/json;charset=utf-8')
-        .header('OData-Version', '4.0')
-        .send(JSON.stringify(odata.toJSON()));
+      const response = errorResponse(odata);
+      reply.code(response.status).headers(response.headers).send(response.body);
     });
   });
 }

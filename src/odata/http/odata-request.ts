@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
+import type { Caller } from '../access/access-policy';
+import type { ParsedRequest } from '../uri/parse-request';
 
 /** A request as the protocol core sees it: the same shape for HTTP and for $batch parts. */
 export interface ODataRequest {
@@ -12,8 +14,10 @@ export interface ODataRequest {
   body?: string;
   /** Absolute service root, e.g. http://localhost:3000/odata */
   serviceRoot: string;
-  /** Who is calling, once authenticated. */
-  caller?: { contactId: string; isAdmin: boolean };
+  /** Who is calling, once authenticated (opaque to the core: the access policy reads it). */
+  caller?: Caller;
+  /** The URL parsed once, when the HTTP binding has already parsed it for admission. */
+  parsed?: ParsedRequest;
   /** Set for every request of a $batch (a $batch inside one is refused). */
   inBatch?: boolean;
   /** Set inside a $batch change set: the request joins that transaction. */

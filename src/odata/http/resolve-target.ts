@@ -1,11 +1,10 @@
 import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { EdmEntityType, EdmModel, EdmNavigation, EdmProperty } from '../model/edm-model';
 import type { Expr } from '../query/odata-query';
-import { navigationJoin } from '../sql/filter-to-sql';
 import type { RowScope } from '../sql/build-select';
 import type { ReadScope } from '../access/access-policy';
-import { PG_TYPE } from '../sql/pg-types';
-import { ident } from '../sql/sql-params';
+import { keyScope, navigationScope } from '../sql/row-scopes';
+import { compat } from '../compat';
 import type { PathSegment } from '../uri/parse-resource-path';
 import { checkValue } from '../write/validate-body';
 
@@ -43,9 +42,13 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 function keyValue(p: EdmProperty, e: Expr, setName: string): unknown {
   if (e.kind !== 'literal' || e.value === null)
     throw ODataError.badRequest(`The key of ${setName} must be a literal`, setName, ErrorCode.BadKey);
-  // Task(<guid>) is standard; the seed's Task('<guid>') is accepted too.
-  const raw = e.type === 'string' && p.type === 'Edm.Guid' ? String(e.value) : e.value;
-  if (p.type === 'Edm.Guid' && !(typeof raw === 'string' && GUID.test(raw))) {
+  // Task(<guid>) is standard; Task('<guid>') only through the compatibility hook.
+  const quoted = e.type === 'string' && p.type === 'Edm.Guid';
+  const raw = e.value;
+  if (
+    p.type === 'Edm.Guid' &&
+    ((quoted && !compat.acceptsQuotedGuidKey(p.type, e.type)) || !(typeof raw === 'string' && GUID.test(raw)))
+  ) {
     throw ODataError.badRequest(
       `'${e.value}' is not a valid key for ${setName}: expected a Guid`,
       setName,
@@ -80,24 +83,6 @@ export function parseKey(type: EdmEntityType, segment: PathSegment): Record<stri
     return key;
   }
   throw ODataError.badRequest(`Malformed key for ${type.setName}`, type.setName, ErrorCode.BadKey);
-}
-
-export function keyScope(type: EdmEntityType, key: Record<string, unknown>): RowScope {
-  return (alias, params) =>
-    type.keys
-      .map((k) => `${alias}.${ident(k.column)} = ${params.typed(key[k.column], PG_TYPE[k.type])}`)
-      .join(' AND ');
-}
-
-/** Rows of `nav`'s target that belong to the parent entity (which the caller must be able to see). */
-function navigationScope(parent: EntityTarget, nav: EdmNavigation, access?: ReadScope): RowScope {
-  return (alias, params, aliases) => {
-    const p = aliases.next('p');
-    const parentWhere = parent.scopes.map((s) => s(p, params, aliases));
-    const visible = access?.(parent.type, p, params, aliases);
-    if (visible) parentWhere.push(visible);
-    return `EXISTS (SELECT 1 FROM ${ident(parent.type.table)} ${p} WHERE ${[...parentWhere, navigationJoin(nav, p, alias, aliases)].join(' AND ')})`;
-  };
 }
 
 export function resolveTarget(model: EdmModel, segments: PathSegment[], access?: ReadScope): Target {

@@ -1,10 +1,8 @@
 import type { EdmModel } from '../model/edm-model';
-import { splitQueryString } from '../uri/parse-query-options';
-import { parseResourcePath } from '../uri/parse-resource-path';
+import type { ParsedRequest } from '../uri/parse-request';
 import type { WorkLane } from './admission';
 import { parsePrefer } from './negotiation';
 import { resolveTarget } from './resolve-target';
-import { InputLimits, checkUrlLength } from '../uri/input-limits';
 
 /** A page of more rows than this is long work: it holds its connection while it streams. */
 export const LONG_READ_ROWS = 100;
@@ -25,25 +23,19 @@ export const LONG_READ_ROWS = 100;
  */
 export function workLaneOf(
   model: EdmModel,
-  req: {
-    method: string;
-    path: string;
-    search: string;
-    headers: Record<string, string | string[] | undefined>;
-  },
+  req: { method: string; headers: Record<string, string | string[] | undefined> },
+  // Parsed once for admission and handler alike; this runs before authentication, within the limits.
+  parsed: ParsedRequest,
   maxPageSize: number,
-  // This runs before authentication: the path is parsed only within the limits.
-  limits?: InputLimits,
 ): WorkLane {
-  const path = req.path.replace(/\/+$/, '');
+  const path = parsed.path;
   if (path === '/$batch') return 'long';
   const method = req.method.toUpperCase();
   if ((method !== 'GET' && method !== 'HEAD') || path === '' || path === '/$metadata') return 'short';
   try {
-    checkUrlLength(req.path, req.search, limits);
-    const target = resolveTarget(model, parseResourcePath(path, limits));
+    const target = resolveTarget(model, parsed.segments());
     if (target.kind !== 'collection') return 'short';
-    const top = Number(splitQueryString(req.search).system.get('top'));
+    const top = Number(parsed.options().system.get('top'));
     const prefer = req.headers.prefer;
     const asked = Number(
       parsePrefer(Array.isArray(prefer) ? prefer.join(',') : prefer).get('odata.maxpagesize'),

@@ -1,3 +1,4 @@
+import { SetMetadata } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EdmEntityType, EdmPrimitive, EdmProperty } from './edm-model';
 import { PG_TYPE } from '../sql/pg-types';
@@ -16,6 +17,11 @@ export interface DynamicPropertySource {
   /** A cheap value that changes whenever the properties may have changed (for caching $metadata). */
   stamp(manager: EntityManager): Promise<string>;
 }
+
+export const ODATA_DYNAMIC_PROPERTIES = 'odata:dynamic-properties';
+
+/** Marks a provider (implementing DynamicPropertySource) as the source of its type's dynamic properties. */
+export const ODataDynamicProperties = () => SetMetadata(ODATA_DYNAMIC_PROPERTIES, true);
 
 /** The type with its declared dynamic properties, each reading and casting its jsonb value. */
 export function withDynamicProperties(

@@ -1,23 +1,25 @@
-import { Injectable, OnModuleInit, Inject } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import type { EntityManager } from 'typeorm';
+import type { AccessPolicy } from '../access/access-policy';
+import { compat } from '../compat';
 import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { EdmModel, EdmOperation } from '../model/edm-model';
-import { EDM_MODEL } from '../model/tokens';
-import { OperationInvocation, OperationRouter, ODataRequestHandler } from '../http/odata-request-handler';
-import type { ODataResponse } from '../http/odata-request';
+import { ACCESS_POLICY, EDM_MODEL } from '../model/tokens';
+import type { ODataRequest } from '../http/odata-request';
+import type { Target } from '../http/resolve-target';
 import type { Expr } from '../query/odata-query';
-import { aliasContext, splitQueryString } from '../uri/parse-query-options';
+import { countVisible, selectVisibleRows } from '../sql/entity-rows';
+import { keyScope } from '../sql/row-scopes';
+import type { ParsedRequest } from '../uri/parse-request';
+import { aliasContext } from '../uri/parse-query-options';
 import { parseCommonExpr } from '../uri/parser-extensions/bool-expr';
 import { normalizeKeywords } from '../uri/parser-extensions/normalize-keywords';
 import { toExpr } from '../uri/to-query-ir';
 import { checkValue, parseJsonBody } from '../write/validate-body';
-import { ODATA_OPERATION, OperationDeclaration, parseTypeRef } from './operation.decorator';
-import type { OperationAccess, OperationContext, OperationResult } from './operation-context';
-import type { EdmEntityType } from '../model/edm-model';
-import { AliasGenerator } from '../sql/filter-to-sql';
-import { SqlParams, ident } from '../sql/sql-params';
-import { PG_TYPE } from '../sql/pg-types';
 import { checkLinks, checkReferences, referenceContext } from '../write/check-references';
+import { discoverOperations } from './discover-operations';
+import type { OperationAccess, OperationContext, OperationResult } from './operation-context';
 
 interface Registered {
   op: EdmOperation;
@@ -25,13 +27,22 @@ interface Registered {
   invoke: (ctx: OperationContext) => Promise<OperationResult>;
 }
 
+/** One call: the request as the router has parsed and negotiated it, in its transaction. */
+export interface OperationInvocation {
+  req: ODataRequest;
+  parsed: ParsedRequest;
+  target: Extract<Target, { kind: 'operation' }>;
+  manager: EntityManager;
+}
+
 /**
- * Finds every @ODataAction/@ODataFunction method of the feature providers at boot, adds the
- * operations to the model (so $metadata lists them) and routes calls to them: bound ones
- * unqualified (`Task(<key>)/MoveTaskItem`, as the seed writes them) and namespace-qualified.
+ * Routes calls to the @ODataAction/@ODataFunction methods of the feature providers. The model
+ * already lists the operations (discover-operations.ts, while the model was built); this binds
+ * each to its provider's instance at boot. Bound operations are called namespace-qualified
+ * (`Task(<key>)/Tasks.MoveTaskItem`), or as compat/ allows.
  */
 @Injectable()
-export class OperationRegistry implements OnModuleInit, OperationRouter {
+export class OperationRegistry implements OnModuleInit {
   private readonly byKey = new Map<string, Registered>();
 
   constructor(
@@ -39,64 +50,49 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     @Inject(EDM_MODEL) private readonly model: EdmModel,
-    private readonly handler: ODataRequestHandler,
+    @Inject(ACCESS_POLICY) private readonly policy: AccessPolicy,
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance;
-      if (!instance || typeof instance !== 'object') continue;
-      const proto = Object.getPrototypeOf(instance);
-      for (const method of this.scanner.getAllMethodNames(proto)) {
-        const decl = this.reflector.get<OperationDeclaration>(ODATA_OPERATION, proto[method]);
-        if (decl) this.register(decl, (ctx) => instance[method](ctx));
-      }
+    const instances = new Map<
+      Function,
+      Record<string, (ctx: OperationContext) => Promise<OperationResult>>
+    >();
+    for (const { metatype, instance } of this.discovery.getProviders()) {
+      if (metatype && instance && typeof instance === 'object' && !instances.has(metatype))
+        instances.set(metatype, instance);
     }
-    this.handler.operations = this;
-  }
-
-  private register(decl: OperationDeclaration, invoke: Registered['invoke']): void {
-    const ret = decl.returns ? parseTypeRef(decl.returns) : undefined;
-    const op: EdmOperation = {
-      name: decl.name,
-      kind: decl.kind,
-      binding: decl.bindTo
-        ? { entitySet: decl.bindTo.entitySet, collection: !!decl.bindTo.collection }
-        : null,
-      parameters: Object.entries(decl.parameters ?? {}).map(([name, ref]) => ({
-        name,
-        ...parseTypeRef(ref),
-      })),
-      returnType: ret,
-    };
-    if (ret && this.model.types.has(ret.type))
-      op.entitySetPath = op.binding ? 'bindingParameter' : this.model.types.get(ret.type)!.setName;
-    if (
-      op.binding &&
-      ret &&
-      this.model.types.has(ret.type) &&
-      this.model.types.get(ret.type)!.setName !== op.binding.entitySet
-    )
-      op.entitySetPath = undefined;
-    for (const ct of decl.complexTypes ?? []) {
-      if (!this.model.complexTypes.some((c) => c.name === ct.name)) this.model.complexTypes.push(ct);
+    for (const { decl, provider, method } of discoverOperations(
+      this.discovery,
+      this.scanner,
+      this.reflector,
+    )) {
+      const instance = instances.get(provider);
+      const set = decl.bindTo?.entitySet;
+      const collection = !!decl.bindTo?.collection;
+      const op = this.model.operations.find(
+        (o) => o.name === decl.name && o.binding?.entitySet === set && !!o.binding?.collection === collection,
+      );
+      if (!instance || !op) continue;
+      const registered = {
+        op,
+        invoke: (ctx: OperationContext) => instance[method](ctx),
+        readsBinding: !!decl.readsBinding,
+      };
+      this.byKey.set(this.key(set, collection, op.name), registered);
     }
-    this.model.operations.push(op);
-    const registered = { op, invoke, readsBinding: !!decl.readsBinding };
-    this.byKey.set(this.key(op.binding?.entitySet, op.binding?.collection ?? false, op.name), registered);
   }
 
   private key(set: string | undefined, collection: boolean, name: string): string {
     return `${set ?? ''}|${collection ? 'c' : 'e'}|${name}`;
   }
 
-  async invoke(inv: OperationInvocation): Promise<ODataResponse | undefined> {
-    const { target, request } = inv;
-    const name = target.name.startsWith(`${this.model.namespace}.`)
-      ? target.name.slice(this.model.namespace.length + 1)
-      : target.name;
+  /** Calls the operation the target names; undefined when there is none of that name. */
+  async invoke(inv: OperationInvocation): Promise<{ op: EdmOperation; result: OperationResult } | undefined> {
+    const { target, req: request } = inv;
     const bound = target.bound;
-    const reg = this.byKey.get(this.key(bound?.type.setName, bound?.kind === 'collection', name));
+    const name = compat.operationName(target.name, this.model.namespace, !!bound);
+    const reg = name && this.byKey.get(this.key(bound?.type.setName, bound?.kind === 'collection', name));
     if (!reg) return undefined;
     const { op } = reg;
     const method = request.method.toUpperCase();
@@ -123,7 +119,7 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
     const params =
       op.kind === 'action'
         ? this.actionParams(op, request.body)
-        : this.functionParams(op, target.segment.named ?? {}, request.search);
+        : this.functionParams(op, target.segment.named ?? {}, inv.parsed.options().aliases);
 
     const access = this.accessFor(inv);
     let key: Record<string, unknown> | undefined;
@@ -132,7 +128,12 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
       // The bound entity must exist and be visible to the caller (404 otherwise); an action
       // changes it, so it needs write rights. Operations take the locks they need themselves,
       // in an order of their choosing (see MoveTaskItem).
-      const row = await this.visibleRow(inv, bound.type, bound.key);
+      const [row] = await selectVisibleRows(
+        inv.manager,
+        bound.type,
+        [keyScope(bound.type, bound.key)],
+        this.scope(inv),
+      );
       if (!row) throw ODataError.notFound(`${bound.type.setName} not found`);
       if (op.kind === 'action' && !reg.readsBinding) {
         await access.checkWrite(bound.type.setName, 'update', { before: row, after: {} });
@@ -147,56 +148,26 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
       params,
       access,
     });
-    return this.handler.operationResponse(inv, op, result);
+    return { op, result };
   }
 
-  private async visibleRow(
-    inv: OperationInvocation,
-    type: EdmEntityType,
-    key: Record<string, unknown>,
-  ): Promise<Record<string, unknown> | undefined> {
-    const params = new SqlParams();
-    const aliases = new AliasGenerator();
-    const where = type.keys.map(
-      (k) => `e0.${ident(k.column)} = ${params.typed(key[k.column], PG_TYPE[k.type])}`,
-    );
-    const visible =
-      inv.request.caller && this.handler.access?.readScope(inv.request.caller)(type, 'e0', params, aliases);
-    if (visible) where.push(visible);
-    const [sql, values] = inv.manager.connection.driver.escapeQueryWithParameters(
-      `SELECT e0.* FROM ${ident(type.table)} e0 WHERE ${where.join(' AND ')}`,
-      params.values,
-      {},
-    );
-    return (await inv.manager.query(sql, values))[0];
+  private scope(inv: OperationInvocation) {
+    return inv.req.caller && this.policy.readScope(inv.req.caller);
   }
 
   private accessFor(inv: OperationInvocation): OperationAccess {
-    const caller = inv.request.caller;
-    const policy = this.handler.access;
+    const caller = inv.req.caller;
+    const policy = this.policy;
     const refs = () => referenceContext(inv.manager, this.model, policy, caller);
     return {
       requireVisible: async (set, keys) => {
-        const type = this.model.sets.get(set)!;
         const unique = [...new Set(keys)];
-        const params = new SqlParams();
-        const where = [
-          `e0.${ident(type.keys[0].column)} = ANY(${params.typed(unique, PG_TYPE[type.keys[0].type] + '[]')})`,
-        ];
-        const visible = caller && policy?.readScope(caller)(type, 'e0', params, new AliasGenerator());
-        if (visible) where.push(visible);
-        const [sql, values] = inv.manager.connection.driver.escapeQueryWithParameters(
-          `SELECT count(*)::int AS n FROM ${ident(type.table)} e0 WHERE ${where.join(' AND ')}`,
-          params.values,
-          {},
-        );
-        const [{ n }] = await inv.manager.query(sql, values);
+        const n = await countVisible(inv.manager, this.model.sets.get(set)!, unique, this.scope(inv));
         if (n !== unique.length)
           throw ODataError.notFound(`Unknown ${set}: ${unique.length - n} of the given keys do not exist`);
       },
       checkWrite: async (set, kind, row) => {
-        if (caller && policy)
-          await policy.checkWrite(this.model.sets.get(set)!, kind, caller, inv.manager, row);
+        if (caller) await policy.checkWrite(this.model.sets.get(set)!, kind, caller, inv.manager, row);
       },
       checkReferences: (set, changes, names) =>
         checkReferences(refs(), this.model.sets.get(set)!, changes, names),
@@ -218,9 +189,8 @@ export class OperationRegistry implements OnModuleInit, OperationRouter {
   private functionParams(
     op: EdmOperation,
     named: Record<string, Expr | { alias: string }>,
-    search: string,
+    aliases: Map<string, string>,
   ): Record<string, unknown> {
-    const { aliases } = splitQueryString(search);
     const ctx = aliasContext(aliases);
     const raw: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(named)) {

@@ -1,4 +1,5 @@
 import { ErrorCode, ODataError } from '../errors/odata-error';
+import { compat } from '../compat';
 import type { EdmEntityType, EdmModel, EdmNavigation, EdmPrimitive, EdmProperty } from '../model/edm-model';
 import type { Expr, LiteralType } from '../query/odata-query';
 import { Typed, canonicalFunction } from './canonical-functions';
@@ -189,7 +190,7 @@ function literalSql(
   let type = LITERAL_EDM[expr.type];
   let value: unknown = expr.value;
   // The seed writes Guids quoted ('0b1c...'); accept that where the other side is a Guid.
-  if (expected === 'Edm.Guid' && expr.type === 'string') {
+  if (compat.acceptsQuotedGuid(expected, expr.type)) {
     if (!GUID_RE.test(String(value)))
       throw ODataError.badRequest(`'${value}' is not a valid Guid`, '$filter', ErrorCode.BadLiteral);
     type = 'Edm.Guid';

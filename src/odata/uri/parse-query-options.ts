@@ -296,7 +296,11 @@ function parseSearchOption(text: string): SearchExpr {
 }
 
 export function parseQuery(search: string, limits?: InputLimits): ODataQuery {
-  const raw = splitQueryString(search, limits);
+  return queryOf(splitQueryString(search, limits));
+}
+
+/** The query options of an already split query string. */
+export function queryOf(raw: RawOptions): ODataQuery {
   const ctx = aliasContext(raw.aliases);
   const query: ODataQuery = parseOptions(raw.system, ctx);
   query.skiptoken = raw.system.get('skiptoken');

@@ -1,0 +1,1 @@
+export { Compat, compat, seedCompat, strictCompat } from './seed-compat';

@@ -1,0 +1,58 @@
+import type { EntityManager } from 'typeorm';
+import { JSON_CONTENT_TYPE } from '../serialize/json-format';
+import { buildApply } from '../sql/apply-to-sql';
+import { decodeSkipToken, encodeSkipToken } from '../sql/paging';
+import { nextLink, pageSizeOf } from './next-link';
+import type { ODataCore, RequestContext } from './odata-core';
+import type { ODataResponse } from './odata-request';
+import type { Target } from './resolve-target';
+
+/**
+ * GET Task?$apply=groupby((Status/Name),aggregate(WorkAmount with sum as Total)): rows of group
+ * values and aggregates, nested for navigation paths ({"Status":{"Name":…},"Total":…}).
+ */
+export async function readApply(
+  core: ODataCore,
+  manager: EntityManager,
+  target: Extract<Target, { kind: 'collection' }>,
+  { req, query, n }: RequestContext,
+): Promise<ODataResponse> {
+  const page = pageSizeOf(n.prefer, core.limits.maxPageSize);
+  const offset = query.skiptoken ? decodeSkipToken(query.skiptoken, 0).served : 0;
+  const plan = buildApply(manager.connection, {
+    model: core.model,
+    type: target.type,
+    query,
+    scopes: target.scopes,
+    pageSize: page.size,
+    offset,
+    maxInList: core.limits.maxInList,
+    scope: core.scope(req),
+  });
+  const rows: Array<{ j: string; count?: string }> = await manager.query(plan.sql, plan.parameters);
+  const hasMore = rows.length > plan.pageSize;
+  const value = rows.slice(0, plan.pageSize).map((r) => {
+    const values = JSON.parse(r.j) as unknown[];
+    const obj: Record<string, any> = n.metadata === 'none' ? {} : { '@odata.id': null };
+    plan.columns.forEach((c, i) => {
+      const path = c.split('/');
+      let o = obj;
+      for (const seg of path.slice(0, -1)) o = o[seg] ??= {};
+      o[path[path.length - 1]] = values[i];
+    });
+    return obj;
+  });
+  const body: Record<string, unknown> = {};
+  if (n.metadata !== 'none')
+    body['@odata.context'] = `${req.serviceRoot}/$metadata#${target.type.setName}(${plan.columns
+      .map((c) => c.split('/')[0])
+      .filter((c, i, a) => a.indexOf(c) === i)
+      .join(',')})`;
+  if (query.count) body['@odata.count'] = Number(rows[0]?.count ?? 0);
+  body.value = value;
+  if (hasMore)
+    body['@odata.nextLink'] = nextLink(req, encodeSkipToken({ after: [], served: offset + plan.pageSize }));
+  const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
+  if (page.applied) headers['Preference-Applied'] = page.applied;
+  return { status: 200, headers, body: JSON.stringify(body) };
+}

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { EntityManager } from 'typeorm';
+import { JSON_CONTENT_TYPE, collectionContext } from '../serialize/json-format';
+import { buildCount, buildSelect } from '../sql/build-select';
+import { encodeSkipToken } from '../sql/paging';
+import { readApply } from './apply-read';
+import { openCursor } from './cursor';
+import { matchesEtag } from './etag';
+import { nextLink, pageSizeOf } from './next-link';
+import type { ODataCore, RequestContext, Row } from './odata-core';
+import type { ODataResponse } from './odata-request';
+import type { Target } from './resolve-target';
+
+type CollectionTarget = Extract<Target, { kind: 'collection' }>;
+
+/** Characters of a streamed page written at once (see frame()). */
+const FRAME_CHUNK = 64 * 1024;
+/** A cursor fetches at most this many rows per round trip (memory stays bounded for big pages). */
+const MAX_ROWS_PER_FETCH = 2000;
+
+/** GET Task/$count, Task(<key>)/Notes/$count: the number as text/plain. */
+export async function readCount(
+  core: ODataCore,
+  manager: EntityManager,
+  target: Extract<Target, { kind: 'count' }>,
+  { req, query }: RequestContext,
+): Promise<ODataResponse> {
+  if (target.of.via) await core.ensureExists(req, manager, target.of.via.parent);
+  const count = await countOf(core, manager, target.of, { req, query });
+  return { status: 200, headers: { 'Content-Type': 'text/plain;charset=utf-8' }, body: count };
+}
+
+async function countOf(
+  core: ODataCore,
+  manager: EntityManager,
+  target: CollectionTarget,
+  { req, query }: Pick<RequestContext, 'req' | 'query'>,
+): Promise<string> {
+  const plan = buildCount(manager.connection, {
+    model: core.model,
+    type: target.type,
+    query,
+    scopes: target.scopes,
+    limits: core.queryLimits(),
+    scope: core.scope(req),
+  });
+  return String((await manager.query(plan.sql, plan.parameters))[0].count);
+}
+
+/**
+ * GET Task, Task(<key>)/Notes: one page, streamed from a cursor as it is written, with
+ * @odata.count, @odata.nextLink and a page ETag (304 on If-None-Match).
+ */
+export async function readCollection(
+  core: ODataCore,
+  manager: EntityManager,
+  target: CollectionTarget,
+  ctx: RequestContext,
+): Promise<ODataResponse> {
+  const { req, query, n } = ctx;
+  if (target.via) await core.ensureExists(req, manager, target.via.parent);
+  if (query.apply) return readApply(core, manager, target, ctx);
+  const page = pageSizeOf(n.prefer, core.limits.maxPageSize);
+  const omitNulls = (n.prefer.get('omit-values') ?? '').toLowerCase() === 'nulls';
+  const plan = buildSelect(manager.connection, {
+    model: core.model,
+    type: target.type,
+    query,
+    metadata: n.metadata,
+    scopes: target.scopes,
+    pageSize: page.size,
+    limits: core.queryLimits(),
+    scope: core.scope(req),
+    callerProperties: core.callerProperties(req),
+    omitNulls,
+    pageDigest: query.expand.length === 0,
+  });
+  const applied = [page.applied, omitNulls ? 'omit-values=nulls' : undefined].filter(Boolean).join(', ');
+  const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
+  if (applied) headers['Preference-Applied'] = applied;
+
+  // Top-level reads stream the page from a cursor as it is written; inside a $batch change set
+  // the rows are read in the batch's transaction and framed in memory (one page at most).
+  // REVISIT: a navigation read (Task(<key>)/Notes) has already used the `reading` connection
+  // (ensureExists) and holds it while the cursor takes a second one, so it briefly needs two
+  // connections for its one admission slot; under saturation that second one waits in the pool
+  // (bounded by DB_POOL_WAIT_MS). Running the cursor on the `reading` connection would need the
+  // $count query below to run before the cursor opens.
+  const started = performance.now();
+  const source = req.transaction
+    ? undefined
+    : await openCursor(
+        core.dataSource,
+        plan.sql,
+        plan.parameters,
+        Math.min(plan.pageSize + 1, MAX_ROWS_PER_FETCH),
+        core.limits.streamDeadlineMs ?? 60_000,
+      );
+  const rows: AsyncIterator<Row> = source
+    ? source.rows
+    : (((await manager.query(plan.sql, plan.parameters)) as Row[])[
+        Symbol.iterator
+      ]() as unknown as AsyncIterator<Row>);
+  let first: IteratorResult<Row>;
+  try {
+    first = await rows.next();
+  } catch (e) {
+    await source?.close();
+    throw e;
+  }
+  const dbMs = performance.now() - started;
+  const firstRow = first.done ? undefined : first.value;
+
+  let count: string | undefined;
+  if (query.count) count = firstRow ? firstRow.count : await countOf(core, manager, target, ctx);
+  // The page's ETag: its rows' versions and the count (Power BI re-reads pages; 304 then).
+  if (firstRow?.digest !== undefined) {
+    const etag = `W/"p${createHash('sha1')
+      .update(`${firstRow.digest}|${count ?? ''}|${req.search}`)
+      .digest('base64url')
+      .slice(0, 22)}"`;
+    headers.ETag = etag;
+    const ifNoneMatch = req.headers['if-none-match'];
+    if (ifNoneMatch && matchesEtag(ifNoneMatch, etag)) {
+      await source?.close();
+      return { status: 304, headers: { ETag: etag } };
+    }
+  }
+  const head: string[] = [];
+  if (n.metadata !== 'none')
+    head.push(`"@odata.context":${JSON.stringify(collectionContext(req.serviceRoot, target.type, query))}`);
+  if (count !== undefined) head.push(`"@odata.count":${Number(count)}`);
+  const open = `{${head.join(',')}${head.length ? ',' : ''}"value":[`;
+  const meta = { rows: 0, dbMs };
+  const nextLinkAfter = (last: Row, served: number) => {
+    const after = Array.from({ length: plan.sortKeys }, (_, i) => last[`k${i}`] ?? null);
+    return nextLink(req, encodeSkipToken({ after, served: plan.served + served }));
+  };
+  const moreWanted = plan.remaining === undefined || plan.remaining > plan.pageSize;
+
+  // Rows are written in chunks of about FRAME_CHUNK characters, not one by one: each chunk
+  // costs a socket write (a system call), and a 1,000-row page would otherwise take 1,000.
+  async function* frame(): AsyncGenerator<string> {
+    try {
+      let chunk = open;
+      let served = 0;
+      let last: Row | undefined;
+      let next = first;
+      while (!next.done) {
+        if (served === plan.pageSize) {
+          // the one row beyond the page: there is a next page
+          yield `${chunk}]${moreWanted ? `,"@odata.nextLink":${JSON.stringify(nextLinkAfter(last!, served))}` : ''}}`;
+          meta.rows = served;
+          return;
+        }
+        chunk += served === 0 ? next.value.j : `,${next.value.j}`;
+        if (chunk.length >= FRAME_CHUNK) {
+          yield chunk;
+          chunk = '';
+        }
+        last = next.value;
+        served++;
+        next = await rows.next();
+      }
+      meta.rows = served;
+      yield `${chunk}]}`;
+    } finally {
+      await source?.close();
+    }
+  }
+  if (source) {
+    const body = Readable.from(frame(), { objectMode: false });
+    // A client that leaves before (or while) reading must not keep the cursor's connection.
+    body.once('close', () => void source.close());
+    return { status: 200, headers, body, meta };
+  }
+  let body = '';
+  for await (const chunk of frame()) body += chunk;
+  return { status: 200, headers, body, meta };
+}

@@ -1,0 +1,136 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AccessPolicy, ReadScope } from '../access/access-policy';
+import { ODataError } from '../errors/odata-error';
+import type { EdmEntityType, EdmModel } from '../model/edm-model';
+import type { ODataExtensions } from '../odata-extensions';
+import type { ODataQuery } from '../query/odata-query';
+import { buildCount, buildSelect } from '../sql/build-select';
+import { keyScope } from '../sql/row-scopes';
+import type { SqlParams } from '../sql/sql-params';
+import type { InputLimits } from '../uri/input-limits';
+import type { ParsedRequest } from '../uri/parse-request';
+import type { Negotiated } from './negotiation';
+import type { ODataRequest } from './odata-request';
+import type { EntityTarget } from './resolve-target';
+
+export interface ODataLimits {
+  maxPageSize: number;
+  /** Requests in one $batch. */
+  maxBatchRequests: number;
+  /** How long one streamed page may take to reach a slow client before its cursor is dropped. */
+  streamDeadlineMs?: number;
+  maxTop: number;
+  maxExpandDepth: number;
+  maxFilterNodes: number;
+  maxInList: number;
+  /** Checked before parsing (uri/input-limits.ts); absent: not checked. */
+  maxUrlLength?: number;
+  maxOptionLength?: number;
+  maxNesting?: number;
+  maxJsonDepth?: number;
+}
+
+/** One request on its way through a request module: what it asked, parsed and negotiated once. */
+export interface RequestContext {
+  req: ODataRequest;
+  parsed: ParsedRequest;
+  query: ODataQuery;
+  n: Negotiated;
+}
+
+/** A row of a buildSelect statement: the entity's JSON text, its ETag, the count, sort keys k0… */
+export type Row = { j: string; etag?: string; count?: string } & Record<string, string | null>;
+
+/** A query without options (a fresh one each time: the SQL builders may annotate it). */
+export const noQuery = (): ODataQuery => ({ orderby: [], count: false, expand: [] });
+
+/**
+ * What every request module shares: the database, the model, the limits, the access policy and
+ * the features' extensions, and the few rules written once (read scope, transactions, replica).
+ */
+export class ODataCore {
+  constructor(
+    readonly dataSource: DataSource,
+    readonly model: EdmModel,
+    readonly limits: ODataLimits,
+    readonly access: AccessPolicy,
+    readonly extensions: ODataExtensions,
+    readonly inputLimits?: InputLimits,
+  ) {}
+
+  /** The caller's read scope for this request (undefined: no caller, e.g. a public $metadata). */
+  scope(req: ODataRequest): ReadScope | undefined {
+    return req.caller ? this.access.readScope(req.caller) : undefined;
+  }
+
+  callerProperties(req: ODataRequest) {
+    const caller = req.caller;
+    const policy = this.access;
+    if (!caller || !policy.callerProperties) return undefined;
+    return (type: EdmEntityType, alias: string, params: SqlParams) =>
+      policy.callerProperties!(type, alias, caller, params);
+  }
+
+  /** Limits buildSelect checks on the query. */
+  queryLimits() {
+    const { maxTop, maxExpandDepth, maxInList, maxFilterNodes } = this.limits;
+    return { maxTop, maxExpandDepth, maxInList, maxFilterNodes };
+  }
+
+  /** Runs `fn` in the request's transaction ($batch change set) or in a new one. */
+  tx<T>(req: ODataRequest, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return req.transaction ? fn(req.transaction) : this.dataSource.transaction(fn);
+  }
+
+  /**
+   * Reads outside a transaction go to a read replica when DATABASE_READ_URLS names some
+   * (TypeORM's 'slave' query runner; the primary otherwise).
+   */
+  async reading<T>(req: ODataRequest, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (req.transaction) return fn(req.transaction);
+    const runner = this.dataSource.createQueryRunner('slave');
+    try {
+      return await fn(runner.manager);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** 404 unless the caller can see the entity (the parent of a navigation read or create). */
+  async ensureExists(req: ODataRequest, manager: EntityManager, target: EntityTarget): Promise<void> {
+    const plan = buildCount(manager.connection, {
+      model: this.model,
+      type: target.type,
+      query: noQuery(),
+      scopes: target.scopes,
+      limits: this.queryLimits(),
+      scope: this.scope(req),
+    });
+    const [{ count }] = await manager.query(plan.sql, plan.parameters);
+    if (Number(count) === 0) throw ODataError.notFound(`${target.type.setName} not found`);
+  }
+
+  /** An entity as the caller reads it (what a write or an operation returns is read like any other read). */
+  async readBack(
+    req: ODataRequest,
+    manager: EntityManager,
+    type: EdmEntityType,
+    key: Record<string, unknown>,
+    n: Negotiated,
+  ): Promise<Row | undefined> {
+    const plan = buildSelect(manager.connection, {
+      model: this.model,
+      type,
+      query: noQuery(),
+      metadata: n.metadata,
+      scopes: [keyScope(type, key)],
+      pageSize: 1,
+      single: true,
+      limits: this.queryLimits(),
+      scope: this.scope(req),
+      callerProperties: this.callerProperties(req),
+    });
+    const rows: Row[] = await manager.query(plan.sql, plan.parameters);
+    return rows[0];
+  }
+}
