@@ -12,8 +12,8 @@ import { DynamicPropertySource, withDynamicProperties } from '../model/dynamic-p
 import { toCsdlXml } from '../model/csdl-xml';
 import type { ODataQuery } from '../query/odata-query';
 import { buildCount, buildSelect } from '../sql/build-select';
-import { decodeSkipToken, encodeSkipToken } from '../sql/paging';
-import { buildApply } from '../sql/apply-to-sql';
+import { encodeSkipToken, nextOffsetToken } from '../sql/paging';
+import { asPlainRead, buildApply } from '../sql/apply-to-sql';
 import { SqlParams, ident } from '../sql/sql-params';
 import { AliasGenerator } from '../sql/filter-to-sql';
 import {
@@ -452,6 +452,7 @@ export class ODataRequestHandler {
     query: ODataQuery,
     n: Negotiated,
   ): Promise<ODataResponse> {
+    query = asPlainRead(query);
     if (
       (target.kind === 'collection' || target.kind === 'entity') &&
       this.dynamicSources.has(target.type.name)
@@ -721,20 +722,18 @@ export class ODataRequestHandler {
     n: Negotiated,
   ): Promise<ODataResponse> {
     const page = this.pageSize(n);
-    const offset = query.skiptoken ? decodeSkipToken(query.skiptoken, 0).served : 0;
     const plan = buildApply(manager.connection, {
       model: this.model,
       type: target.type,
       query,
       scopes: target.scopes,
       pageSize: page.size,
-      offset,
       maxInList: this.limits.maxInList,
       scope: this.scope(req),
     });
     const rows: Array<{ j: string; count?: string }> = await manager.query(plan.sql, plan.parameters);
-    const hasMore = rows.length > plan.pageSize;
-    const value = rows.slice(0, plan.pageSize).map((r) => {
+    const skiptoken = nextOffsetToken(plan.page, rows.length);
+    const value = rows.slice(0, plan.page.limit).map((r) => {
       const values = JSON.parse(r.j) as unknown[];
       const obj: Record<string, any> = n.metadata === 'none' ? {} : { '@odata.id': null };
       plan.columns.forEach((c, i) => {
@@ -751,11 +750,13 @@ export class ODataRequestHandler {
         .map((c) => c.split('/')[0])
         .filter((c, i, a) => a.indexOf(c) === i)
         .join(',')})`;
-    if (query.count) body['@odata.count'] = Number(rows[0]?.count ?? 0);
+    if (query.count)
+      body['@odata.count'] = Number(
+        rows.length ? rows[0].count : (await manager.query(plan.count.sql, plan.count.parameters))[0].count,
+      );
     body.value = value;
-    if (hasMore)
-      body['@odata.nextLink'] =
-        `${req.serviceRoot}${req.path}?${nextQueryString(req.search, encodeSkipToken({ after: [], served: offset + plan.pageSize }))}`;
+    if (skiptoken)
+      body['@odata.nextLink'] = `${req.serviceRoot}${req.path}?${nextQueryString(req.search, skiptoken)}`;
     const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
     if (page.applied) headers['Preference-Applied'] = page.applied;
     return { status: 200, headers, body: JSON.stringify(body) };
