@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { JSON_CONTENT_TYPE } from '../serialize/json-format';
 import { buildApply } from '../sql/apply-to-sql';
-import { decodeSkipToken, encodeSkipToken } from '../sql/paging';
+import { nextOffsetToken } from '../sql/paging';
 import { nextLink, pageSizeOf } from './next-link';
 import type { ODataCore, RequestContext } from './odata-core';
 import type { ODataResponse } from './odata-request';
@@ -18,20 +18,18 @@ export async function readApply(
   { req, query, n }: RequestContext,
 ): Promise<ODataResponse> {
   const page = pageSizeOf(n.prefer, core.limits.maxPageSize);
-  const offset = query.skiptoken ? decodeSkipToken(query.skiptoken, 0).served : 0;
   const plan = buildApply(manager.connection, {
     model: core.model,
     type: target.type,
     query,
     scopes: target.scopes,
     pageSize: page.size,
-    offset,
     maxInList: core.limits.maxInList,
     scope: core.scope(req),
   });
   const rows: Array<{ j: string; count?: string }> = await manager.query(plan.sql, plan.parameters);
-  const hasMore = rows.length > plan.pageSize;
-  const value = rows.slice(0, plan.pageSize).map((r) => {
+  const skiptoken = nextOffsetToken(plan.page, rows.length);
+  const value = rows.slice(0, plan.page.limit).map((r) => {
     const values = JSON.parse(r.j) as unknown[];
     const obj: Record<string, any> = n.metadata === 'none' ? {} : { '@odata.id': null };
     plan.columns.forEach((c, i) => {
@@ -48,10 +46,12 @@ export async function readApply(
       .map((c) => c.split('/')[0])
       .filter((c, i, a) => a.indexOf(c) === i)
       .join(',')})`;
-  if (query.count) body['@odata.count'] = Number(rows[0]?.count ?? 0);
+  if (query.count)
+    body['@odata.count'] = Number(
+      rows.length ? rows[0].count : (await manager.query(plan.count.sql, plan.count.parameters))[0].count,
+    );
   body.value = value;
-  if (hasMore)
-    body['@odata.nextLink'] = nextLink(req, encodeSkipToken({ after: [], served: offset + plan.pageSize }));
+  if (skiptoken) body['@odata.nextLink'] = nextLink(req, skiptoken);
   const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
   if (page.applied) headers['Preference-Applied'] = page.applied;
   return { status: 200, headers, body: JSON.stringify(body) };

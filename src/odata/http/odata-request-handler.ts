@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { BatchRunner } from '../batch/run-batch';
+import { asPlainRead } from '../sql/apply-to-sql';
 import { ODataError, fromStackOverflow } from '../errors/odata-error';
 import { fromPostgresError } from '../errors/postgres-errors';
 import type { OperationRegistry } from '../operations/operation-registry';
@@ -152,6 +153,8 @@ export class ODataRequestHandler {
 
   private async read(manager: EntityManager, target: Target, ctx: RequestContext): Promise<ODataResponse> {
     const { extensions } = this.core;
+    // $apply=filter(...) alone is the filtered set, read like any other.
+    ctx = { ...ctx, query: asPlainRead(ctx.query) };
     // Open types read with their declared dynamic properties as they are now.
     if ((target.kind === 'collection' || target.kind === 'entity') && extensions.hasDynamic(target.type)) {
       target = { ...target, type: await extensions.withDynamic(target.type, manager) } as typeof target;

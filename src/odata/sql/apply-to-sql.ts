@@ -6,6 +6,7 @@ import type { RowScope } from './build-select';
 import { AliasGenerator, TranslateContext, condition, translate } from './filter-to-sql';
 import { SqlParams, ident } from './sql-params';
 import { guardedConditions } from './scope-guard';
+import { OffsetPage, offsetPage } from './paging';
 import type { ReadScope } from '../access/access-policy';
 
 const AGG_SQL = {
@@ -19,10 +20,25 @@ const AGG_SQL = {
 export interface ApplyPlan {
   sql: string;
   parameters: unknown[];
-  pageSize: number;
+  /** The page asked for (limit + 1 rows are read: one more tells that a next page exists). */
+  page: OffsetPage;
   /** Output names in order; `Project/Name` nests as {"Project":{"Name":...}} in the response. */
   columns: string[];
-  offset: number;
+  /** The $count alone, for a page with no rows to carry it (e.g. a $skip past the end). */
+  count: { sql: string; parameters: unknown[] };
+}
+
+/**
+ * `$apply=filter(a)/filter(b)` is the set itself, filtered: it is read as `$filter=a and b` (then
+ * the query's own $filter), so $select, $expand and keyset paging work as for any read.
+ */
+export function asPlainRead<Q extends ODataQuery>(query: Q): Q {
+  const steps = query.apply;
+  if (!steps?.length || steps.some((s) => s.kind !== 'filter')) return query;
+  const filters = steps.map((s) => (s as Extract<ApplyStep, { kind: 'filter' }>).expr);
+  if (query.filter) filters.push(query.filter);
+  const filter = filters.reduce((left, right): Expr => ({ kind: 'binary', op: 'and', left, right }));
+  return { ...query, apply: undefined, filter };
 }
 
 function aggregateSql(a: Aggregate, ctx: TranslateContext): { sql: string; type: EdmPrimitive } {
@@ -104,7 +120,6 @@ export function buildApply(
     query: ODataQuery;
     scopes: RowScope[];
     pageSize: number;
-    offset: number;
     maxInList: number;
     scope?: ReadScope;
   },
@@ -173,17 +188,16 @@ export function buildApply(
     const v = translate(flattenGroupedPaths(o.expr, current), ctx);
     return `${v.sql} ${o.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`;
   });
-  // a stable order for paging: every output column
-  order.push(...columns.map((c) => `${alias}.${ident(c)}`));
-  const top = input.query.top;
-  const limit = Math.min(input.pageSize, top ?? Infinity);
-  const countSql = input.query.count
-    ? `, (SELECT count(*) FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) AS "count"`
-    : '';
+  // a total order for paging by offset: the rows are distinct, so every output column decides
+  order.push(...columns.map((c) => `${alias}.${ident(c)} ASC NULLS FIRST`));
+  const page = offsetPage(input.query, input.pageSize);
+  const count = `SELECT count(*) AS "count" FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  const countSql = input.query.count ? `, (${count}) AS "count"` : '';
   const sql =
     `SELECT CAST(json_build_array(${columns.map((c) => `${alias}.${ident(c)}`).join(', ')}) AS text) AS "j"${countSql} FROM ${from}` +
-    `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order.join(', ')} LIMIT ${limit + 1} OFFSET ${input.offset + (input.query.skip ?? 0)}`;
+    `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order.join(', ')} LIMIT ${page.limit + 1} OFFSET ${page.skip + page.served}`;
   // Named parameters bound by TypeORM's driver, as in every other statement.
   const [text, parameters] = dataSource.driver.escapeQueryWithParameters(sql, params.values, {});
-  return { sql: text, parameters, pageSize: limit, columns, offset: input.offset };
+  const [countText, countParameters] = dataSource.driver.escapeQueryWithParameters(count, params.values, {});
+  return { sql: text, parameters, page, columns, count: { sql: countText, parameters: countParameters } };
 }

@@ -3,7 +3,7 @@ import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { EdmEntityType, EdmModel } from '../model/edm-model';
 import type { ODataQuery } from '../query/odata-query';
 import { AliasGenerator, TranslateContext, translate } from './filter-to-sql';
-import { SortKey, decodeSkipToken, keysetCondition } from './paging';
+import { SortKey, addSortKey, decodeSkipToken, keysetCondition } from './paging';
 import { PG_TYPE } from './pg-types';
 import { MetadataLevel, rowJsonSql } from './select-list';
 import { searchCondition } from './search-to-sql';
@@ -120,7 +120,7 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
     for (const o of query.orderby) {
       const t = translate(o.expr, tctx);
       if (t.type === 'null') continue;
-      keys.push({
+      addSortKey(keys, {
         sql: guardedValue(o.expr, t.sql, inScope, query.compute),
         pgType: PG_TYPE[t.type],
         desc: o.desc,
@@ -128,7 +128,12 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
       });
     }
     for (const k of type.keys)
-      keys.push({ sql: `${root}.${ident(k.column)}`, pgType: PG_TYPE[k.type], desc: false, nullable: false });
+      addSortKey(keys, {
+        sql: `${root}.${ident(k.column)}`,
+        pgType: PG_TYPE[k.type],
+        desc: false,
+        nullable: false,
+      });
   }
 
   let served = 0;

@@ -9,23 +9,30 @@ export interface SkipToken {
   after: Array<string | null>;
   /** Rows served so far, to honour a client's $top across pages. */
   served: number;
+  /** The client's $skip, for results paged by offset (grouped rows); the nextLink drops $skip. */
+  skip?: number;
 }
 
 export function encodeSkipToken(token: SkipToken): string {
-  return Buffer.from(JSON.stringify([token.after, token.served])).toString('base64url');
+  const state =
+    token.skip === undefined ? [token.after, token.served] : [token.after, token.served, token.skip];
+  return Buffer.from(JSON.stringify(state)).toString('base64url');
 }
 
 export function decodeSkipToken(text: string, expectedKeys: number): SkipToken {
   try {
-    const [after, served] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    const state = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    const [after, served, skip] = Array.isArray(state) ? state : [];
     if (
       Array.isArray(after) &&
       after.length === expectedKeys &&
       after.every((v) => v === null || typeof v === 'string') &&
       Number.isSafeInteger(served) &&
-      served >= 0
+      served >= 0 &&
+      state.length <= 3 &&
+      (skip === undefined || (Number.isSafeInteger(skip) && skip >= 0))
     ) {
-      return { after, served };
+      return skip === undefined ? { after, served } : { after, served, skip };
     }
   } catch {
     /* fall through */
@@ -42,6 +49,49 @@ export interface SortKey {
   pgType: string;
   desc: boolean;
   nullable: boolean;
+}
+
+/**
+ * Adds a sort key unless the same value is already sorted on: a second sort on it cannot reorder
+ * anything (`$orderby=Name desc,Name` is `Name desc`), and a query builder keeps only one
+ * direction per expression, so the duplicate would silently flip the first one.
+ */
+export function addSortKey(keys: SortKey[], key: SortKey): void {
+  if (!keys.some((k) => k.sql === key.sql)) keys.push(key);
+}
+
+/**
+ * One page of a result paged by offset: grouped rows have no key to seek from. Their order is
+ * made total by sorting on every output column (the rows are distinct), and the skiptoken
+ * carries the client's $skip and the rows of its $top already served, as the nextLink drops $skip.
+ */
+export interface OffsetPage {
+  /** The client's $skip (from the query on page 1, from the token after). */
+  skip: number;
+  /** Rows served before this page. */
+  served: number;
+  /** Rows of this page at most. */
+  limit: number;
+  /** Rows of the client's $top not yet served, if it sent one. */
+  remaining?: number;
+}
+
+export function offsetPage(
+  query: { skip?: number; top?: number; skiptoken?: string },
+  pageSize: number,
+): OffsetPage {
+  const token = query.skiptoken ? decodeSkipToken(query.skiptoken, 0) : undefined;
+  const skip = token ? (token.skip ?? 0) : (query.skip ?? 0);
+  const served = token?.served ?? 0;
+  const remaining = query.top !== undefined ? Math.max(query.top - served, 0) : undefined;
+  return { skip, served, remaining, limit: Math.min(pageSize, remaining ?? Infinity) };
+}
+
+/** The next page's skiptoken, given the rows read (limit + 1 asked); undefined on the last page. */
+export function nextOffsetToken(page: OffsetPage, rowsRead: number): string | undefined {
+  const moreWanted = page.remaining === undefined || page.remaining > page.limit;
+  if (rowsRead <= page.limit || !moreWanted) return undefined;
+  return encodeSkipToken({ after: [], served: page.served + page.limit, skip: page.skip });
 }
 
 /**

@@ -15,6 +15,7 @@ import { parseSearch } from './parser-extensions/search';
 import { parseApply, parseCompute } from './parser-extensions/apply';
 import { IrContext, toExpr } from './to-query-ir';
 import { InputLimits, checkExpression, checkText } from './input-limits';
+import { withoutNumberSuffixes } from './number-suffix';
 
 const SYSTEM_OPTIONS = new Set([
   'filter',
@@ -147,7 +148,7 @@ export function parseFilter(text: string, ctx: IrContext): Expr {
     );
   let token;
   try {
-    token = parseBoolExpr(normalizeKeywords(text));
+    token = parseBoolExpr(normalizeKeywords(withoutNumberSuffixes(text)));
   } catch (e) {
     throw syntaxError('$filter', text, e);
   }
