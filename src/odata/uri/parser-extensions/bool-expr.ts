@@ -148,13 +148,17 @@ function matchesPattern(src: Source, index: number): Token | undefined {
   return token(src, index, close, { method: 'matchesPattern', parameters: [a, b] }, 'MethodCallExpression');
 }
 
-/** A boolean-valued call (contains(...), isof(...), matchesPattern(...)) or a parenthesised boolExpr. */
-function booleanTerm(src: Source, index: number): Token | undefined {
-  const special =
+/** A boolean-valued call (contains(...), isof(...), matchesPattern(...)). */
+function booleanCall(src: Source, index: number): Token | undefined {
+  return (
     matchesPattern(src, index) ??
     Expressions.isofExpr(src, index) ??
-    Expressions.boolMethodCallExpr(src, index);
-  if (special) return special;
+    Expressions.boolMethodCallExpr(src, index)
+  );
+}
+
+/** A parenthesised boolean expression the operand grammar could not take (it contains `eq`, `in`, ...). */
+function boolParen(src: Source, index: number): Token | undefined {
   const open = Lexer.OPEN(src, index);
   if (!open) return undefined;
   const inner = boolExpr(src, Lexer.BWS(src, open));
@@ -166,15 +170,12 @@ function booleanTerm(src: Source, index: number): Token | undefined {
 
 /**
  * One side of a comparison: an operand, or a boolean term, since booleans compare with booleans
- * (`contains(Name,'a') eq true`, `(IsDone eq false) eq true`). The longer parse wins, so that
- * `(WorkAmount add 1) gt 2` stays arithmetic and `(IsDone eq false)` stays boolean.
+ * (`contains(Name,'a') eq true`, `(IsDone eq false) eq true`). An operand that starts with `(`
+ * ends at its closing parenthesis or later, so the boolean reading is tried only when it fails:
+ * each position is read once.
  */
 function comparand(src: Source, index: number): Token | undefined {
-  const a = operand(src, index);
-  const b = booleanTerm(src, index);
-  if (!a) return b;
-  if (!b) return a;
-  return b.next > a.next ? b : a;
+  return booleanCall(src, index) ?? operand(src, index) ?? boolParen(src, index);
 }
 
 function primary(src: Source, index: number): Token | undefined {
