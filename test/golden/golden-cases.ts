@@ -4,7 +4,6 @@ import { buildApply } from '../../src/odata/sql/apply-to-sql';
 import { buildCount, buildSelect } from '../../src/odata/sql/build-select';
 import { encodeSkipToken } from '../../src/odata/sql/paging';
 import { parseQuery } from '../../src/odata/uri/parse-query-options';
-import { appModel } from '../support/edm-model';
 import type { DataSource } from 'typeorm';
 
 /**
