@@ -19,6 +19,7 @@ const common = {
   rootDir: __dirname,
   transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',
+  testTimeout: 30000,
 };
 
 module.exports = {
