@@ -1,4 +1,9 @@
-/** One embedded PostgreSQL per run (test/support/global-setup.ts); a fresh database per test file. */
+/**
+ * Two projects, both run by a bare `npx jest`:
+ *   unit  src/**\/*.spec.ts and the golden SQL files: no database, seconds (`npm run test:unit`)
+ *   e2e   test/**\/*.e2e-spec.ts: one embedded PostgreSQL per run (test/support/global-setup.ts),
+ *         a fresh database per test file
+ */
 const swc = [
   '@swc/jest',
   {
@@ -10,13 +15,28 @@ const swc = [
   },
 ];
 
-module.exports = {
+const common = {
   rootDir: __dirname,
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 30000,
+};
+
+module.exports = {
   testTimeout: 30000,
   maxWorkers: 2,
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/golden/**/*.spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
 };

@@ -37,6 +37,10 @@ describe('query language', () => {
     );
     await q(`INSERT INTO task_item_note ("TaskItemId", "Note", "NoteHtml")
              SELECT md5('t' || i)::uuid, 'Note ' || k || ' of ' || i, '' FROM generate_series(4, 300, 4) i, generate_series(1, 2) k`);
+    // Nullable values for the null semantics below: CustomColor null on every third task,
+    // RiskName null on every other one.
+    await q(`UPDATE task SET "CustomColor" = CASE WHEN "CardPositionNumber" % 3 = 0 THEN NULL ELSE "CardPositionNumber" % 10 END,
+                             "RiskName" = CASE WHEN "CardPositionNumber" % 2 = 0 THEN NULL ELSE 'Risk ' || "CardPositionNumber" END`);
   });
   afterAll(() => app.close());
 
@@ -242,5 +246,73 @@ describe('query language', () => {
     const first = await client.get('Task?$orderby=WorkAmount desc&$select=Name', headers);
     expect(decodeURIComponent(first.body['@odata.nextLink'])).toMatch(/\$skiptoken=/);
     expect(first.body['@odata.nextLink']).not.toMatch(/\$skip=/);
+  });
+
+  /**
+   * OData's null semantics (URL Conventions §5.1.1.1): a comparison involving null is false, so
+   * its `not` is true; eq/ne treat null as a value; functions of null are null, and `not null` is
+   * null. Booleans compare with booleans. Each SQL spells the OData meaning out by hand.
+   */
+  it.each([
+    ['not (CustomColor gt 5)', `"CustomColor" IS NULL OR "CustomColor" <= 5`],
+    ['not (CustomColor gt 5 and IsDone)', `"CustomColor" IS NULL OR "CustomColor" <= 5 OR NOT "IsDone"`],
+    ['not (CustomColor lt 3 or CustomColor gt 7)', `"CustomColor" BETWEEN 3 AND 7 OR "CustomColor" IS NULL`],
+    ['not (CustomColor in (1,2,3))', `"CustomColor" IS NULL OR "CustomColor" NOT IN (1,2,3)`],
+    ['not (CustomColor eq 4)', `"CustomColor" IS DISTINCT FROM 4`],
+    ['CustomColor ne 4', `"CustomColor" IS DISTINCT FROM 4`],
+    ['not (CustomColor gt null)', `true`],
+    ["contains(RiskName,'1') eq true", `"RiskName" LIKE '%1%'`],
+    ["contains(RiskName,'1') eq false", `"RiskName" NOT LIKE '%1%'`],
+    ["not (contains(RiskName,'1') eq true)", `"RiskName" IS NULL OR "RiskName" NOT LIKE '%1%'`],
+    ["not contains(RiskName,'1')", `"RiskName" NOT LIKE '%1%'`],
+    ["startswith(Name,'Task 1') eq false", `"Name" NOT LIKE 'Task 1%'`],
+    ["true eq startswith(Name,'Task 1')", `"Name" LIKE 'Task 1%'`],
+    ['(IsDone eq false) eq true', `NOT "IsDone"`],
+    ['(CustomColor gt 5) eq false', `"CustomColor" IS NULL OR "CustomColor" <= 5`],
+    ['IsDone eq (CustomColor gt 5)', `"IsDone" = COALESCE("CustomColor" > 5, false)`],
+    [
+      'Notes/any(n: not (n/Task/CustomColor gt 5))',
+      `"CardPositionNumber" % 4 = 0 AND ("CustomColor" IS NULL OR "CustomColor" <= 5)`,
+    ],
+    ["Notes/all(n: contains(n/Note,'Note 1') eq false)", `"CardPositionNumber" % 4 <> 0`],
+    [
+      "Notes/any(n: contains(n/Note,'Note 1') eq true and not ($it/CustomColor ge 5))",
+      `"CardPositionNumber" % 4 = 0 AND ("CustomColor" IS NULL OR "CustomColor" < 5)`,
+    ],
+    // OData's round: the mid-point is rounded away from zero (4.5 -> 5), not to even
+    ['round(WorkAmount) eq 5', `"WorkAmount" = 4.5`],
+    ['round(-WorkAmount) eq -5', `"WorkAmount" = 4.5`],
+  ])('null and boolean semantics: %s', async (filter, where) => {
+    const expected = await sql(where);
+    expect(await count(filter)).toBe(expected);
+    expect(expected).toBeGreaterThan(0);
+  });
+
+  it('the same semantics in $apply filter() and in $filter inside $expand', async () => {
+    const twoValued = `"CustomColor" IS NULL OR "CustomColor" <= 5`;
+    const applied = await client.get(
+      `Task?$apply=${encodeURIComponent("filter(not (CustomColor gt 5) and contains(Name,'1') eq false)/aggregate($count as C)")}`,
+    );
+    expect(applied.status).toBe(200);
+    expect(applied.body.value[0].C).toBe(await sql(`(${twoValued}) AND "Name" NOT LIKE '%1%'`));
+
+    const grouped = await client.get(
+      `Task?$apply=${encodeURIComponent('groupby((IsDone),aggregate(CustomColor with max as M))/filter(not (M gt 100))')}`,
+    );
+    expect(grouped.body.value).toHaveLength(2);
+
+    const { rows } = await client.all(
+      `TaskItemNote?$select=Note&$expand=${encodeURIComponent('Task($filter=not (CustomColor gt 5) and (IsDone eq false) eq false;$select=Name)')}`,
+    );
+    const expanded = rows.filter((r: any) => r.Task !== null).length;
+    const expected = Number(
+      (
+        await app.dataSource.query(
+          `SELECT count(*) FROM task_item_note n JOIN task t ON t."TaskItemId" = n."TaskItemId" WHERE (t."CustomColor" IS NULL OR t."CustomColor" <= 5) AND t."IsDone"`,
+        )
+      )[0].count,
+    );
+    expect(expanded).toBe(expected);
+    expect(expected).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { ErrorCode, ODataError } from '../errors/odata-error';
-import type { EdmEntityType, EdmModel, EdmPrimitive, EdmProperty } from '../model/edm-model';
-import type { Aggregate, ApplyStep, Expr, ODataQuery } from '../query/odata-query';
+import type { EdmEntityType, EdmModel } from '../model/edm-model';
+import type { ApplyStep, Expr, ODataQuery } from '../query/odata-query';
+import type { BoundAggregate, BoundQuery } from '../bind/bound-query';
+import { bindQuery } from '../bind/bind-query';
+import { NO_LIMITS } from '../bind/limits';
 import type { RowScope } from './build-select';
 import { AliasGenerator, TranslateContext, condition, translate } from './filter-to-sql';
 import { SqlParams, ident } from './sql-params';
@@ -14,7 +16,6 @@ const AGG_SQL = {
   min: 'min',
   max: 'max',
   average: 'avg',
-  countdistinct: 'count(DISTINCT',
 } as const;
 
 export interface ApplyPlan {
@@ -41,69 +42,11 @@ export function asPlainRead<Q extends ODataQuery>(query: Q): Q {
   return { ...query, apply: undefined, filter };
 }
 
-function aggregateSql(a: Aggregate, ctx: TranslateContext): { sql: string; type: EdmPrimitive } {
-  if (a.kind === 'count') return { sql: 'count(*)', type: 'Edm.Int64' };
-  const v = translate(a.expr, ctx);
-  if (v.type === 'null')
-    throw ODataError.badRequest(`Cannot aggregate null (${a.alias})`, '$apply', ErrorCode.BadQueryOption);
-  if ((a.method === 'sum' || a.method === 'average') && !/Int|Double|Decimal|Single|Byte/.test(v.type)) {
-    throw ODataError.badRequest(
-      `${a.method} needs a number, but ${a.alias} aggregates ${v.type}`,
-      '$apply',
-      ErrorCode.BadType,
-    );
-  }
-  if (a.method === 'countdistinct') return { sql: `count(DISTINCT ${v.sql})`, type: 'Edm.Int64' };
-  const type: EdmPrimitive =
-    a.method === 'average'
-      ? 'Edm.Double'
-      : a.method === 'sum' && /Int|Byte/.test(v.type)
-        ? 'Edm.Int64'
-        : v.type;
-  return { sql: `${AGG_SQL[a.method]}(${v.sql})`, type };
-}
-
-/** Grouped navigation paths are flat columns ("Project/Name"): point member paths at them. */
-function flattenGroupedPaths(e: Expr, type: EdmEntityType): Expr {
-  if (e.kind === 'member' && e.path.length > 1 && type.property.has(e.path.join('/')))
-    return { ...e, path: [e.path.join('/')] };
-  const out: any = Array.isArray(e) ? [] : {};
-  for (const [k, v] of Object.entries(e))
-    out[k] =
-      v && typeof v === 'object'
-        ? Array.isArray(v)
-          ? v.map((x) => (x && typeof x === 'object' ? flattenGroupedPaths(x, type) : x))
-          : flattenGroupedPaths(v as Expr, type)
-        : v;
-  return out;
-}
-
-/** The grouped result as an entity type whose properties are the output columns of a derived table. */
-function resultType(
-  base: EdmEntityType,
-  columns: Array<{ name: string; type: EdmPrimitive }>,
-): EdmEntityType {
-  const properties: EdmProperty[] = columns.map((c) => ({
-    name: c.name,
-    column: c.name,
-    type: c.type,
-    collection: false,
-    nullable: true,
-    computed: true,
-    immutable: false,
-    isKey: false,
-    hasDefault: true,
-  }));
-  return {
-    ...base,
-    name: base.name,
-    keys: [],
-    properties,
-    property: new Map(properties.map((p) => [p.name, p])),
-    navigation: new Map(),
-    openType: false,
-    dynamicColumn: undefined,
-  };
+function aggregateSql(a: BoundAggregate, ctx: TranslateContext): string {
+  if (a.method === 'count') return 'count(*)';
+  const v = translate(a.expr, ctx, true).sql;
+  if (a.method === 'countdistinct') return `count(DISTINCT ${v})`;
+  return `${AGG_SQL[a.method]}(${v})`;
 }
 
 /**
@@ -124,75 +67,71 @@ export function buildApply(
     scope?: ReadScope;
   },
 ): ApplyPlan {
-  const steps: ApplyStep[] = input.query.apply ?? [];
+  // REVISIT: http/ should call bindQuery itself (with all the limits) and hand the bound query over.
+  const limits = { ...NO_LIMITS, maxInList: input.maxInList };
+  const bound = bindQuery({ model: input.model, type: input.type, query: input.query, limits });
+  return applySql(dataSource, input, bound);
+}
+
+export function applySql(
+  dataSource: DataSource,
+  input: {
+    model: EdmModel;
+    type: EdmEntityType;
+    scopes: RowScope[];
+    pageSize: number;
+    scope?: ReadScope;
+  },
+  query: BoundQuery,
+): ApplyPlan {
+  const apply = query.apply!;
   const params = new SqlParams();
   const aliases = new AliasGenerator();
-  let current: EdmEntityType = input.type;
+  const ctx: TranslateContext = {
+    model: input.model,
+    params,
+    aliases,
+    ranges: new Map([[query.root, 'e0']]),
+    scope: input.scope,
+  };
   let from = `${ident(input.type.table)} e0`;
   let where: string[] = input.scopes.map((s) => s('e0', params, aliases));
   const inScope = input.scope ? () => input.scope!(input.type, 'e0', params, aliases) : undefined;
   const access = inScope?.();
   if (access) where.push(access);
-  let grouped = false;
-  let columns: string[] = current.properties.map((p) => p.name);
+  const columns = apply.columns;
   let level = 0;
 
-  const ctxFor = (type: EdmEntityType, alias: string): TranslateContext => ({
-    model: input.model,
-    params,
-    aliases,
-    root: { kind: 'entity', type, alias },
-    maxInList: input.maxInList,
-    scope: input.scope,
-  });
-
-  for (const step of steps) {
-    const alias = level === 0 ? 'e0' : `g${level}`;
-    const ctx = ctxFor(current, alias);
+  for (const step of apply.steps) {
     if (step.kind === 'filter') {
-      if (grouped) where.push(condition(flattenGroupedPaths(step.expr, current), ctx));
+      if (step.grouped) where.push(condition(step.expr, ctx));
       else where.push(...guardedConditions(step.expr, ctx, inScope)); // on the set's rows: guarded by their scope
       continue;
     }
-    const groupPaths = step.kind === 'groupby' ? step.paths : [];
-    const outputs: Array<{ name: string; type: EdmPrimitive; sql: string }> = [];
-    for (const path of groupPaths) {
-      const v = translate({ kind: 'member', path }, ctx);
-      if (v.type === 'null')
-        throw ODataError.badRequest(`Cannot group by ${path.join('/')}`, '$apply', ErrorCode.BadQueryOption);
-      outputs.push({ name: path.join('/'), type: v.type, sql: v.sql });
-    }
-    const aggregates = step.kind === 'groupby' ? step.aggregates : step.aggregates;
-    for (const a of aggregates) {
-      if (outputs.some((o) => o.name === a.alias))
-        throw ODataError.badRequest(`Alias ${a.alias} is used twice`, '$apply', ErrorCode.BadQueryOption);
-      outputs.push({ name: a.alias, ...aggregateSql(a, ctx) });
-    }
+    const outputs = [
+      ...step.keys.map((k) => ({ name: k.name, sql: translate(k.expr, ctx, true).sql })),
+      ...step.aggregates.map((a) => ({ name: a.name, sql: aggregateSql(a, ctx) })),
+    ];
     const select = outputs.map((o) => `${o.sql} AS ${ident(o.name)}`).join(', ');
-    const groupBy = groupPaths.length ? ` GROUP BY ${groupPaths.map((_, i) => i + 1).join(', ')}` : '';
+    const groupBy = step.keys.length ? ` GROUP BY ${step.keys.map((_, i) => i + 1).join(', ')}` : '';
     const sql = `SELECT ${select || '1'} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${groupBy}`;
     level++;
     from = `(${sql}) g${level}`;
+    ctx.ranges.set(step.output, `g${level}`);
     where = [];
-    current = resultType(input.type, outputs);
-    columns = outputs.map((o) => o.name);
-    grouped = true;
   }
-  if (!grouped) throw ODataError.notImplemented('$apply with only filter() transformations: use $filter');
 
   const alias = `g${level}`;
-  const ctx = ctxFor(current, alias);
-  if (input.query.filter) where.push(condition(flattenGroupedPaths(input.query.filter, current), ctx));
-  if (input.query.search) throw ODataError.notImplemented('$search together with $apply is not supported');
-  const order = input.query.orderby.map((o) => {
-    const v = translate(flattenGroupedPaths(o.expr, current), ctx);
+  if (query.filter) where.push(condition(query.filter, ctx));
+  const order = query.orderby.map((o) => {
+    const v = translate(o.expr, ctx, true);
     return `${v.sql} ${o.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`;
   });
   // a total order for paging by offset: the rows are distinct, so every output column decides
   order.push(...columns.map((c) => `${alias}.${ident(c)} ASC NULLS FIRST`));
-  const page = offsetPage(input.query, input.pageSize);
+  const page = offsetPage(query, input.pageSize);
   const count = `SELECT count(*) AS "count" FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
-  const countSql = input.query.count ? `, (${count}) AS "count"` : '';
+  const countSql = query.count ? `, (${count}) AS "count"` : '';
   const sql =
     `SELECT CAST(json_build_array(${columns.map((c) => `${alias}.${ident(c)}`).join(', ')}) AS text) AS "j"${countSql} FROM ${from}` +
     `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order.join(', ')} LIMIT ${page.limit + 1} OFFSET ${page.skip + page.served}`;

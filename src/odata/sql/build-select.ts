@@ -1,13 +1,13 @@
 import type { DataSource } from 'typeorm';
-import { ErrorCode, ODataError } from '../errors/odata-error';
-import type { EdmEntityType, EdmModel } from '../model/edm-model';
+import type { EdmEntityType, EdmModel, EdmPrimitive } from '../model/edm-model';
 import type { ODataQuery } from '../query/odata-query';
-import { AliasGenerator, TranslateContext, translate } from './filter-to-sql';
+import type { BoundQuery } from '../bind/bound-query';
+import { bindQuery } from '../bind/bind-query';
+import { AliasGenerator, translate } from './filter-to-sql';
 import { SortKey, addSortKey, decodeSkipToken, keysetCondition } from './paging';
 import { PG_TYPE } from './pg-types';
-import { MetadataLevel, rowJsonSql } from './select-list';
+import { MetadataLevel, SelectContext, rowJsonSql } from './select-list';
 import { searchCondition } from './search-to-sql';
-import { withComputed } from './compute';
 import type { ReadScope } from '../access/access-policy';
 import { SqlParams, ident } from './sql-params';
 import { guardedConditions, guardedValue } from './scope-guard';
@@ -49,24 +49,29 @@ export interface SelectInput {
   pageDigest?: boolean;
 }
 
-/** The type with some properties' values computed per caller (SQL over the root alias). */
-function withCallerProperties(
-  type: EdmEntityType,
-  overrides: Record<string, string> | undefined,
-): EdmEntityType {
-  if (!overrides || Object.keys(overrides).length === 0) return type;
-  const properties = type.properties.map((p) =>
-    overrides[p.name] ? { ...p, expression: overrides[p.name] } : p,
-  );
-  return { ...type, properties, property: new Map(properties.map((p) => [p.name, p])) };
+/** The statement-wide context of a bound query: $it at alias e0, its $compute aliases written once. */
+function statementContext(
+  input: Pick<SelectInput, 'model' | 'scope' | 'callerProperties'>,
+  bound: BoundQuery,
+  metadata: MetadataLevel,
+): SelectContext {
+  const params = new SqlParams();
+  const ctx: SelectContext = {
+    model: input.model,
+    params,
+    aliases: new AliasGenerator(),
+    ranges: new Map([[bound.root, ROOT]]),
+    scope: input.scope,
+    metadata,
+    computed: new Map(),
+  };
+  const overrides = input.callerProperties?.(bound.type, ROOT, params);
+  if (overrides) ctx.overrides = { range: bound.root, sql: overrides };
+  for (const c of bound.compute) ctx.computed!.set(c.alias, translate(c.expr, ctx, true).sql);
+  return ctx;
 }
 
-export function countNodes(x: unknown): number {
-  if (!x || typeof x !== 'object') return 0;
-  let n = (x as any).kind ? 1 : 0;
-  for (const v of Object.values(x)) n += countNodes(v);
-  return n;
-}
+const ROOT = 'e0';
 
 /**
  * ODataQuery -> one SQL statement, built with TypeORM's query builder. Order of application
@@ -79,50 +84,37 @@ export function countNodes(x: unknown): number {
  * The page is cut first and JSON is built only for its rows.
  */
 export function buildSelect(dataSource: DataSource, input: SelectInput): SelectPlan {
-  const { model, query } = input;
-  if (countNodes(query.filter) > input.limits.maxFilterNodes) {
-    throw new ODataError(
-      400,
-      ErrorCode.LimitExceeded,
-      `$filter has more than ${input.limits.maxFilterNodes} nodes`,
-      '$filter',
-    );
-  }
-  const params = new SqlParams();
-  const aliases = new AliasGenerator();
-  const root = 'e0';
-  const baseCtx: TranslateContext = {
-    model,
-    params,
-    aliases,
-    root: { kind: 'entity', type: input.type, alias: root },
-    maxInList: input.limits.maxInList,
-    scope: input.scope,
-  };
-  const type = withComputed(
-    withCallerProperties(input.type, input.callerProperties?.(input.type, root, params)),
-    query.compute,
-    baseCtx,
-  );
-  const tctx: TranslateContext = { ...baseCtx, root: { kind: 'entity', type, alias: root } };
+  // REVISIT: http/ should call bindQuery itself and hand the bound query over.
+  const bound = bindQuery({ model: input.model, type: input.type, query: input.query, limits: input.limits });
+  return selectSql(dataSource, input, bound);
+}
+
+export function selectSql(
+  dataSource: DataSource,
+  input: Omit<SelectInput, 'query'>,
+  query: BoundQuery,
+): SelectPlan {
+  const ctx = statementContext(input, query, input.metadata);
+  const { params, aliases } = ctx;
+  const root = ROOT;
+  const type = input.type;
 
   const where: string[] = input.scopes.map((s) => s(root, params, aliases));
   const inScope = input.scope ? () => input.scope!(type, root, params, aliases) : undefined;
   const access = inScope?.();
   if (access) where.push(access);
-  if (query.filter) where.push(...guardedConditions(query.filter, tctx, inScope, query.compute));
+  if (query.filter) where.push(...guardedConditions(query.filter, ctx, inScope));
   if (query.search)
-    where.push(searchCondition(type, root, query.search, params, model, aliases, input.scope));
+    where.push(searchCondition(type, root, query.search, params, input.model, aliases, input.scope));
   const filterWhere = [...where];
 
   const keys: SortKey[] = [];
   if (!input.single) {
     for (const o of query.orderby) {
-      const t = translate(o.expr, tctx);
-      if (t.type === 'null') continue;
+      const t = translate(o.expr, ctx, true);
       addSortKey(keys, {
-        sql: guardedValue(o.expr, t.sql, inScope, query.compute),
-        pgType: PG_TYPE[t.type],
+        sql: guardedValue(o.expr, t.sql, inScope),
+        pgType: PG_TYPE[t.type as EdmPrimitive],
         desc: o.desc,
         nullable: true,
       });
@@ -144,32 +136,16 @@ export function buildSelect(dataSource: DataSource, input: SelectInput): SelectP
     served = token.served;
     offset = 0;
   }
-  if (query.top !== undefined && query.top > input.limits.maxTop) {
-    throw new ODataError(
-      400,
-      ErrorCode.LimitExceeded,
-      `$top=${query.top} exceeds the maximum of ${input.limits.maxTop}`,
-      '$top',
-    );
-  }
   const remaining = query.top !== undefined ? Math.max(query.top - served, 0) : undefined;
   const pageSize = input.single ? 1 : Math.min(input.pageSize, remaining ?? Infinity);
 
-  const sctx = {
-    model,
-    params,
-    aliases,
-    metadata: input.metadata,
-    maxExpandDepth: input.limits.maxExpandDepth,
-    maxInList: input.limits.maxInList,
-    scope: input.scope,
-  };
+  const shape = { range: query.root, select: query.select, expand: query.expand };
   const outer = dataSource
     .createQueryBuilder()
     .select(
       input.omitNulls
-        ? `CAST(json_strip_nulls(CAST(${rowJsonSql(type, root, query, sctx)} AS json)) AS text)`
-        : `CAST(${rowJsonSql(type, root, query, sctx)} AS text)`,
+        ? `CAST(json_strip_nulls(CAST(${rowJsonSql(shape, root, ctx)} AS json)) AS text)`
+        : `CAST(${rowJsonSql(shape, root, ctx)} AS text)`,
       'j',
     )
     .from((inner) => {
@@ -222,32 +198,17 @@ export function buildCount(
   dataSource: DataSource,
   input: Omit<SelectInput, 'pageSize' | 'metadata'>,
 ): { sql: string; parameters: unknown[] } {
-  const params = new SqlParams();
-  const aliases = new AliasGenerator();
-  const root = 'e0';
-  const base: TranslateContext = {
-    model: input.model,
-    params,
-    aliases,
-    root: { kind: 'entity', type: input.type, alias: root },
-    maxInList: input.limits.maxInList,
-    scope: input.scope,
-  };
-  const tctx: TranslateContext = {
-    ...base,
-    root: { kind: 'entity', type: withComputed(input.type, input.query.compute, base), alias: root },
-  };
-  const where = input.scopes.map((s) => s(root, params, aliases));
-  const inScope = input.scope ? () => input.scope!(input.type, root, params, aliases) : undefined;
+  const bound = bindQuery({ model: input.model, type: input.type, query: input.query, limits: input.limits });
+  const ctx = statementContext({ ...input, callerProperties: undefined }, bound, 'none');
+  const { params, aliases } = ctx;
+  const where = input.scopes.map((s) => s(ROOT, params, aliases));
+  const inScope = input.scope ? () => input.scope!(input.type, ROOT, params, aliases) : undefined;
   const access = inScope?.();
   if (access) where.push(access);
-  if (input.query.filter)
-    where.push(...guardedConditions(input.query.filter, tctx, inScope, input.query.compute));
-  if (input.query.search)
-    where.push(
-      searchCondition(input.type, root, input.query.search, params, input.model, aliases, input.scope),
-    );
-  const qb = dataSource.createQueryBuilder().select('count(*)', 'count').from(input.type.table, root);
+  if (bound.filter) where.push(...guardedConditions(bound.filter, ctx, inScope));
+  if (bound.search)
+    where.push(searchCondition(input.type, ROOT, bound.search, params, input.model, aliases, input.scope));
+  const qb = dataSource.createQueryBuilder().select('count(*)', 'count').from(input.type.table, ROOT);
   if (where.length) qb.where(where.join(' AND '));
   qb.setParameters(params.values);
   const [sql, parameters] = qb.getQueryAndParameters();

@@ -1,4 +1,4 @@
-import type { ComputeItem, Expr } from '../query/odata-query';
+import type { BoundExpr } from '../bind/bound-query';
 import { TranslateContext, condition } from './filter-to-sql';
 
 /**
@@ -10,44 +10,47 @@ import { TranslateContext, condition } from './filter-to-sql';
  * branches PostgreSQL evaluates in order. Conditions that cannot raise stay plain, so indexes
  * still serve them.
  */
-export function mayRaise(expr: Expr, computed: ComputeItem[] = []): boolean {
-  switch (expr.kind) {
+export function mayRaise(e: BoundExpr): boolean {
+  switch (e.kind) {
     case 'literal':
+    case 'constant':
+    case 'property':
+    case 'dynamic':
+    case 'navigation':
+    case 'element':
       return false;
-    case 'member': {
-      const alias =
-        !expr.scope && expr.path.length === 1 ? computed.find((c) => c.alias === expr.path[0]) : undefined;
-      return alias ? mayRaise(alias.expr, computed) : false;
-    }
-    case 'binary':
-      if (['add', 'sub', 'mul', 'div', 'divby', 'mod'].includes(expr.op)) return true;
-      return mayRaise(expr.left, computed) || mayRaise(expr.right, computed);
+    case 'computed':
+      return mayRaise(e.expr);
+    case 'arith':
+      return true;
     case 'negate':
       return true; // -(-2147483648) overflows
+    case 'compare':
+    case 'logical':
+      return mayRaise(e.left) || mayRaise(e.right);
     case 'not':
     case 'cast':
-    case 'isof':
-      return mayRaise(expr.operand, computed);
+    case 'isNull':
+      return mayRaise(e.operand);
     case 'in':
-      return mayRaise(expr.left, computed) || expr.list.some((e) => mayRaise(e, computed));
+      return mayRaise(e.left) || e.list.some(mayRaise);
     case 'call':
       // A pattern from a column may be an invalid regular expression; substring's positions are
       // cast to integer and may overflow.
-      if (expr.name === 'matchespattern' && expr.args[1]?.kind !== 'literal') return true;
-      if (expr.name === 'substring' && expr.args.slice(1).some((a) => a.kind !== 'literal')) return true;
-      return expr.args.some((a) => mayRaise(a, computed));
-    case 'lambda':
-      return expr.predicate ? mayRaise(expr.predicate, computed) : false;
+      if (e.name === 'matchespattern' && e.args[1]?.kind !== 'literal') return true;
+      if (e.name === 'substring' && e.args.slice(1).some((a) => a.kind !== 'literal')) return true;
+      return e.args.some(mayRaise);
+    case 'any':
+    case 'all':
+      return e.predicate ? mayRaise(e.predicate) : false;
     case 'count':
-      return expr.filter ? mayRaise(expr.filter, computed) : false;
+      return e.filter ? mayRaise(e.filter) : false;
   }
 }
 
 /** `a and b and c` -> [a, b, c] */
-function conjuncts(expr: Expr): Expr[] {
-  return expr.kind === 'binary' && expr.op === 'and'
-    ? [...conjuncts(expr.left), ...conjuncts(expr.right)]
-    : [expr];
+function conjuncts(e: BoundExpr): BoundExpr[] {
+  return e.kind === 'logical' && e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
 }
 
 /**
@@ -55,25 +58,19 @@ function conjuncts(expr: Expr): Expr[] {
  * in `scope` (a function, so that each use binds its own parameters).
  */
 export function guardedConditions(
-  filter: Expr,
+  filter: BoundExpr,
   ctx: TranslateContext,
   scope?: () => string | undefined,
-  computed?: ComputeItem[],
 ): string[] {
   return conjuncts(filter).map((c) => {
     const sql = condition(c, ctx);
-    const s = mayRaise(c, computed) ? scope?.() : undefined;
+    const s = mayRaise(c) ? scope?.() : undefined;
     return s ? `(CASE WHEN ${s} THEN ${sql} ELSE FALSE END)` : sql;
   });
 }
 
 /** A value (an $orderby key) that may raise, computed only for rows in scope. */
-export function guardedValue(
-  expr: Expr,
-  sql: string,
-  scope?: () => string | undefined,
-  computed?: ComputeItem[],
-): string {
-  const s = mayRaise(expr, computed) ? scope?.() : undefined;
+export function guardedValue(e: BoundExpr, sql: string, scope?: () => string | undefined): string {
+  const s = mayRaise(e) ? scope?.() : undefined;
   return s ? `(CASE WHEN ${s} THEN ${sql} END)` : sql;
 }

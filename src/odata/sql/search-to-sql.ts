@@ -1,4 +1,3 @@
-import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { EdmEntityType, EdmModel } from '../model/edm-model';
 import type { SearchExpr } from '../query/odata-query';
 import { AliasGenerator } from './filter-to-sql';
@@ -24,13 +23,7 @@ export function searchCondition(
 ): string {
   if (type.fullText)
     return fullTextCondition(type, alias, search, params, model, aliases ?? new AliasGenerator(), scope);
-  if (type.searchable.length === 0) {
-    throw ODataError.badRequest(
-      `$search is not supported on ${type.setName}`,
-      '$search',
-      ErrorCode.BadQueryOption,
-    );
-  }
+  // bind/ checked that the set is searchable.
   const columns = type.searchable.map((name) => `${alias}.${ident(type.property.get(name)!.column)}`);
   const visit = (e: SearchExpr): string => {
     switch (e.kind) {

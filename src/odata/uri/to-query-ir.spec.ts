@@ -208,4 +208,33 @@ describe('string literals with URL-reserved characters', () => {
     const literal = `'${value.replace(/'/g, "''")}'`;
     expect(filter(`Name eq ${literal}`)).toMatchObject({ right: { kind: 'literal', type: 'string', value } });
   });
+
+  it('booleans compare with booleans: calls and parenthesised conditions as comparands', () => {
+    const t = lit('boolean', true);
+    const contains = { kind: 'call', name: 'contains', args: [member('Name'), lit('string', 'a')] };
+    expect(filter("contains(Name,'a') eq true")).toEqual({
+      kind: 'binary',
+      op: 'eq',
+      left: contains,
+      right: t,
+    });
+    expect(filter("true eq contains(Name,'a')")).toEqual({
+      kind: 'binary',
+      op: 'eq',
+      left: t,
+      right: contains,
+    });
+    const isDoneFalse = { kind: 'binary', op: 'eq', left: member('IsDone'), right: lit('boolean', false) };
+    expect(filter('(IsDone eq false) eq true')).toEqual({
+      kind: 'binary',
+      op: 'eq',
+      left: isDoneFalse,
+      right: t,
+    });
+    expect(filter('IsDone eq (WorkAmount gt 3)')).toMatchObject({ right: { kind: 'binary', op: 'gt' } });
+    expect(filter('(WorkAmount add 1) gt 2')).toMatchObject({
+      op: 'gt',
+      left: { kind: 'binary', op: 'add' },
+    });
+  });
 });

@@ -148,34 +148,17 @@ function matchesPattern(src: Source, index: number): Token | undefined {
   return token(src, index, close, { method: 'matchesPattern', parameters: [a, b] }, 'MethodCallExpression');
 }
 
-function primary(src: Source, index: number): Token | undefined {
-  const special =
+/** A boolean-valued call (contains(...), isof(...), matchesPattern(...)). */
+function booleanCall(src: Source, index: number): Token | undefined {
+  return (
     matchesPattern(src, index) ??
     Expressions.isofExpr(src, index) ??
-    Expressions.boolMethodCallExpr(src, index);
-  if (special) return special;
+    Expressions.boolMethodCallExpr(src, index)
+  );
+}
 
-  const left = operand(src, index);
-  if (left) {
-    for (const [word, type] of COMPARISONS) {
-      const after = keyword(src, left.next, word);
-      if (!after) continue;
-      const rws = Lexer.RWS(src, after);
-      if (rws === after) continue;
-      const right = operand(src, rws);
-      if (!right) return undefined;
-      return token(src, index, right.next, { left, right }, type);
-    }
-    const afterIn = keyword(src, left.next, 'in');
-    if (afterIn) {
-      const items = list(src, Lexer.BWS(src, afterIn));
-      if (!items) return undefined;
-      return token(src, index, items.next, { left, right: items }, 'InExpression');
-    }
-    return left;
-  }
-
-  // A parenthesised boolean expression the operand grammar could not take (it contains `in`, ...).
+/** A parenthesised boolean expression the operand grammar could not take (it contains `eq`, `in`, ...). */
+function boolParen(src: Source, index: number): Token | undefined {
   const open = Lexer.OPEN(src, index);
   if (!open) return undefined;
   const inner = boolExpr(src, Lexer.BWS(src, open));
@@ -183,6 +166,37 @@ function primary(src: Source, index: number): Token | undefined {
   const close = Lexer.CLOSE(src, Lexer.BWS(src, inner.next));
   if (!close) return undefined;
   return token(src, index, close, inner, 'BoolParenExpression');
+}
+
+/**
+ * One side of a comparison: an operand, or a boolean term, since booleans compare with booleans
+ * (`contains(Name,'a') eq true`, `(IsDone eq false) eq true`). An operand that starts with `(`
+ * ends at its closing parenthesis or later, so the boolean reading is tried only when it fails:
+ * each position is read once.
+ */
+function comparand(src: Source, index: number): Token | undefined {
+  return booleanCall(src, index) ?? operand(src, index) ?? boolParen(src, index);
+}
+
+function primary(src: Source, index: number): Token | undefined {
+  const left = comparand(src, index);
+  if (!left) return undefined;
+  for (const [word, type] of COMPARISONS) {
+    const after = keyword(src, left.next, word);
+    if (!after) continue;
+    const rws = Lexer.RWS(src, after);
+    if (rws === after && src[rws] !== 0x28 /* ( */) continue;
+    const right = comparand(src, rws);
+    if (!right) return undefined;
+    return token(src, index, right.next, { left, right }, type);
+  }
+  const afterIn = keyword(src, left.next, 'in');
+  if (afterIn) {
+    const items = list(src, Lexer.BWS(src, afterIn));
+    if (!items) return undefined;
+    return token(src, index, items.next, { left, right: items }, 'InExpression');
+  }
+  return left;
 }
 
 function unaryExpr(src: Source, index: number): Token | undefined {
