@@ -29,7 +29,7 @@ interface Pending {
  * HTML -> plain text for notes and task descriptions. Even within HTML_MAX_LENGTH a conversion
  * takes up to a few hundred milliseconds (30,000 <p>s), so it runs in one worker thread, started
  * on first use: the event loop goes on serving other requests meanwhile. HTML is measured on the
- * calling thread first (linear, see html-text.ts).
+ * calling thread first (linear and in slices, see html-text.ts).
  */
 @Injectable()
 export class HtmlText implements OnModuleDestroy {
@@ -43,15 +43,15 @@ export class HtmlText implements OnModuleDestroy {
   }
 
   /** Plain text of HTML a client sends (e.g. AddNote's htmlText); beyond the limits a 400 naming `target`. */
-  checkedText(html: string, target: string): Promise<string> {
-    checkHtml(html, this.limits, target);
+  async checkedText(html: string, target: string): Promise<string> {
+    await checkHtml(html, this.limits, target);
     return this.convert(html);
   }
 
   /** Plain text of any HTML (stored): cut to HTML_MAX_LENGTH; nested beyond HTML_MAX_DEPTH, only its tags removed. */
   async toText(html: string): Promise<string> {
     const cut = html.length > this.limits.maxLength ? html.slice(0, this.limits.maxLength) : html;
-    if (nestsDeeperThan(cut, this.limits.maxDepth)) return stripTags(cut);
+    if (await nestsDeeperThan(cut, this.limits.maxDepth)) return stripTags(cut);
     return this.convert(cut);
   }
 
