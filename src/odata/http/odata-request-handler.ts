@@ -37,6 +37,7 @@ import type { AdmissionGate, WorkLane } from './admission';
 import { workLaneOf } from './work-lane';
 import { InputLimits, checkUrlLength } from '../uri/input-limits';
 import { checkJsonDepth } from '../write/json-limits';
+import { DeltaTracking } from '../delta/delta-tracking';
 
 export interface ODataLimits {
   maxPageSize: number;
@@ -103,6 +104,8 @@ export class ODataRequestHandler {
   private readonly constraintTargets = new Map<string, string>();
 
   private readonly batch: BatchRunner;
+  /** Change tracking (delta links); a feature module provides its change log. */
+  readonly delta: DeltaTracking;
   /** What a request may ask of the parsers; undefined when the limits leave them unset. */
   readonly inputLimits?: InputLimits;
 
@@ -114,6 +117,7 @@ export class ODataRequestHandler {
     this.batch = new BatchRunner(dataSource, (req) => this.handle(req), {
       maxRequests: limits.maxBatchRequests,
     });
+    this.delta = new DeltaTracking(dataSource);
     if (limits.maxUrlLength && limits.maxOptionLength && limits.maxNesting) {
       // A parsed $filter may hold maxFilterNodes nodes; its text rarely needs more than two terms per node.
       const maxTerms = 2 * limits.maxFilterNodes;
@@ -442,6 +446,20 @@ export class ODataRequestHandler {
   }
 
   private read(req: ODataRequest, target: Target, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
+    // --- change tracking (src/odata/delta): tracked reads and delta links run in their own transaction
+    if (this.delta.wanted(target, query, n)) {
+      const type = 'type' in target ? target.type : undefined;
+      return this.delta.read(req, target, query, n, {
+        model: this.model,
+        scope: this.scope(req),
+        callerProperties: this.callerProperties(req),
+        limits: this.limitsFor(),
+        pageSize: this.pageSize(n).size,
+        type: (m) => this.withDynamic(type!, m),
+        read: (m, q) => this.readWith(m, { ...req, transaction: m }, target, q, n),
+      });
+    }
+    // --- end change tracking
     return this.reading(req, (manager) => this.readWith(manager, req, target, query, n));
   }
 

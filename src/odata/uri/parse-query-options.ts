@@ -36,7 +36,7 @@ const SYSTEM_OPTIONS = new Set([
   'index',
 ]);
 const UNSUPPORTED: Record<string, string> = {
-  deltatoken: 'Delta links are not supported',
+  deltatoken: '$deltatoken applies to a delta link request, not inside $expand',
   index: '$index is not supported',
   id: '$id is only valid on $ref requests',
 };
@@ -298,7 +298,11 @@ function parseSearchOption(text: string): SearchExpr {
 export function parseQuery(search: string, limits?: InputLimits): ODataQuery {
   const raw = splitQueryString(search, limits);
   const ctx = aliasContext(raw.aliases);
+  // A delta link's token is the request's alone (inside $expand it stays unsupported).
+  const deltatoken = raw.system.get('deltatoken');
+  raw.system.delete('deltatoken');
   const query: ODataQuery = parseOptions(raw.system, ctx);
+  if (deltatoken !== undefined) query.deltatoken = deltatoken;
   query.skiptoken = raw.system.get('skiptoken');
   query.format = raw.system.get('format');
   return query;
