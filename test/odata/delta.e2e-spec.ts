@@ -132,6 +132,9 @@ describe('change tracking (delta links)', () => {
     const mine = await mk('Task', { Name: 'mine', ProjectId: A });
     const moves = await mk('Task', { Name: 'moves', ProjectId: A });
     const inB = await mk('Task', { Name: 'in B', ProjectId: B });
+    const note = await mk('TaskItemNote', { TaskItemId: moves.TaskItemId, Note: 'travels with its task' });
+    const notes = await track(member, 'TaskItemNote');
+    expect(notes.rows.map((r) => r.TaskItemNoteId)).toContain(note.TaskItemNoteId);
     const t = await track(member, 'Task');
     const seen = t.rows.map((r) => r.TaskItemId);
     expect(seen).toEqual(expect.arrayContaining([mine.TaskItemId, moves.TaskItemId]));
@@ -141,6 +144,8 @@ describe('change tracking (delta links)', () => {
     const d1 = await delta(member, t.deltaLink);
     expect(removed(d1.entries)).toEqual({ [moves.TaskItemId]: 'changed' });
     expect(changed(d1.entries)).toEqual([]);
+    const n1 = await delta(member, notes.deltaLink);
+    expect(removed(n1.entries)).toEqual({ [note.TaskItemNoteId]: 'changed' });
 
     // Joining B brings its tasks in; leaving A takes A's tasks out.
     await mk('ProjectMember', { ProjectId: B, ContactId: memberId, Role: 'Viewer' });

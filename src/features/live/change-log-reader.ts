@@ -13,7 +13,10 @@ interface TrackedSet {
   events: string[];
   /** Its entry in a project delete's DeletedKeys. */
   deletedWith?: string;
-  /** SQL: the project of row `x` (rows of projects whose membership changed are candidates). */
+  /**
+   * SQL joining the rows `x` of a project `u."ProjectId"` (rows of projects whose membership of the
+   * caller changed are candidates), driven from the change log so it costs what changed.
+   */
   project?: string;
   /** Rows hang off a task: a task that moves (project, assignee, creator) moves their scope too. */
   taskChild?: boolean;
@@ -21,15 +24,23 @@ interface TrackedSet {
   showsProject?: boolean;
 }
 
-const TASK_PROJECT = `(SELECT t."ProjectId" FROM task t WHERE t."TaskItemId" = x."TaskItemId")`;
+const OWN_PROJECT = (table: string) => `JOIN ${table} x ON x."ProjectId" = u."ProjectId"`;
+const TASK_PROJECT = (table: string) =>
+  `JOIN task t ON t."ProjectId" = u."ProjectId" JOIN ${table} x ON x."TaskItemId" = t."TaskItemId"`;
 const SETS: Record<string, TrackedSet> = {
-  Task: { table: 'task', key: 'TaskItemId', events: ['Task'], deletedWith: 'Task', project: 'x."ProjectId"' },
+  Task: {
+    table: 'task',
+    key: 'TaskItemId',
+    events: ['Task'],
+    deletedWith: 'Task',
+    project: OWN_PROJECT('task'),
+  },
   DynamicTaskItem: {
     table: 'task',
     key: 'TaskItemId',
     events: ['Task', 'DynamicTaskItem'],
     deletedWith: 'Task',
-    project: 'x."ProjectId"',
+    project: OWN_PROJECT('task'),
     showsProject: true,
   },
   TaskItemNote: {
@@ -37,7 +48,7 @@ const SETS: Record<string, TrackedSet> = {
     key: 'TaskItemNoteId',
     events: ['TaskItemNote'],
     deletedWith: 'TaskItemNote',
-    project: TASK_PROJECT,
+    project: TASK_PROJECT('task_item_note'),
     taskChild: true,
   },
   ChecklistItem: {
@@ -45,7 +56,7 @@ const SETS: Record<string, TrackedSet> = {
     key: 'ChecklistItemId',
     events: ['ChecklistItem'],
     deletedWith: 'ChecklistItem',
-    project: TASK_PROJECT,
+    project: TASK_PROJECT('checklist_item'),
     taskChild: true,
   },
   TaskStatus: {
@@ -53,9 +64,9 @@ const SETS: Record<string, TrackedSet> = {
     key: 'TaskItemStatusId',
     events: ['TaskStatus'],
     deletedWith: 'TaskStatus',
-    project: 'x."ProjectId"',
+    project: OWN_PROJECT('task_status'),
   },
-  Project: { table: 'project', key: 'ProjectId', events: ['Project'], project: 'x."ProjectId"' },
+  Project: { table: 'project', key: 'ProjectId', events: ['Project'], project: OWN_PROJECT('project') },
   Contact: { table: 'contact', key: 'ContactId', events: ['Contact'] },
 };
 
@@ -103,16 +114,28 @@ export class ChangeLogReader implements ChangeLog, OnModuleInit {
     // Administrators see every project: their scope does not follow memberships.
     const member = s.project && caller && !caller.isAdmin ? caller.contactId : null;
     if (member)
-      parts.push(`SELECT ${key}, 'scope', 0 FROM ${s.table} x WHERE ${s.project} IN
-        (SELECT u."ProjectId" FROM unseen u WHERE u."EntitySet" = 'ProjectMember' AND u."EntityKey" = $3::uuid)`);
+      parts.push(`SELECT ${key}, 'scope', 0 FROM unseen u ${s.project}
+        WHERE u."EntitySet" = 'ProjectMember' AND u."EntityKey" = $3::uuid`);
     if (s.taskChild)
-      parts.push(`SELECT ${key}, 'scope', 0 FROM ${s.table} x JOIN unseen u ON u."EntityKey" = x."TaskItemId"
+      parts.push(`SELECT ${key}, 'scope', 0 FROM unseen u JOIN ${s.table} x ON x."TaskItemId" = u."EntityKey"
         WHERE u."EntitySet" = 'Task' AND u."Changes" ?| ${TASK_SCOPE_COLUMNS}`);
     if (s.showsProject)
-      parts.push(`SELECT ${key}, 'scope', 0 FROM task x JOIN unseen u
-        ON (u."EntitySet" = 'Project' AND x."ProjectId" = u."EntityKey") OR (u."EntitySet" = 'Planning' AND x."PlanningId" = u."EntityKey")
-        WHERE u."Kind" = 'updated'`);
-    const logged = [...new Set([...s.events, 'Project', 'ProjectMember', 'Planning'])];
+      for (const [logged, column] of [
+        ['Project', 'ProjectId'],
+        ['Planning', 'PlanningId'],
+      ])
+        parts.push(`SELECT ${key}, 'scope', 0 FROM unseen u JOIN task x ON x."${column}" = u."EntityKey"
+          WHERE u."EntitySet" = '${logged}' AND u."Kind" = 'updated'`);
+    // The log's sets this delta reads: the index on ("EntitySet", "Xid") serves each.
+    const logged = [
+      ...new Set([
+        ...s.events,
+        'Project',
+        ...(member ? ['ProjectMember'] : []),
+        ...(s.taskChild ? ['Task'] : []),
+        ...(s.showsProject ? ['Planning'] : []),
+      ]),
+    ];
     // The earliest unseen change of a key tells whether the row existed when the link was issued.
     const rows: Array<{ key: string; fresh: boolean }> = await m.query(
       `WITH unseen AS (
