@@ -89,6 +89,17 @@ describe('change tracking (delta links)', () => {
     expect(d.deltaLink).toMatch(/\$deltatoken=/);
   });
 
+  it('a tracked read is never 304: a client that revalidates still gets its delta link', async () => {
+    await mk('Task', { Name: 'cached', ProjectId: A });
+    const url = `Task?$filter=ProjectId eq ${A}`;
+    const etag = (await root.get(url)).headers.get('etag');
+    expect(etag).toBeTruthy();
+    expect((await root.get(url, { 'If-None-Match': etag! })).status).toBe(304);
+    const r = await root.get(url, { ...TRACK, 'If-None-Match': etag! });
+    expect(r.status).toBe(200);
+    expect(r.body['@odata.deltaLink']).toMatch(/\$deltatoken=/);
+  });
+
   it('a read without the preference is not tracked', async () => {
     const r = await root.get(`Task?$filter=ProjectId eq ${A}`);
     expect(r.headers.get('preference-applied')).toBeNull();

@@ -184,6 +184,14 @@ export class DeltaTracking {
   }
 }
 
+/**
+ * The request as a tracked read runs it: in the tracking transaction, and without If-None-Match
+ * (a 304 would drop the page's tracking links).
+ */
+export function trackedRequest(req: ODataRequest, m: EntityManager): ODataRequest {
+  return { ...req, transaction: m, headers: { ...req.headers, 'if-none-match': undefined } };
+}
+
 /** The request's own options without paging and delta tokens. */
 function keptOptions(req: ODataRequest): string[] {
   return req.search

@@ -37,7 +37,7 @@ import type { AdmissionGate, WorkLane } from './admission';
 import { workLaneOf } from './work-lane';
 import { InputLimits, checkUrlLength } from '../uri/input-limits';
 import { checkJsonDepth } from '../write/json-limits';
-import { DeltaTracking } from '../delta/delta-tracking';
+import { DeltaTracking, trackedRequest } from '../delta/delta-tracking';
 
 export interface ODataLimits {
   maxPageSize: number;
@@ -456,7 +456,7 @@ export class ODataRequestHandler {
         limits: this.limitsFor(),
         pageSize: this.pageSize(n).size,
         type: (m) => this.withDynamic(type!, m),
-        read: (m, q) => this.readWith(m, { ...req, transaction: m }, target, q, n),
+        read: (m, q) => this.readWith(m, trackedRequest(req, m), target, q, n),
       });
     }
     // --- end change tracking
