@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { Client } from 'pg';
 import { startTestApp, TestApp } from '../support/test-app';
 import { ODataClient, Reply, expectODataError } from '../support/odata-client';
+import { ChangeLogReader } from '../../src/features/live/change-log-reader';
 
 /**
  * Change tracking (OData delta links): a client that follows only delta links keeps an exact copy
@@ -297,21 +298,31 @@ describe('change tracking (delta links)', () => {
     await other.connect();
     try {
       // The first writer begins (its change gets the lower event id), a second commits after it.
+      const doomed = await mk('Task', { Name: 'deleted late', ProjectId: A });
       await writer.query('BEGIN');
       await writer.query(`UPDATE task SET "Name" = 'early, committed late' WHERE "TaskItemId" = $1`, [
         early.TaskItemId,
       ]);
+      const [born] = (
+        await writer.query(
+          `INSERT INTO task ("Name", "ProjectId") VALUES ('born late', $1) RETURNING "TaskItemId"`,
+          [A],
+        )
+      ).rows;
+      await writer.query(`DELETE FROM task WHERE "TaskItemId" = $1`, [doomed.TaskItemId]);
       await other.query(`UPDATE task SET "Name" = 'late, committed early' WHERE "TaskItemId" = $1`, [
         late.TaskItemId,
       ]);
       const t = await track(root, `Task?$filter=ProjectId eq ${A}`);
       expect(t.rows.find((r) => r.TaskItemId === early.TaskItemId)!.Name).toBe('early');
       expect(t.rows.find((r) => r.TaskItemId === late.TaskItemId)!.Name).toBe('late, committed early');
+      expect(t.rows.map((r) => r.TaskItemId)).toContain(doomed.TaskItemId);
+      expect(t.rows.map((r) => r.TaskItemId)).not.toContain(born.TaskItemId);
       await writer.query('COMMIT');
       const d = await delta(root, t.deltaLink);
-      expect(d.entries.map((e) => [e.TaskItemId, e.Name])).toEqual([
-        [early.TaskItemId, 'early, committed late'],
-      ]);
+      expect(changed(d.entries).sort()).toEqual([early.TaskItemId, born.TaskItemId].sort());
+      expect(d.entries.find((e) => e.TaskItemId === early.TaskItemId)!.Name).toBe('early, committed late');
+      expect(removed(d.entries)).toEqual({ [doomed.TaskItemId]: 'deleted' });
       expect((await delta(root, d.deltaLink)).entries).toEqual([]);
     } finally {
       await writer.end();
@@ -405,5 +416,44 @@ describe('change tracking (delta links)', () => {
       ),
       { numRuns: 12 },
     );
+  });
+
+  it('a delta reads the change log through its index, from the link on', async () => {
+    // A long history before the link: a delta must not scan it.
+    await app.dataSource.query(
+      `INSERT INTO change_event ("EntitySet", "EntityKey", "Kind") SELECT 'Task', gen_random_uuid(), 'updated' FROM generate_series(1, 50000)`,
+    );
+    await app.dataSource.query('ANALYZE change_event');
+    try {
+      const t = await track(member, `Task?$filter=ProjectId eq ${A}`);
+      await mk('Task', { Name: 'after the history', ProjectId: A });
+      const reader = app.app.get(ChangeLogReader);
+      let captured: { sql: string; params: unknown[] } | undefined;
+      const capture = { query: async (sql: string, params: unknown[]) => ((captured = { sql, params }), []) };
+      const token = /\$deltatoken=([^&]+)/.exec(t.deltaLink)![1];
+      const [, , , snapshot] = JSON.parse(Buffer.from(token, 'base64url').toString());
+      const caller = { contactId: memberId, isAdmin: false };
+      await reader.candidates(capture as never, 'Task', snapshot, caller, undefined, 1001);
+      const [{ 'QUERY PLAN': plan }] = await app.dataSource.query(
+        `EXPLAIN (FORMAT JSON) ${captured!.sql}`,
+        captured!.params,
+      );
+      // Every read of the log is an index range from the link's snapshot on (no sequential scan).
+      const nodes: Array<Record<string, any>> = [];
+      const walk = (n: Record<string, any>) => (nodes.push(n), (n.Plans ?? []).forEach(walk));
+      walk(plan[0].Plan);
+      const reads = nodes.filter((n) => n['Relation Name'] === 'change_event' || n['Index Name']);
+      expect(reads.length).toBeGreaterThan(0);
+      expect(reads.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
+      const ranges = nodes.filter((n) => n['Index Name'] === 'IDX_change_event_set_xid');
+      expect(ranges.length).toBeGreaterThan(0);
+      for (const n of ranges) expect(n['Index Cond']).toMatch(/"Xid" >= /);
+      const d = await delta(member, t.deltaLink);
+      expect(d.entries.map((e) => e.Name)).toEqual(['after the history']);
+    } finally {
+      await app.dataSource.query(
+        `DELETE FROM change_event WHERE "ETag" IS NULL AND "EntitySet" = 'Task' AND "Kind" = 'updated' AND "Changes" = '{}'`,
+      );
+    }
   });
 });
