@@ -343,7 +343,7 @@ describe('change tracking (delta links)', () => {
     expect((await delta(root, d.deltaLink)).entries).toEqual([]);
   });
 
-  it('property: applying the deltas to a first read reproduces a fresh read, whatever is written', async () => {
+  it('property: applying the deltas to a first read reproduces a fresh read, whatever is written concurrently', async () => {
     const P = (await mk('Project', { Name: 'P' })).ProjectId;
     const Q = (await mk('Project', { Name: 'Q' })).ProjectId;
     const who = (await mk('Contact', { DisplayName: 'prop' })).ContactId;
@@ -376,45 +376,56 @@ describe('change tracking (delta links)', () => {
           const first = await track(client, query);
           const copy = view(first.rows);
           let link = first.deltaLink;
-          for (const round of rounds) {
-            for (const o of round) {
-              const t = 'i' in o && tasks.length ? tasks[o.i % tasks.length] : undefined;
-              if (o.kind === 'create') {
-                const made = await mk('Task', { Name: `t${n++}`, ProjectId: o.inQ ? Q : P, IsDone: o.done });
-                tasks.push({ id: made.TaskItemId, done: o.done, inQ: o.inQ });
-              } else if (o.kind === 'join' && !member) {
-                await mk('ProjectMember', { ProjectId: Q, ContactId: who, Role: 'Viewer' });
-                member = true;
-              } else if (o.kind === 'leave' && member) {
-                await root.delete(`ProjectMember(ProjectId=${Q},ContactId=${who})`);
-                member = false;
-              } else if (t && o.kind === 'rename') await root.patch(`Task(${t.id})`, { Name: `r${n++}` });
-              else if (t && o.kind === 'toggle') {
-                t.done = !t.done;
-                await root.patch(`Task(${t.id})`, { IsDone: t.done });
-              } else if (t && o.kind === 'move') {
-                t.inQ = !t.inQ;
-                await root.patch(`Task(${t.id})`, { ProjectId: t.inQ ? Q : P, TaskItemStatusId: null });
-              } else if (t && o.kind === 'delete') {
-                await root.delete(`Task(${t.id})`);
-                tasks.splice(tasks.indexOf(t), 1);
-              }
-            }
-            const d = await delta(client, link);
+          const apply = (entries: Entry[]) => {
             const seen = new Set<string>();
-            for (const e of d.entries) {
+            for (const e of entries) {
               const key = e['@removed'] ? keyOf(e['@id']) : e.TaskItemId;
               expect(seen.has(key)).toBe(false); // each change once per delta
               seen.add(key);
               if (e['@removed']) delete copy[key];
               else Object.assign(copy, view([e]));
             }
+          };
+          const failures: string[] = [];
+          const check = (r: Reply) => void (r.status >= 500 && failures.push(r.text));
+          const write = async (o: Op) => {
+            const t = 'i' in o && tasks.length ? tasks[o.i % tasks.length] : undefined;
+            if (o.kind === 'create') {
+              const made = await mk('Task', { Name: `t${n++}`, ProjectId: o.inQ ? Q : P, IsDone: o.done });
+              tasks.push({ id: made.TaskItemId, done: o.done, inQ: o.inQ });
+            } else if (o.kind === 'join' && !member) {
+              member = true;
+              await mk('ProjectMember', { ProjectId: Q, ContactId: who, Role: 'Viewer' });
+            } else if (o.kind === 'leave' && member) {
+              member = false;
+              check(await root.delete(`ProjectMember(ProjectId=${Q},ContactId=${who})`));
+            } else if (t && o.kind === 'rename')
+              check(await root.patch(`Task(${t.id})`, { Name: `r${n++}` }));
+            else if (t && o.kind === 'toggle') {
+              t.done = !t.done;
+              check(await root.patch(`Task(${t.id})`, { IsDone: t.done }));
+            } else if (t && o.kind === 'move') {
+              t.inQ = !t.inQ;
+              check(await root.patch(`Task(${t.id})`, { ProjectId: t.inQ ? Q : P, TaskItemStatusId: null }));
+            } else if (t && o.kind === 'delete') {
+              tasks.splice(tasks.indexOf(t), 1);
+              check(await root.delete(`Task(${t.id})`));
+            }
+          };
+          for (const round of rounds) {
+            // A round's writes run concurrently, and a delta is read while they do: the copy is
+            // exact once the writes are done and the next delta is applied.
+            const [, during] = await Promise.all([Promise.allSettled(round.map(write)), delta(client, link)]);
+            expect(failures).toEqual([]);
+            apply(during.entries);
+            const d = await delta(client, during.deltaLink);
+            apply(d.entries);
             expect(copy).toEqual(view((await client.all(query)).rows));
             link = d.deltaLink;
           }
         },
       ),
-      { numRuns: 12 },
+      { numRuns: 25 },
     );
   });
 
