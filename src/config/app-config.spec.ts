@@ -30,6 +30,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
   });
 
+  it('delta links last a week by default (the change log keeps at least that long)', () => {
+    expect(loadConfig({}).live.deltaRetentionMinutes).toBe(7 * 24 * 60);
+    expect(loadConfig({ DELTA_RETENTION_MINUTES: '60' }).live.deltaRetentionMinutes).toBe(60);
+    expect(() => loadConfig({ DELTA_RETENTION_MINUTES: '0' })).toThrow(/DELTA_RETENTION_MINUTES/);
+  });
+
   it('stops at an unknown option that looks like one of ours', () => {
     expect(() => loadConfig({ ODATA_MAX_PAGESIZE: '10' })).toThrow(/ODATA_MAX_PAGESIZE: unknown option/);
   });

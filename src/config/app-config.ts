@@ -39,6 +39,7 @@ const schema = z
     CORS_ORIGINS: z.string().optional(),
     EVENTS_HEARTBEAT_MS: int(100).default(15_000),
     EVENTS_RETENTION_MINUTES: int(1).default(15),
+    DELTA_RETENTION_MINUTES: int(1).default(7 * 24 * 60),
     REMINDER_POLL_MS: int(50).default(5_000),
     WEBHOOK_POLL_MS: int(50).default(1_000),
     WEBHOOK_RETRY_BASE_MS: int(10).default(10_000),
@@ -123,6 +124,8 @@ export interface AppConfig {
     workers: boolean;
     heartbeatMs: number;
     retentionMinutes: number;
+    /** How long delta links stay usable (the change log keeps at least this much); older: 410. */
+    deltaRetentionMinutes: number;
     reminderPollMs: number;
     webhookPollMs: number;
     webhookRetryBaseMs: number;
@@ -219,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workers: c.LIVE_WORKERS,
       heartbeatMs: c.EVENTS_HEARTBEAT_MS,
       retentionMinutes: c.EVENTS_RETENTION_MINUTES,
+      deltaRetentionMinutes: c.DELTA_RETENTION_MINUTES,
       reminderPollMs: c.REMINDER_POLL_MS,
       webhookPollMs: c.WEBHOOK_POLL_MS,
       webhookRetryBaseMs: c.WEBHOOK_RETRY_BASE_MS,

@@ -8,10 +8,12 @@ import {
   withDynamicProperties,
 } from './model/dynamic-properties';
 import { ODATA_WRITE_VALIDATOR, WriteMode, WriteValidator } from './write/write-validator';
+import { ChangeLog, ODATA_CHANGE_LOG } from './delta/change-log';
 
 /**
  * What feature providers add to the core, found by their decorators once at boot
- * (@ODataDynamicProperties, @ODataWriteValidator; operations: operations/discover-operations.ts).
+ * (@ODataDynamicProperties, @ODataWriteValidator, @ODataChangeLog; operations:
+ * operations/discover-operations.ts).
  * Features never register by hand and the core is not changed after boot: these lists are
  * read-only once the application has started.
  */
@@ -19,6 +21,8 @@ import { ODATA_WRITE_VALIDATOR, WriteMode, WriteValidator } from './write/write-
 export class ODataExtensions implements OnModuleInit {
   private readonly dynamicSources = new Map<string, DynamicPropertySource>();
   private readonly validators = new Map<string, WriteValidator[]>();
+  /** The change log behind delta links, if a feature keeps one. */
+  changeLog?: ChangeLog;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -35,6 +39,7 @@ export class ODataExtensions implements OnModuleInit {
       }
       const set = this.reflector.get<string | undefined>(ODATA_WRITE_VALIDATOR, metatype);
       if (set) this.validators.set(set, [...(this.validators.get(set) ?? []), instance as WriteValidator]);
+      if (this.reflector.get(ODATA_CHANGE_LOG, metatype)) this.changeLog = instance as ChangeLog;
     }
   }
 

@@ -9,6 +9,7 @@ import { ODataRequestHandler } from './http/odata-request-handler';
 import { buildEdmModel } from './model/build-edm-model';
 import type { EdmModel } from './model/edm-model';
 import { ACCESS_POLICY, EDM_MODEL, ODATA_LIMITS } from './model/tokens';
+import { ODATA_CHANGE_LOG } from './delta/change-log';
 import { ODataExtensions } from './odata-extensions';
 import { discoverOperations, withOperations } from './operations/discover-operations';
 import { OperationRegistry } from './operations/operation-registry';
@@ -53,6 +54,14 @@ export class ODataModule {
             reflector: Reflector,
           ): EdmModel => {
             const model = buildEdmModel(dataSource, { namespace: options.namespace });
+            // Sets with a change log (delta links) say so in CSDL: Capabilities.ChangeTracking.
+            for (const { metatype } of discovery.getProviders()) {
+              const tracked = metatype && reflector.get<string[] | undefined>(ODATA_CHANGE_LOG, metatype);
+              for (const set of tracked ?? []) {
+                const type = model.sets.get(set);
+                if (type) type.changeTracking = true;
+              }
+            }
             const complete = withOperations(model, discoverOperations(discovery, scanner, reflector));
             Object.freeze(complete.operations);
             Object.freeze(complete.complexTypes);

@@ -307,6 +307,29 @@ describe('the Kanban board', () => {
     );
   });
 
+  it('catches up after a lost change stream through delta links, without reloading the board', async () => {
+    const { page } = await openPage(browser);
+    // The change stream cannot connect: what changes now reaches the page only through a delta link.
+    await page.route('**/odata/$events*', (route) => route.abort());
+    await signIn(page);
+    await api.post('Task', {
+      Name: 'Made while offline',
+      ProjectId: project.ProjectId,
+      TaskItemStatusId: columns.todo.TaskItemStatusId,
+    });
+    const fullReads: string[] = [];
+    page.on('request', (request) => {
+      const url = decodeURIComponent(request.url());
+      if (/\/odata\/Task\?\$select=.*\$orderby=/.test(url) && !/TaskItemId in \(/.test(url))
+        fullReads.push(url);
+    });
+    await page.unroute('**/odata/$events*');
+    await page.locator('.live-dot--on').waitFor({ timeout: 15_000 });
+    await card(page, 'Made while offline').waitFor({ timeout: 5000 });
+    expect(fullReads).toEqual([]);
+    await page.context().close();
+  });
+
   it('edits a task; a conflicting edit (412) is shown instead of overwriting it', async () => {
     const { page } = await openPage(browser);
     await signIn(page);

@@ -15,6 +15,9 @@ const HAND_WRITTEN = [
   // Generated tsvector columns for $search, and TypeORM's bookkeeping of them.
   /^ALTER TABLE "(task|task_item_note)" DROP COLUMN "SearchVector"$/,
   /^DELETE FROM "typeorm_metadata" /,
+  // change_event's writing transaction (xid8, a type TypeORM does not know) and its index.
+  /^DROP INDEX "public"\."IDX_change_event_set_xid"$/,
+  /^ALTER TABLE "change_event" DROP COLUMN "Xid"$/,
   // TypeORM compares jsonb defaults as text: '{"statuses": [], "tasks": []}' is the same value.
   /^ALTER TABLE "task_item_template" ALTER COLUMN "Content" SET DEFAULT '\{"statuses":\[\],"tasks":\[\]\}'$/,
 ];

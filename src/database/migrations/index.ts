@@ -9,6 +9,7 @@ import { ProjectDelete1763850000007 } from './1763850000007-project-delete';
 import { Ownership1763850000008 } from './1763850000008-ownership';
 import { TokenRevocation1763850000009 } from './1763850000009-token-revocation';
 import { ODataTryCast1763850000011 } from './1763850000011-odata-try-cast';
+import { ChangeTracking1763850000012 } from './1763850000012-change-tracking';
 
 // Migrations in the order they run; imported (not globbed) so they work from ts and from dist.
 export const MIGRATIONS: Function[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: Function[] = [
   Ownership1763850000008,
   TokenRevocation1763850000009,
   ODataTryCast1763850000011,
+  ChangeTracking1763850000012,
 ];

@@ -16,4 +16,10 @@ export class ChangeEvent {
   /** The changed properties (all of them on create, none on delete). */
   @Column({ type: 'jsonb', default: () => "'{}'" }) Changes!: Record<string, unknown>;
   @Column({ type: 'text', nullable: true }) ETag!: string | null;
+  /**
+   * A project's delete (one summary event): the keys of the tracked rows deleted with it, by
+   * entity set, for delta links. Its sibling "Xid" (xid8, the writing transaction) is not
+   * declared here: TypeORM has no xid8 type (migration 1763850000012).
+   */
+  @Column({ type: 'jsonb', nullable: true, select: false }) DeletedKeys!: Record<string, string[]> | null;
 }

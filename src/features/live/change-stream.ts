@@ -46,6 +46,13 @@ const REVOCATION_SWEEP_MS = 5_000;
 /** The largest PostgreSQL bigint: event ids beyond it do not exist. */
 const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
 
+/**
+ * The change log also records what delta links need (projects, contacts, plannings, memberships,
+ * custom fields); the stream carries what it always has: tasks, notes, statuses, checklist items
+ * and a project's delete.
+ */
+const STREAMED = `("EntitySet" IN ('Task', 'TaskItemNote', 'TaskStatus', 'ChecklistItem') OR ("EntitySet" = 'Project' AND "Kind" = 'deleted'))`;
+
 const EVENT_COLUMNS = `"Id" AS id, "EntitySet" AS "entitySet", "EntityKey" AS key, "Kind" AS kind, "ProjectId" AS "projectId",
   "Changes" AS changes, "ETag" AS etag, "CreatedDateTime" AS at`;
 
@@ -131,7 +138,7 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
   private async dispatch(id: string): Promise<void> {
     if (!/^\d+$/.test(id) || this.subscribers.size === 0) return;
     const rows: ChangeEventMessage[] = await this.dataSource
-      .query(`SELECT ${EVENT_COLUMNS} FROM change_event WHERE "Id" = $1`, [id])
+      .query(`SELECT ${EVENT_COLUMNS} FROM change_event WHERE "Id" = $1 AND ${STREAMED}`, [id])
       .catch(() => []);
     for (const e of rows) for (const s of this.subscribers) if (this.mayReceive(s, e)) s.send(e);
   }
@@ -177,10 +184,12 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
     this.endStreamsOf(new Set(ids.filter((id) => !live.has(id))));
   }
 
+  /** The outbox keeps what the stream replays and what delta links need, whichever is longer. */
   private async prune(): Promise<void> {
+    const { retentionMinutes, deltaRetentionMinutes } = this.config.live;
     await this.dataSource
       .query(`DELETE FROM change_event WHERE "CreatedDateTime" < now() - make_interval(mins => $1)`, [
-        this.config.live.retentionMinutes,
+        Math.max(retentionMinutes, deltaRetentionMinutes),
       ])
       .catch(() => undefined);
   }
@@ -281,13 +290,18 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
     projectId?: string,
   ): Promise<bigint> {
     let lastSent = 0n;
-    const [{ oldest }] = await this.dataSource.query(`SELECT min("Id") AS oldest FROM change_event`);
+    // The replay window is EVENTS_RETENTION_MINUTES, though delta links keep the outbox longer.
+    const window = `"CreatedDateTime" >= now() - make_interval(mins => ${Number(this.config.live.retentionMinutes)})`;
+    const [{ oldest }] = await this.dataSource.query(
+      `SELECT min("Id") AS oldest FROM change_event WHERE ${window}`,
+    );
     if (oldest !== null && BigInt(oldest) > BigInt(lastId) + 1n) {
       put(`event: reset\ndata: {"reason":"events before ${oldest} are no longer kept; reload"}\n\n`);
     }
     const missed: ChangeEventMessage[] = await this.dataSource.query(
       `SELECT ${EVENT_COLUMNS} FROM change_event
-       WHERE "Id" > $1 AND ($2::uuid IS NULL OR "ProjectId" = $2::uuid) ORDER BY "Id" LIMIT 10000`,
+       WHERE "Id" > $1 AND ($2::uuid IS NULL OR "ProjectId" = $2::uuid) AND ${STREAMED} AND ${window}
+       ORDER BY "Id" LIMIT 10000`,
       [lastId, projectId ?? null],
     );
     for (const e of missed.filter((x) => this.mayReceive(subscriber, x))) {

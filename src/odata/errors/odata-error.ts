@@ -29,6 +29,7 @@ export const ErrorCode = {
   Conflict: 'ODATA301',
   PreconditionFailed: 'ODATA302',
   PreconditionRequired: 'ODATA303',
+  Gone: 'ODATA304',
   NotImplemented: 'ODATA501',
   ServiceUnavailable: 'ODATA503',
   Timeout: 'ODATA504',

@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { BatchRunner } from '../batch/run-batch';
+import { DeltaTracking, trackedRequest } from '../delta/delta-tracking';
+import { pageSizeOf } from './next-link';
 import { asPlainRead } from '../sql/apply-to-sql';
 import { ODataError, fromStackOverflow } from '../errors/odata-error';
 import { fromPostgresError } from '../errors/postgres-errors';
@@ -42,6 +44,8 @@ export type { ODataLimits } from './odata-core';
 export class ODataRequestHandler {
   private readonly batch: BatchRunner;
   private readonly documents: ServiceDocuments;
+  /** Change tracking: tracked reads and delta links (src/odata/delta). */
+  private readonly delta: DeltaTracking;
   /** constraint name -> OData property, for foreign-key errors that name what the client sent */
   private readonly constraintTargets = new Map<string, string>();
 
@@ -58,6 +62,7 @@ export class ODataRequestHandler {
       maxRequests: core.limits.maxBatchRequests,
     });
     this.documents = new ServiceDocuments(core);
+    this.delta = new DeltaTracking(core.dataSource, () => core.extensions.changeLog);
     for (const m of core.dataSource.entityMetadatas) {
       for (const fk of m.foreignKeys) {
         if (fk.name) fk.columnNames.forEach((c) => this.constraintTargets.set(fk.name!, c));
@@ -147,8 +152,24 @@ export class ODataRequestHandler {
       case 'DELETE':
         return deleteEntity(this.core, target as EntityTarget, ctx);
       default:
+        if (this.delta.wanted(target, ctx.query, ctx.n)) return this.readTracked(target, ctx);
         return this.core.reading(req, (manager) => this.read(manager, target, ctx));
     }
+  }
+
+  /** A tracked read or a delta link: in its own REPEATABLE READ transaction (delta-tracking.ts). */
+  private readTracked(target: Target, ctx: RequestContext): Promise<ODataResponse> {
+    const { req, query, n } = ctx;
+    const type = 'type' in target ? target.type : undefined;
+    return this.delta.read(req, target, query, n, {
+      model: this.model,
+      scope: this.core.scope(req),
+      callerProperties: this.core.callerProperties(req),
+      limits: this.core.queryLimits(),
+      pageSize: pageSizeOf(n.prefer, this.core.limits.maxPageSize).size,
+      type: (m) => this.core.extensions.withDynamic(type!, m),
+      read: (m, q) => this.read(m, target, { ...ctx, req: trackedRequest(req, m), query: q }),
+    });
   }
 
   private async read(manager: EntityManager, target: Target, ctx: RequestContext): Promise<ODataResponse> {

@@ -63,6 +63,11 @@ export function annotationsOf(model: EdmModel): Map<string, ModelAnnotation[]> {
       { term: 'Capabilities.TopSupported', value: true },
       { term: 'Capabilities.SkipSupported', value: true },
       { term: 'Capabilities.SearchRestrictions', value: { Searchable: t.searchable.length > 0 } },
+      // Tracked reads take $filter and $select only (odata/delta/delta-options.ts).
+      {
+        term: 'Capabilities.ChangeTracking',
+        value: { Supported: !!t.changeTracking },
+      },
     ];
     if (t.readOnly) {
       list.push(

@@ -95,6 +95,8 @@ export interface EdmEntityType {
   fullText?: { vector: string; config: string; via?: string[] };
   /** The TypeORM entity class. */
   target: Function;
+  /** Delta links are supported (a change log tracks the set; see odata/delta). */
+  changeTracking?: boolean;
 }
 
 export interface EdmParameter {

@@ -95,6 +95,8 @@ export interface QueryOptions {
 /** What a request asks of a collection or entity, after parsing. */
 export interface ODataQuery extends QueryOptions {
   skiptoken?: string;
+  /** A delta link's token (src/odata/delta). */
+  deltatoken?: string;
   format?: string;
 }
 

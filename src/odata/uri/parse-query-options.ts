@@ -37,7 +37,7 @@ const SYSTEM_OPTIONS = new Set([
   'index',
 ]);
 const UNSUPPORTED: Record<string, string> = {
-  deltatoken: 'Delta links are not supported',
+  deltatoken: '$deltatoken applies to a delta link request, not inside $expand',
   index: '$index is not supported',
   id: '$id is only valid on $ref requests',
 };
@@ -303,7 +303,11 @@ export function parseQuery(search: string, limits?: InputLimits): ODataQuery {
 /** The query options of an already split query string. */
 export function queryOf(raw: RawOptions): ODataQuery {
   const ctx = aliasContext(raw.aliases);
+  // A delta link's token is the request's alone (inside $expand it stays unsupported).
+  const deltatoken = raw.system.get('deltatoken');
+  raw.system.delete('deltatoken');
   const query: ODataQuery = parseOptions(raw.system, ctx);
+  if (deltatoken !== undefined) query.deltatoken = deltatoken;
   query.skiptoken = raw.system.get('skiptoken');
   query.format = raw.system.get('format');
   return query;

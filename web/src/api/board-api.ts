@@ -14,6 +14,17 @@ import type {
   TaskDetails,
 } from './types';
 
+export interface BoardLinks {
+  tasks: string;
+  columns: string;
+}
+
+interface DeltaPage {
+  value: Array<{ '@removed'?: unknown; '@id'?: string; TaskItemId?: string; TaskItemStatusId?: string }>;
+  '@odata.nextLink'?: string;
+  '@odata.deltaLink'?: string;
+}
+
 const CARD_FIELDS =
   'TaskItemId,Name,TaskItemStatusId,CardPositionNumber,ContactId,ContactDisplayName,EndDateTime,IsDone,ChecklistItemsCount,CheckListItemsDoneCount,Tags';
 
@@ -45,6 +56,38 @@ export class BoardApi {
     return this.http.all<Card>(
       `Task?$select=${CARD_FIELDS}&$filter=${encodeURIComponent(clauses.join(' and '))}${search}&$orderby=TaskItemStatusId,CardPositionNumber,TaskItemId`,
     );
+  }
+
+  /**
+   * Delta links over the project's cards and columns (keys only): after a lost change stream the
+   * board asks them what changed instead of reloading. Read before the board's own reads, so
+   * nothing changed in between is missed (it may be seen twice).
+   */
+  async trackBoard(projectId: string): Promise<BoardLinks> {
+    const [tasks, columns] = await Promise.all([
+      this.http.track(`Task?$filter=ProjectId eq ${projectId}&$select=TaskItemId`),
+      this.http.track(`TaskStatus?$filter=ProjectId eq ${projectId}&$select=TaskItemStatusId`),
+    ]);
+    return { tasks: tasks.deltaLink, columns: columns.deltaLink };
+  }
+
+  /** The keys of what changed (added, changed or removed) since a delta link, and the next link. */
+  async changesSince(deltaLink: string): Promise<{ keys: string[]; deltaLink: string }> {
+    const keys: string[] = [];
+    let next: string | undefined = deltaLink;
+    let link = deltaLink;
+    while (next) {
+      const page: DeltaPage = await this.http.send<DeltaPage>(next);
+      for (const e of page.value) {
+        const key = e['@removed']
+          ? /\(([^)]+)\)$/.exec(e['@id'] ?? '')?.[1]
+          : (e.TaskItemId ?? e.TaskItemStatusId);
+        if (key) keys.push(key);
+      }
+      next = page['@odata.nextLink'];
+      link = page['@odata.deltaLink'] ?? link;
+    }
+    return { keys, deltaLink: link };
   }
 
   /** Cards per column, whatever the filter (work-in-progress limits count every card). */

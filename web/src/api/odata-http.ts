@@ -71,6 +71,26 @@ export class ODataHttp {
     return rows;
   }
 
+  /**
+   * Every row of a tracked read (Prefer: odata.track-changes) and the delta link its last page
+   * carries: following that link later answers only what changed since.
+   */
+  async track<T>(path: string): Promise<{ rows: T[]; deltaLink: string }> {
+    const rows: T[] = [];
+    let next: string | undefined = path;
+    let deltaLink = '';
+    while (next) {
+      const page: { value: T[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string } = await this.send(
+        next,
+        { headers: { Prefer: 'odata.track-changes, odata.maxpagesize=1000' } },
+      );
+      rows.push(...page.value);
+      next = page['@odata.nextLink'];
+      deltaLink = page['@odata.deltaLink'] ?? deltaLink;
+    }
+    return { rows, deltaLink };
+  }
+
   /** A JSON $batch whose requests form one atomicity group: all succeed or none. */
   async atomic(
     requests: Array<{ id: string; method: string; url: string; body?: unknown; etag?: string }>,

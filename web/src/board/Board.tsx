@@ -14,7 +14,7 @@ import {
 } from '@dnd-kit/core';
 import { arrayMove, sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { BoardApi } from '../api/board-api';
+import type { BoardApi, BoardLinks } from '../api/board-api';
 import { ODataRequestError } from '../api/odata-http';
 import type { BoardFilter, Card, Column, Contact } from '../api/types';
 import { TaskDialog } from '../card/TaskDialog';
@@ -62,8 +62,12 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
   );
 
+  // Delta links taken with each reload: after a lost change stream they say what changed since.
+  const deltaLinks = useRef<BoardLinks | null>(null);
+
   const reload = useCallback(async () => {
     try {
+      deltaLinks.current = await api.trackBoard(projectId).catch(() => null);
       const [cols, rows, totals] = await Promise.all([
         api.columns(projectId),
         api.cards(projectId, filterRef.current),
@@ -130,7 +134,28 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
       pending.current.timer = window.setTimeout(() => void flush(), 120);
   }, [flush]);
 
+  // After a lost connection (or events too old to replay) the delta links name what changed
+  // since they were taken: those cards are re-read like live changes, the board is not reloaded.
+  // A link that expired (410) or failed falls back to a reload, which takes new links.
+  const catchUp = useCallback(async () => {
+    const links = deltaLinks.current;
+    try {
+      if (!links) throw new Error('no delta links');
+      const [tasks, columns] = await Promise.all([
+        api.changesSince(links.tasks),
+        api.changesSince(links.columns),
+      ]);
+      deltaLinks.current = { tasks: tasks.deltaLink, columns: columns.deltaLink };
+      tasks.keys.forEach((key) => pending.current.tasks.add(key));
+      if (columns.keys.length) pending.current.columns = true;
+    } catch {
+      pending.current.columns = true;
+    }
+    schedule();
+  }, [api, schedule]);
+
   useEffect(() => {
+    let lost = false;
     const stop = followProject(projectId, api.http.authorization, {
       onChange: (event: ChangeEvent) => {
         if (event.entitySet === 'Project' && event.kind === 'deleted') return onProjectDeleted(event.key);
@@ -139,14 +164,18 @@ export function Board({ api, projectId, contacts, onProjectDeleted }: BoardProps
         else return;
         schedule();
       },
-      onReset: () => {
-        pending.current.columns = true;
-        schedule();
+      onReset: () => void catchUp(),
+      onStatus: (connected) => {
+        setLive(connected);
+        if (!connected) lost = true;
+        else if (lost) {
+          lost = false;
+          void catchUp();
+        }
       },
-      onStatus: setLive,
     });
     return stop;
-  }, [api, projectId, schedule, onProjectDeleted]);
+  }, [api, projectId, schedule, catchUp, onProjectDeleted]);
 
   const onDragStart = ({ active }: DragStartEvent) => {
     dragStart.current = { lanes, cards };
