@@ -43,6 +43,8 @@ export class AppModule {
             maxNesting: config.odata.maxNesting,
             maxJsonDepth: config.odata.maxJsonDepth,
             streamDeadlineMs: config.odata.streamDeadlineMs,
+            planCacheSize: config.odata.planCacheSize,
+            preparedStatements: config.odata.preparedStatements,
           },
           admission: {
             slots: config.dbPoolSize,

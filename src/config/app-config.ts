@@ -69,6 +69,8 @@ const schema = z
     HTML_MAX_LENGTH: int(1024).default(100_000),
     HTML_MAX_DEPTH: int(1, 1000).default(100),
     ODATA_STREAM_DEADLINE_MS: int(100).default(60_000),
+    ODATA_PLAN_CACHE_SIZE: int(1).default(1000),
+    DB_PREPARED_STATEMENTS: bool.default(true),
     STATEMENT_TIMEOUT_MS: int(0).default(30_000),
     DB_POOL_SIZE: int(1, 1000).default(10),
     DB_POOL_WAIT_MS: int(1).default(5_000),
@@ -157,6 +159,10 @@ export interface AppConfig {
     maxJsonDepth: number;
     /** A streamed page not taken by the client within this time loses its database cursor. */
     streamDeadlineMs: number;
+    /** Compiled query plans kept, by query shape (least recently used leave first). */
+    planCacheSize: number;
+    /** Reads as named prepared statements; false for PgBouncer in transaction mode before 1.21. */
+    preparedStatements: boolean;
   };
 }
 
@@ -242,6 +248,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxNesting: c.ODATA_MAX_NESTING,
       maxJsonDepth: c.ODATA_MAX_JSON_DEPTH,
       streamDeadlineMs: c.ODATA_STREAM_DEADLINE_MS,
+      planCacheSize: c.ODATA_PLAN_CACHE_SIZE,
+      preparedStatements: c.DB_PREPARED_STATEMENTS,
     },
   };
 }

@@ -5,6 +5,8 @@ import { buildCount, buildSelect } from '../../src/odata/sql/build-select';
 import { encodeSkipToken } from '../../src/odata/sql/paging';
 import { parseQuery } from '../../src/odata/uri/parse-query-options';
 import type { DataSource } from 'typeorm';
+import { bindQuery } from '../../src/odata/bind/bind-query';
+import { NO_LIMITS } from '../../src/odata/bind/limits';
 
 /**
  * Golden SQL (golden-sql.spec.ts): a fixed list of queries over the app's model whose generated SQL is kept in
@@ -207,19 +209,20 @@ export function generate(
   c: GoldenCase,
 ): { sql: string; parameters: unknown[] } {
   const type = model.sets.get(c.set)!;
-  const query = parseQuery(c.query);
+  const limits = c.kind === 'apply' ? { ...NO_LIMITS, maxInList: LIMITS.maxInList } : LIMITS;
+  const query = bindQuery({ model, type, query: parseQuery(c.query), limits });
   const policy = new ProjectAccessPolicy();
   const scope = c.scoped ? policy.readScope(CALLER) : undefined;
   const callerProperties = c.scoped
     ? (t: typeof type, alias: string, params: Parameters<typeof policy.callerProperties>[3]) =>
         policy.callerProperties(t, alias, CALLER, params)
     : undefined;
-  const base = { model, type, query, scopes: [], limits: LIMITS, scope };
+  const base = { model, type, query, scopes: [], scope };
   switch (c.kind ?? 'select') {
     case 'count':
       return buildCount(dataSource, base);
     case 'apply':
-      return buildApply(dataSource, { ...base, pageSize: 100, maxInList: LIMITS.maxInList });
+      return buildApply(dataSource, { ...base, pageSize: 100 });
     case 'single':
       return buildSelect(dataSource, {
         ...base,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { buildEdmModel } from '../../src/odata/model/build-edm-model';
+import { bindQuery } from '../../src/odata/bind/bind-query';
 import { buildSelect } from '../../src/odata/sql/build-select';
 import { parseQuery } from '../../src/odata/uri/parse-query-options';
 import { escapeLike } from '../../src/odata/sql/sql-params';
@@ -137,14 +138,14 @@ describe('query fuzzing', () => {
             } catch {
               continue; // rejected before any SQL exists
             }
+            const limits = { maxTop: 1000, maxExpandDepth: 3, maxInList: 100, maxFilterNodes: 100 };
             const plan = buildSelect(app.dataSource, {
               model,
               type,
-              query,
+              query: bindQuery({ model, type, query, limits }),
               metadata: 'minimal',
               scopes: [],
               pageSize: 10,
-              limits: { maxTop: 1000, maxExpandDepth: 3, maxInList: 100, maxFilterNodes: 100 },
             });
             expect(plan.sql).not.toContain(value);
             expect(

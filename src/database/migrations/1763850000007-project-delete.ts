@@ -39,12 +39,14 @@ const EMIT_CHANGE = (skipInProjectDelete: boolean) => `CREATE OR REPLACE FUNCTIO
         -- 100,000-task project pays this per row. (OLD."ProjectId" is planned only for the
         -- tables that have it: PL/pgSQL plans a statement when it first runs.)
         IF TG_OP = 'DELETE' AND current_setting('odata.deleting_projects', true) > '' THEN
-          IF TG_TABLE_NAME IN ('task', 'task_status') THEN
+          IF TG_TABLE_NAME IN ('task_item_note', 'checklist_item') THEN
+            IF NOT EXISTS (SELECT 1 FROM task t WHERE t."TaskItemId" = OLD."TaskItemId") THEN
+              RETURN NULL;
+            END IF;
+          ELSIF TG_TABLE_NAME IN ('task', 'task_status', 'project', 'planning', 'project_member') THEN
             IF strpos(current_setting('odata.deleting_projects', true), OLD."ProjectId"::text) > 0 THEN
               RETURN NULL;
             END IF;
-          ELSIF NOT EXISTS (SELECT 1 FROM task t WHERE t."TaskItemId" = OLD."TaskItemId") THEN
-            RETURN NULL;
           END IF;
         END IF;`
           : ''

@@ -1,3 +1,4 @@
+import { bindQuery } from '../bind/bind-query';
 import type { EntityManager } from 'typeorm';
 import type { EdmEntityType } from '../model/edm-model';
 import type { ODataQuery } from '../query/odata-query';
@@ -29,14 +30,19 @@ export async function deltaEntries(
   if (page.length === 0) return [];
   const key = type.keys[0];
   const keys = page.map((c) => c.key);
-  const plan = buildSelect(m.connection, {
+  const bound = bindQuery({
     model: host.model,
     type,
     query: { ...query, skiptoken: undefined, count: false },
+    limits: { ...host.limits, maxTop: Number.MAX_SAFE_INTEGER },
+  });
+  const plan = buildSelect(m.connection, {
+    model: host.model,
+    type,
+    query: bound,
     metadata: n.metadata,
     scopes: [(alias, params) => `${alias}.${ident(key.column)} = ANY(${params.typed(keys, 'uuid[]')})`],
     pageSize: keys.length,
-    limits: { ...host.limits, maxTop: Number.MAX_SAFE_INTEGER },
     scope: host.scope,
     callerProperties: host.callerProperties,
   });

@@ -1,10 +1,10 @@
+import type { bindQuery } from '../bind/bind-query';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ReadScope } from '../access/access-policy';
 import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { EdmEntityType, EdmModel } from '../model/edm-model';
 import type { ODataQuery } from '../query/odata-query';
 import { JSON_CONTENT_TYPE, collectionContext } from '../serialize/json-format';
-import { buildSelect } from '../sql/build-select';
 import type { SqlParams } from '../sql/sql-params';
 import type { Negotiated } from '../http/negotiation';
 import type { ODataRequest, ODataResponse } from '../http/odata-request';
@@ -27,7 +27,7 @@ export interface DeltaHost {
   model: EdmModel;
   scope?: ReadScope;
   callerProperties?: (type: EdmEntityType, alias: string, params: SqlParams) => Record<string, string>;
-  limits: Parameters<typeof buildSelect>[1]['limits'];
+  limits: Parameters<typeof bindQuery>[0]['limits'];
   pageSize: number;
   /** The set's type with its run-time dynamic properties. */
   type(manager: EntityManager): Promise<EdmEntityType>;

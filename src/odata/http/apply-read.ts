@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { JSON_CONTENT_TYPE } from '../serialize/json-format';
+import { NO_LIMITS } from '../bind/limits';
 import { buildApply } from '../sql/apply-to-sql';
 import { nextOffsetToken } from '../sql/paging';
 import { nextLink, pageSizeOf } from './next-link';
@@ -21,10 +22,9 @@ export async function readApply(
   const plan = buildApply(manager.connection, {
     model: core.model,
     type: target.type,
-    query,
+    query: core.bind(target.type, query, { ...NO_LIMITS, maxInList: core.limits.maxInList }),
     scopes: target.scopes,
     pageSize: page.size,
-    maxInList: core.limits.maxInList,
     scope: core.scope(req),
   });
   const rows: Array<{ j: string; count?: string }> = await manager.query(plan.sql, plan.parameters);

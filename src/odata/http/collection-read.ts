@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import { JSON_CONTENT_TYPE, collectionContext } from '../serialize/json-format';
-import { buildCount, buildSelect } from '../sql/build-select';
 import { encodeSkipToken } from '../sql/paging';
 import { readApply } from './apply-read';
 import { openCursor } from './cursor';
@@ -37,15 +36,14 @@ async function countOf(
   target: CollectionTarget,
   { req, query }: Pick<RequestContext, 'req' | 'query'>,
 ): Promise<string> {
-  const plan = buildCount(manager.connection, {
+  const plan = core.planCount({
     model: core.model,
     type: target.type,
-    query,
+    query: core.bind(target.type, query),
     scopes: target.scopes,
-    limits: core.queryLimits(),
     scope: core.scope(req),
   });
-  return String((await manager.query(plan.sql, plan.parameters))[0].count);
+  return String((await core.run<{ count: string }>(manager, plan))[0].count);
 }
 
 /**
@@ -63,14 +61,13 @@ export async function readCollection(
   if (query.apply) return readApply(core, manager, target, ctx);
   const page = pageSizeOf(n.prefer, core.limits.maxPageSize);
   const omitNulls = (n.prefer.get('omit-values') ?? '').toLowerCase() === 'nulls';
-  const plan = buildSelect(manager.connection, {
+  const plan = core.planSelect({
     model: core.model,
     type: target.type,
-    query,
+    query: core.bind(target.type, query),
     metadata: n.metadata,
     scopes: target.scopes,
     pageSize: page.size,
-    limits: core.queryLimits(),
     scope: core.scope(req),
     callerProperties: core.callerProperties(req),
     omitNulls,
@@ -92,16 +89,14 @@ export async function readCollection(
     ? undefined
     : await openCursor(
         core.dataSource,
-        plan.sql,
-        plan.parameters,
+        plan,
         Math.min(plan.pageSize + 1, MAX_ROWS_PER_FETCH),
         core.limits.streamDeadlineMs ?? 60_000,
+        core.limits.preparedStatements !== false,
       );
   const rows: AsyncIterator<Row> = source
     ? source.rows
-    : (((await manager.query(plan.sql, plan.parameters)) as Row[])[
-        Symbol.iterator
-      ]() as unknown as AsyncIterator<Row>);
+    : ((await core.run(manager, plan))[Symbol.iterator]() as unknown as AsyncIterator<Row>);
   let first: IteratorResult<Row>;
   try {
     first = await rows.next();

@@ -1,6 +1,7 @@
 import QueryStream from 'pg-query-stream';
 import type { DataSource } from 'typeorm';
 import type { Row } from './odata-core';
+import type { Statement } from '../plan/planner';
 
 export interface Cursor {
   rows: AsyncIterator<Row>;
@@ -14,10 +15,10 @@ export interface Cursor {
  */
 export async function openCursor(
   dataSource: DataSource,
-  sql: string,
-  parameters: unknown[],
+  st: Statement,
   rowsPerFetch: number,
   deadlineMs: number,
+  prepared = true,
 ): Promise<Cursor> {
   const runner = dataSource.createQueryRunner('slave');
   let closed = false;
@@ -25,7 +26,8 @@ export async function openCursor(
     // As TypeORM's runner.stream(), but with the fetch size chosen here: a page comes in one
     // round trip rather than TypeORM's default of 100 rows per FETCH.
     const connection: { query(q: QueryStream): QueryStream } = await runner.connect();
-    const stream = connection.query(new QueryStream(sql, parameters, { batchSize: rowsPerFetch }));
+    const query = new QueryStream(st.sql, st.parameters, { batchSize: rowsPerFetch });
+    const stream = connection.query(prepared ? named(query, st) : query);
     stream.on('error', () => undefined); // reported through the iterator; never an unhandled 'error'
     const rows = (stream as unknown as AsyncIterable<Row>)[Symbol.asyncIterator]();
     const close = async () => {
@@ -58,4 +60,41 @@ export async function openCursor(
     await runner.release();
     throw e;
   }
+}
+
+/** pg's connection, as far as a named cursor needs it. */
+interface PgConnection {
+  parsedStatements: Record<string, string>;
+  submittedNamedStatements: Record<string, string>;
+  parse(msg: { text: string; name?: string }, more?: boolean): void;
+  bind(msg: { statement?: string }, more?: boolean): void;
+}
+
+/**
+ * pg-cursor parses its text as an unnamed statement on every request. This makes it a named one,
+ * parsed once per connection: the first time the statement is parsed under its name, after that
+ * only bound (pg records it as parsed on ParseComplete, as for its own named queries).
+ */
+function named(stream: QueryStream, st: Statement): QueryStream {
+  const cursor = (stream as unknown as { cursor: { submit(con: PgConnection): void } }).cursor;
+  const submit = cursor.submit.bind(cursor);
+  cursor.submit = (con) => {
+    const known =
+      con.parsedStatements[st.name] !== undefined || con.submittedNamedStatements[st.name] !== undefined;
+    const { parse, bind } = con;
+    con.parse = (msg, more) => {
+      if (known) return;
+      con.submittedNamedStatements[st.name] = st.sql;
+      parse.call(con, { ...msg, name: st.name }, more);
+    };
+    con.bind = (msg, more) => bind.call(con, { ...msg, statement: st.name }, more);
+    try {
+      submit(con);
+    } finally {
+      con.parse = parse;
+      con.bind = bind;
+    }
+  };
+  Object.assign(stream, { name: st.name, text: st.sql });
+  return stream;
 }

@@ -3,7 +3,6 @@ import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { EdmEntityType } from '../model/edm-model';
 import type { ODataQuery } from '../query/odata-query';
 import { JSON_CONTENT_TYPE, entityContext, withLeadingAnnotations } from '../serialize/json-format';
-import { buildSelect } from '../sql/build-select';
 import { matchesEtag, weakEtag } from './etag';
 import type { Negotiated } from './negotiation';
 import type { ODataCore, RequestContext, Row } from './odata-core';
@@ -26,19 +25,18 @@ export async function readEntity(
     );
   }
   if (target.via && !target.key) await core.ensureExists(req, manager, target.via.parent);
-  const plan = buildSelect(manager.connection, {
+  const plan = core.planSelect({
     model: core.model,
     type: target.type,
-    query,
+    query: core.bind(target.type, query),
     metadata: n.metadata,
     scopes: target.scopes,
     pageSize: 1,
     single: true,
-    limits: core.queryLimits(),
     scope: core.scope(req),
     callerProperties: core.callerProperties(req),
   });
-  const rows: Row[] = await manager.query(plan.sql, plan.parameters);
+  const rows = await core.run(manager, plan);
   if (rows.length === 0) {
     if (target.via && !target.key && !target.via.nav.collection) return { status: 204, headers: {} };
     throw ODataError.notFound(`${target.type.setName} not found`);

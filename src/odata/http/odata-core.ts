@@ -4,7 +4,12 @@ import { ODataError } from '../errors/odata-error';
 import type { EdmEntityType, EdmModel } from '../model/edm-model';
 import type { ODataExtensions } from '../odata-extensions';
 import type { ODataQuery } from '../query/odata-query';
-import { buildCount, buildSelect } from '../sql/build-select';
+import { bindQuery } from '../bind/bind-query';
+import type { BoundQuery } from '../bind/bound-query';
+import { PlanCache } from '../plan/plan-cache';
+import { CountInput, Plan, Planner, Statement } from '../plan/planner';
+import { runStatement } from '../plan/execute';
+import type { SelectInput } from '../sql/build-select';
 import { keyScope } from '../sql/row-scopes';
 import type { SqlParams } from '../sql/sql-params';
 import type { InputLimits } from '../uri/input-limits';
@@ -28,6 +33,10 @@ export interface ODataLimits {
   maxOptionLength?: number;
   maxNesting?: number;
   maxJsonDepth?: number;
+  /** Compiled plans kept (plan/plan-cache.ts); ODATA_PLAN_CACHE_SIZE. */
+  planCacheSize?: number;
+  /** Reads run as named (prepared) statements; DB_PREPARED_STATEMENTS. */
+  preparedStatements?: boolean;
 }
 
 /** One request on its way through a request module: what it asked, parsed and negotiated once. */
@@ -49,6 +58,8 @@ export const noQuery = (): ODataQuery => ({ orderby: [], count: false, expand: [
  * the features' extensions, and the few rules written once (read scope, transactions, replica).
  */
 export class ODataCore {
+  readonly planner: Planner;
+
   constructor(
     readonly dataSource: DataSource,
     readonly model: EdmModel,
@@ -56,7 +67,29 @@ export class ODataCore {
     readonly access: AccessPolicy,
     readonly extensions: ODataExtensions,
     readonly inputLimits?: InputLimits,
-  ) {}
+    plans: PlanCache<Plan> = new PlanCache(limits.planCacheSize),
+  ) {
+    this.planner = new Planner(dataSource, plans);
+  }
+
+  /** uri/ -> bind/: the query resolved against the model, every limit checked (400s here). */
+  bind(type: EdmEntityType, query: ODataQuery, limits = this.queryLimits()): BoundQuery {
+    return bindQuery({ model: this.model, type, query, limits });
+  }
+
+  /** bind/ -> plan/: the statement of a read (compiled once per shape) and this request's values. */
+  planSelect(input: SelectInput) {
+    return this.planner.select(input);
+  }
+
+  planCount(input: CountInput) {
+    return this.planner.count(input);
+  }
+
+  /** Runs a planned statement (named, unless DB_PREPARED_STATEMENTS=false). */
+  run<R = Row>(manager: EntityManager, st: Statement): Promise<R[]> {
+    return runStatement<R>(manager, st, this.limits.preparedStatements !== false);
+  }
 
   /** The caller's read scope for this request (undefined: no caller, e.g. a public $metadata). */
   scope(req: ODataRequest): ReadScope | undefined {
@@ -98,15 +131,14 @@ export class ODataCore {
 
   /** 404 unless the caller can see the entity (the parent of a navigation read or create). */
   async ensureExists(req: ODataRequest, manager: EntityManager, target: EntityTarget): Promise<void> {
-    const plan = buildCount(manager.connection, {
+    const plan = this.planCount({
       model: this.model,
       type: target.type,
-      query: noQuery(),
+      query: this.bind(target.type, noQuery()),
       scopes: target.scopes,
-      limits: this.queryLimits(),
       scope: this.scope(req),
     });
-    const [{ count }] = await manager.query(plan.sql, plan.parameters);
+    const [{ count }] = await this.run<{ count: string }>(manager, plan);
     if (Number(count) === 0) throw ODataError.notFound(`${target.type.setName} not found`);
   }
 
@@ -118,19 +150,18 @@ export class ODataCore {
     key: Record<string, unknown>,
     n: Negotiated,
   ): Promise<Row | undefined> {
-    const plan = buildSelect(manager.connection, {
+    const plan = this.planSelect({
       model: this.model,
       type,
-      query: noQuery(),
+      query: this.bind(type, noQuery()),
       metadata: n.metadata,
       scopes: [keyScope(type, key)],
       pageSize: 1,
       single: true,
-      limits: this.queryLimits(),
       scope: this.scope(req),
       callerProperties: this.callerProperties(req),
     });
-    const rows: Row[] = await manager.query(plan.sql, plan.parameters);
+    const rows = await this.run(manager, plan);
     return rows[0];
   }
 }

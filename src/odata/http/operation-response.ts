@@ -4,11 +4,10 @@ import { EdmOperation, qualified } from '../model/edm-model';
 import type { OperationResult } from '../operations/operation-context';
 import type { OperationRegistry } from '../operations/operation-registry';
 import { JSON_CONTENT_TYPE } from '../serialize/json-format';
-import { buildSelect } from '../sql/build-select';
 import { keysScope } from '../sql/row-scopes';
 import { entityResponse } from './entity-read';
 import { keyOfEntity } from './entity-id';
-import { noQuery, type ODataCore, type RequestContext, type Row } from './odata-core';
+import { noQuery, type ODataCore, type RequestContext } from './odata-core';
 import type { ODataResponse } from './odata-request';
 import type { Target } from './resolve-target';
 
@@ -59,18 +58,17 @@ async function operationResponse(
     case 'entities': {
       const type = core.model.sets.get(result.entitySet)!;
       const ids = result.keys.map((key) => key[type.keys[0].name]);
-      const plan = buildSelect(manager.connection, {
+      const plan = core.planSelect({
         model: core.model,
         type,
-        query: noQuery(),
+        query: core.bind(type, noQuery(), { ...core.queryLimits(), maxTop: Number.MAX_SAFE_INTEGER }),
         metadata: n.metadata,
         scopes: [keysScope(type, ids)],
         pageSize: Math.max(ids.length, 1),
-        limits: { ...core.queryLimits(), maxTop: Number.MAX_SAFE_INTEGER },
         scope: core.scope(req),
         callerProperties: core.callerProperties(req),
       });
-      const rows: Row[] = await manager.query(plan.sql, plan.parameters);
+      const rows = await core.run(manager, plan);
       // Keep the order the operation returned (e.g. BatchInsert: the order of the items).
       const position = new Map(ids.map((id, i) => [String(id), i]));
       const keyIndex = plan.sortKeys - 1;

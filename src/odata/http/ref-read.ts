@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { ODataError } from '../errors/odata-error';
 import { JSON_CONTENT_TYPE } from '../serialize/json-format';
-import { buildSelect } from '../sql/build-select';
 import { entityId, keyOfEntity } from './entity-id';
-import type { ODataCore, RequestContext, Row } from './odata-core';
+import type { ODataCore, RequestContext } from './odata-core';
 import type { ODataResponse } from './odata-request';
 import type { Target } from './resolve-target';
 
@@ -18,18 +17,18 @@ export async function readRefs(
   { req, n }: RequestContext,
 ): Promise<ODataResponse> {
   const of = target.of;
-  const plan = buildSelect(manager.connection, {
+  const keysOnly = { orderby: [], count: false, expand: [], select: of.type.keys.map((k) => k.name) };
+  const plan = core.planSelect({
     model: core.model,
     type: of.type,
-    query: { orderby: [], count: false, expand: [], select: of.type.keys.map((k) => k.name) },
+    query: core.bind(of.type, keysOnly),
     metadata: 'none',
     scopes: of.scopes,
     pageSize: core.limits.maxPageSize,
     single: of.kind === 'entity',
-    limits: core.queryLimits(),
     scope: core.scope(req),
   });
-  const rows: Row[] = await manager.query(plan.sql, plan.parameters);
+  const rows = await core.run(manager, plan);
   const ids = rows
     .slice(0, plan.pageSize)
     .map((r) => entityId(req.serviceRoot, of.type, keyOfEntity(of.type, JSON.parse(r.j))));

@@ -2,8 +2,6 @@ import type { DataSource } from 'typeorm';
 import type { EdmEntityType, EdmModel } from '../model/edm-model';
 import type { ApplyStep, Expr, ODataQuery } from '../query/odata-query';
 import type { BoundAggregate, BoundQuery } from '../bind/bound-query';
-import { bindQuery } from '../bind/bind-query';
-import { NO_LIMITS } from '../bind/limits';
 import type { RowScope } from './build-select';
 import { AliasGenerator, TranslateContext, condition, translate } from './filter-to-sql';
 import { SqlParams, ident } from './sql-params';
@@ -60,17 +58,14 @@ export function buildApply(
   input: {
     model: EdmModel;
     type: EdmEntityType;
-    query: ODataQuery;
+    /** The bound query (bind/bindQuery). */
+    query: BoundQuery;
     scopes: RowScope[];
     pageSize: number;
-    maxInList: number;
     scope?: ReadScope;
   },
 ): ApplyPlan {
-  // REVISIT: http/ should call bindQuery itself (with all the limits) and hand the bound query over.
-  const limits = { ...NO_LIMITS, maxInList: input.maxInList };
-  const bound = bindQuery({ model: input.model, type: input.type, query: input.query, limits });
-  return applySql(dataSource, input, bound);
+  return applySql(dataSource, input, input.query);
 }
 
 export function applySql(

@@ -1,15 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { EdmEntityType, EdmModel, EdmPrimitive } from '../model/edm-model';
-import type { ODataQuery } from '../query/odata-query';
 import type { BoundQuery } from '../bind/bound-query';
-import { bindQuery } from '../bind/bind-query';
 import { AliasGenerator, translate } from './filter-to-sql';
 import { SortKey, addSortKey, decodeSkipToken, keysetCondition } from './paging';
 import { PG_TYPE } from './pg-types';
 import { MetadataLevel, SelectContext, rowJsonSql } from './select-list';
 import { searchCondition } from './search-to-sql';
 import type { ReadScope } from '../access/access-policy';
-import { SqlParams, ident } from './sql-params';
+import { ParamSource, SqlParams, ident } from './sql-params';
 import { guardedConditions, guardedValue } from './scope-guard';
 
 /** Restricts the rows of a set, e.g. to the targets of a navigation from one parent entity. */
@@ -18,6 +16,8 @@ export type RowScope = (alias: string, params: SqlParams, aliases: AliasGenerato
 export interface SelectPlan {
   sql: string;
   parameters: unknown[];
+  /** Where each parameter comes from (plan/ fills them for other requests of the same shape). */
+  sources: ParamSource[];
   /** Rows asked of the database: pageSize + 1 when paging, to know whether a next page exists. */
   pageSize: number;
   /** Number of sort key columns returned as k0..kn (for the next $skiptoken). */
@@ -31,14 +31,14 @@ export interface SelectPlan {
 export interface SelectInput {
   model: EdmModel;
   type: EdmEntityType;
-  query: ODataQuery;
+  /** The bound query (bind/bindQuery). */
+  query: BoundQuery;
   metadata: MetadataLevel;
   scopes: RowScope[];
   /** Server page size for this request. */
   pageSize: number;
   /** A single entity: no paging, no ordering. */
   single?: boolean;
-  limits: { maxTop: number; maxExpandDepth: number; maxInList: number; maxFilterNodes: number };
   /** What the caller may read: applied to the set and every table the query reaches. */
   scope?: ReadScope;
   /** Properties whose SQL depends on the caller (e.g. permission flags). */
@@ -54,8 +54,8 @@ function statementContext(
   input: Pick<SelectInput, 'model' | 'scope' | 'callerProperties'>,
   bound: BoundQuery,
   metadata: MetadataLevel,
+  params: SqlParams,
 ): SelectContext {
-  const params = new SqlParams();
   const ctx: SelectContext = {
     model: input.model,
     params,
@@ -83,19 +83,14 @@ const ROOT = 'e0';
  *
  * The page is cut first and JSON is built only for its rows.
  */
-export function buildSelect(dataSource: DataSource, input: SelectInput): SelectPlan {
-  // REVISIT: http/ should call bindQuery itself and hand the bound query over.
-  const bound = bindQuery({ model: input.model, type: input.type, query: input.query, limits: input.limits });
-  return selectSql(dataSource, input, bound);
-}
-
-export function selectSql(
+export function buildSelect(
   dataSource: DataSource,
-  input: Omit<SelectInput, 'query'>,
-  query: BoundQuery,
+  input: SelectInput,
+  params = new SqlParams(),
 ): SelectPlan {
-  const ctx = statementContext(input, query, input.metadata);
-  const { params, aliases } = ctx;
+  const query = input.query;
+  const ctx = statementContext(input, query, input.metadata, params);
+  const { aliases } = ctx;
   const root = ROOT;
   const type = input.type;
 
@@ -128,16 +123,22 @@ export function selectSql(
       });
   }
 
-  let served = 0;
-  let offset = query.skip ?? 0;
-  if (query.skiptoken && !input.single) {
-    const token = decodeSkipToken(query.skiptoken, keys.length);
-    where.push(keysetCondition(keys, token.after, (v, t) => params.typed(v, t)));
-    served = token.served;
-    offset = 0;
-  }
-  const remaining = query.top !== undefined ? Math.max(query.top - served, 0) : undefined;
-  const pageSize = input.single ? 1 : Math.min(input.pageSize, remaining ?? Infinity);
+  const page = pageOf(query, input.pageSize, !!input.single, keys.length);
+  if (page.after)
+    where.push(keysetCondition(keys, page.after, (v, t, i) => params.typed(v, t, { k: 'after', i })));
+  const inner = dataSource.createQueryBuilder().select(`${root}.*`).from(type.table, root);
+  keys.forEach((k, i) => inner.addSelect(k.sql, `__o${i}`));
+  if (where.length) inner.where(where.join(' AND '));
+  for (const k of keys)
+    inner.addOrderBy(
+      k.sql,
+      k.desc ? 'DESC' : 'ASC',
+      k.nullable ? (k.desc ? 'NULLS LAST' : 'NULLS FIRST') : undefined,
+    );
+  // One row more than the page tells whether a next page exists. The numbers are parameters: a
+  // plan (plan/) serves every $top and page size with one statement.
+  let innerSql = `${inner.getQuery()} LIMIT ${params.add(page.limit, { k: 'limit' })}`;
+  if (page.hasOffset) innerSql += ` OFFSET ${params.add(page.offset, { k: 'offset' })}`;
 
   const shape = { range: query.root, select: query.select, expand: query.expand };
   const outer = dataSource
@@ -148,21 +149,7 @@ export function selectSql(
         : `CAST(${rowJsonSql(shape, root, ctx)} AS text)`,
       'j',
     )
-    .from((inner) => {
-      inner.select(`${root}.*`).from(type.table, root);
-      keys.forEach((k, i) => inner.addSelect(k.sql, `__o${i}`));
-      if (where.length) inner.where(where.join(' AND '));
-      for (const k of keys)
-        inner.addOrderBy(
-          k.sql,
-          k.desc ? 'DESC' : 'ASC',
-          k.nullable ? (k.desc ? 'NULLS LAST' : 'NULLS FIRST') : undefined,
-        );
-      // one row more than the page: tells whether a next page exists
-      inner.limit(input.single ? 2 : pageSize + 1);
-      if (offset) inner.offset(offset);
-      return inner;
-    }, root);
+    .from(`(${innerSql})`, root);
   // Sort key values as text, for the next $skiptoken.
   keys.forEach((_, i) => outer.addSelect(`CAST(${root}.${ident('__o' + i)} AS text)`, `k${i}`));
   if (type.etagColumn) outer.addSelect(`CAST(${root}.${ident(type.etagColumn)} AS text)`, 'etag');
@@ -188,19 +175,54 @@ export function selectSql(
       k.desc ? 'NULLS LAST' : 'NULLS FIRST',
     ),
   );
-  outer.setParameters(params.values);
-  const [sql, parameters] = outer.getQueryAndParameters();
-  return { sql, parameters, pageSize, sortKeys: keys.length, served, remaining };
+  const { pageSize, served, remaining } = page;
+  return { ...positional(outer, params), pageSize, sortKeys: keys.length, served, remaining };
+}
+
+/**
+ * The paging of one request: rows asked (limit: the page and one more), the offset, the skiptoken's
+ * sort values. Computed per request, also when the statement comes from a plan.
+ */
+export function pageOf(query: BoundQuery, pageSize: number, single: boolean, sortKeys: number) {
+  let served = 0;
+  let offset = query.skip ?? 0;
+  let after: Array<string | null> | undefined;
+  if (query.skiptoken && !single) {
+    const token = decodeSkipToken(query.skiptoken, sortKeys);
+    after = token.after;
+    served = token.served;
+    offset = 0;
+  }
+  const remaining = query.top !== undefined ? Math.max(query.top - served, 0) : undefined;
+  const size = single ? 1 : Math.min(pageSize, remaining ?? Infinity);
+  const hasOffset = query.skip !== undefined && !after;
+  return { pageSize: size, limit: single ? 2 : size + 1, offset, hasOffset, served, remaining, after };
+}
+
+/** TypeORM's `:name` parameters as PostgreSQL's `$n`, with each one's value and source in that order. */
+function positional(
+  qb: { setParameters(p: Record<string, unknown>): unknown; getQueryAndParameters(): [string, unknown[]] },
+  params: SqlParams,
+) {
+  // Each parameter's value is set to its own name: the order TypeORM numbers them in.
+  qb.setParameters(Object.fromEntries(Object.keys(params.values).map((n) => [n, n])));
+  const [sql, names] = qb.getQueryAndParameters() as [string, string[]];
+  return {
+    sql,
+    parameters: names.map((n) => params.values[n]),
+    sources: names.map((n) => params.sources[n]),
+  };
 }
 
 /** `SELECT count(*)` for `/$count` (same filter, search and scopes, nothing else). */
 export function buildCount(
   dataSource: DataSource,
   input: Omit<SelectInput, 'pageSize' | 'metadata'>,
-): { sql: string; parameters: unknown[] } {
-  const bound = bindQuery({ model: input.model, type: input.type, query: input.query, limits: input.limits });
-  const ctx = statementContext({ ...input, callerProperties: undefined }, bound, 'none');
-  const { params, aliases } = ctx;
+  params = new SqlParams(),
+): { sql: string; parameters: unknown[]; sources: ParamSource[] } {
+  const bound = input.query;
+  const ctx = statementContext({ ...input, callerProperties: undefined }, bound, 'none', params);
+  const { aliases } = ctx;
   const where = input.scopes.map((s) => s(ROOT, params, aliases));
   const inScope = input.scope ? () => input.scope!(input.type, ROOT, params, aliases) : undefined;
   const access = inScope?.();
@@ -210,7 +232,5 @@ export function buildCount(
     where.push(searchCondition(input.type, ROOT, bound.search, params, input.model, aliases, input.scope));
   const qb = dataSource.createQueryBuilder().select('count(*)', 'count').from(input.type.table, ROOT);
   if (where.length) qb.where(where.join(' AND '));
-  qb.setParameters(params.values);
-  const [sql, parameters] = qb.getQueryAndParameters();
-  return { sql, parameters };
+  return positional(qb, params);
 }

@@ -29,7 +29,7 @@ export function translate(e: BoundExpr, ctx: TranslateContext, twoValued = false
     case 'literal':
       return e.type === 'null'
         ? { sql: 'NULL', type: 'null' }
-        : { sql: ctx.params.typed(e.value, PG_TYPE[e.type]), type: e.type };
+        : { sql: ctx.params.typed(e.value, PG_TYPE[e.type], ctx.params.holes?.at(e, 'value')), type: e.type };
     case 'constant':
       return { sql: e.value ? 'TRUE' : 'FALSE', type: 'Edm.Boolean' };
     case 'property':
@@ -168,10 +168,13 @@ function callSql(e: Extract<BoundExpr, { kind: 'call' }>, ctx: TranslateContext)
     pattern.kind === 'literal' &&
     pattern.type === 'Edm.String'
   ) {
-    const text = escapeLike(String(pattern.value));
-    const like = e.name === 'contains' ? `%${text}%` : e.name === 'startswith' ? `${text}%` : `%${text}`;
+    const likeOf = (v: unknown) => {
+      const text = escapeLike(String(v));
+      return e.name === 'contains' ? `%${text}%` : e.name === 'startswith' ? `${text}%` : `%${text}`;
+    };
+    const source = ctx.params.holes?.at(pattern, 'value', likeOf);
     return {
-      sql: `(${translate(subject, ctx, true).sql} LIKE ${ctx.params.typed(like, 'text')})`,
+      sql: `(${translate(subject, ctx, true).sql} LIKE ${ctx.params.typed(likeOf(pattern.value), 'text', source)})`,
       type: 'Edm.Boolean',
     };
   }

@@ -31,7 +31,11 @@ export interface TranslateContext {
 }
 
 export class AliasGenerator {
-  private n = 0;
+  /** `n`: the generator's state, to write a fragment again as it was written (plan/ replays). */
+  constructor(private n = 0) {}
+  get state(): number {
+    return this.n;
+  }
   next(prefix = 'a'): string {
     return `${prefix}${++this.n}`;
   }

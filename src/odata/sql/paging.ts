@@ -102,13 +102,13 @@ export function nextOffsetToken(page: OffsetPage, rowsRead: number): string | un
 export function keysetCondition(
   keys: SortKey[],
   after: Array<string | null>,
-  param: (value: unknown, pgType: string) => string,
+  param: (value: unknown, pgType: string, index: number) => string,
 ): string {
   const ors: string[] = [];
   for (let i = 0; i < keys.length; i++) {
     const ands: string[] = [];
-    for (let j = 0; j < i; j++) ands.push(equalTo(keys[j], after[j], param));
-    const next = greaterThan(keys[i], after[i], param);
+    for (let j = 0; j < i; j++) ands.push(equalTo(keys[j], after[j], (v, t) => param(v, t, j)));
+    const next = greaterThan(keys[i], after[i], (v, t) => param(v, t, i));
     if (next === 'FALSE') continue;
     ands.push(next);
     ors.push(ands.length === 1 ? ands[0] : `(${ands.join(' AND ')})`);

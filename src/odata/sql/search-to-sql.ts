@@ -28,7 +28,7 @@ export function searchCondition(
   const visit = (e: SearchExpr): string => {
     switch (e.kind) {
       case 'term': {
-        const p = params.typed(`%${escapeLike(e.text)}%`, 'text');
+        const p = params.typed(`%${escapeLike(e.text)}%`, 'text', params.holes?.at(e, 'text', likeAny));
         return `(${columns.map((c) => `${c} ILIKE ${p}`).join(' OR ')})`;
       }
       case 'and':
@@ -54,7 +54,7 @@ function fullTextCondition(
   const query = (e: SearchExpr): string => {
     switch (e.kind) {
       case 'term':
-        return `${e.phrase ? 'phraseto_tsquery' : 'plainto_tsquery'}(${config}, ${params.typed(e.text, 'text')})`;
+        return `${e.phrase ? 'phraseto_tsquery' : 'plainto_tsquery'}(${config}, ${params.typed(e.text, 'text', params.holes?.at(e, 'text'))})`;
       case 'and':
         return `(${query(e.left)} && ${query(e.right)})`;
       case 'or':
@@ -87,3 +87,5 @@ function fullTextCondition(
   const t = aliases.next('s');
   return `(${alias}.${ident(key)} IN (SELECT ${t}.${ident(key)} FROM ${ident(type.table)} ${t} WHERE ${t}.${ident(type.fullText!.vector)} @@ ${q} UNION ${related.join(' UNION ')}))`;
 }
+
+const likeAny = (v: unknown) => `%${escapeLike(String(v))}%`;

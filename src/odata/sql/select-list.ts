@@ -99,8 +99,14 @@ function expandColumns(alias: string, item: BoundExpand, ctx: SelectContext): st
     ),
     ...target.keys.map((k) => `${e}.${ident(k.column)}`),
   ];
-  const limit = item.top !== undefined ? ` LIMIT ${ctx.params.typed(item.top, 'bigint')}` : '';
-  const offset = item.skip ? ` OFFSET ${ctx.params.typed(item.skip, 'bigint')}` : '';
+  const { params } = ctx;
+  // Present or not is the query's shape; the numbers are parameters (plan/ reuses the SQL).
+  const limit =
+    item.top !== undefined ? ` LIMIT ${params.typed(item.top, 'bigint', params.holes?.at(item, 'top'))}` : '';
+  const offset =
+    item.skip !== undefined
+      ? ` OFFSET ${params.typed(item.skip, 'bigint', params.holes?.at(item, 'skip'))}`
+      : '';
   const cols = [
     `(SELECT COALESCE(json_agg(row_to_json(x)), '[]') FROM (SELECT ${inner.join(', ')} ${from} ORDER BY ${order.join(', ')}${limit}${offset}) x) AS ${name}`,
   ];

@@ -6,6 +6,6 @@ SELECT CAST((SELECT row_to_json(x)
  WHERE ((e0."WorkAmount" + (CAST($1 AS bigint) * CAST($2 AS bigint))) > CAST($3 AS double precision))
  AND (mod(CAST(e0."CardPositionNumber" AS numeric), NULLIF(CAST(CAST($4 AS integer) AS numeric), 0)) = CAST($5 AS integer))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $6) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: [1,2,3,7,3]
+-- parameters: [1,2,3,7,3,101]

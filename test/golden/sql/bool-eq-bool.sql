@@ -5,6 +5,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM "task" "e0"
  WHERE ((e0."IsDone" = CAST($1 AS boolean)) = CAST($2 AS boolean))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $3) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: [false,true]
+-- parameters: [false,true,101]

@@ -6,6 +6,6 @@ SELECT CAST((SELECT row_to_json(x)
  WHERE ((CASE WHEN abs(e0."WorkAmount") <= 2147483647 THEN CAST(e0."WorkAmount" AS integer) END) = CAST($1 AS integer))
  AND (odata_try_cast_integer(CAST(e0."Name" AS text)) = CAST($2 AS integer))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $3) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: [4,1]
+-- parameters: [4,1,101]

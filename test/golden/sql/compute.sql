@@ -5,6 +5,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM "task" "e0"
  WHERE (((e0."WorkAmount" * CAST($1 AS double precision)) + CAST($2 AS double precision)) > CAST($3 AS double precision))
  ORDER BY (e0."WorkAmount" * CAST($1 AS double precision)) ASC NULLS FIRST, e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $4) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST, e0."__o1" ASC NULLS FIRST
--- parameters: [2,1,4]
+-- parameters: [2,1,4,101]

@@ -7,6 +7,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM "task_item_note" l1
  WHERE l1."TaskItemId" = e0."TaskItemId") = CAST($1 AS bigint))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $2) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: [2]
+-- parameters: [2,101]

@@ -7,6 +7,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM "task" "e0"
  WHERE e0."IsDone"
  ORDER BY e0."TaskItemId" ASC
- LIMIT 4) "e0"
+ LIMIT $1) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: []
+-- parameters: [4]

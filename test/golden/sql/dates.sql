@@ -7,6 +7,6 @@ SELECT CAST((SELECT row_to_json(x)
  AND (CAST(EXTRACT(YEAR
  FROM e0."StartDateTime") AS integer) = CAST($2 AS integer))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $3) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: ["2025-01-01",2024]
+-- parameters: ["2025-01-01",2024,101]

@@ -6,6 +6,6 @@ SELECT CAST((SELECT row_to_json(x)
  WHERE (((e0."CardPositionNumber" / NULLIF(CAST($1 AS integer), 0)) = CAST($2 AS integer))
  OR (mod(CAST(e0."CardPositionNumber" AS numeric), NULLIF(CAST(CAST($3 AS integer) AS numeric), 0)) = CAST($4 AS integer)))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $5) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: [2,2,0,1]
+-- parameters: [2,2,0,1,101]

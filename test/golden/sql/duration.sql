@@ -5,6 +5,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM "task" "e0"
  WHERE ((e0."EndDateTime" - e0."StartDateTime") > CAST($1 AS interval))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $2) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: ["P1D"]
+-- parameters: ["P1D",101]

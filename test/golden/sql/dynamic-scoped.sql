@@ -25,6 +25,6 @@ SELECT CAST((SELECT CAST(CASE WHEN d IS NULL THEN r ELSE left(r, -1) || ',' || s
  WHERE pm."ProjectId" = e0."TaskItem_ProjectId"
  AND pm."ContactId" = CAST($1 AS uuid)) IN ('Editor', 'Admin'))
  ORDER BY e0."TaskItem_TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $6) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: ["00000000-0000-4000-8000-0000000000c1",[],["TaskItem_Name","Permission_CanEdit"],"00000000-0000-4000-8000-0000000000c1","00000000-0000-4000-8000-0000000000c1"]
+-- parameters: ["00000000-0000-4000-8000-0000000000c1",[],["TaskItem_Name","Permission_CanEdit"],"00000000-0000-4000-8000-0000000000c1","00000000-0000-4000-8000-0000000000c1",101]

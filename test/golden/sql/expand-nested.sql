@@ -17,6 +17,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM (SELECT e0.*, e0."TaskItemId" AS "__o0"
  FROM "task" "e0"
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $4) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: ["%x%",2,1]
+-- parameters: ["%x%",2,1,101]

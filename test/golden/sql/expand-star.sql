@@ -12,6 +12,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM (SELECT e0.*, e0."TaskItemNoteId" AS "__o0"
  FROM "task_item_note" "e0"
  ORDER BY e0."TaskItemNoteId" ASC
- LIMIT 101) "e0"
+ LIMIT $1) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: []
+-- parameters: [101]

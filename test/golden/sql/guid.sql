@@ -5,6 +5,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM "task" "e0"
  WHERE (e0."ProjectId" = CAST($1 AS uuid))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $2) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: ["0b1c0000-0000-4000-8000-000000000001"]
+-- parameters: ["0b1c0000-0000-4000-8000-000000000001",101]

@@ -8,6 +8,6 @@ SELECT CAST((SELECT row_to_json(x)
  WHERE l1."TaskItemId" = e0."TaskItemId"
  AND NOT COALESCE(((l1."Note" LIKE CAST($1 AS text)) = CAST($2 AS boolean)), FALSE))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $3) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: ["Note%",false]
+-- parameters: ["Note%",false,101]

@@ -8,6 +8,6 @@ SELECT CAST((SELECT row_to_json(x)
  WHERE TRUE
  AND NOT COALESCE((l1.v = CAST($1 AS text)), FALSE))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $2) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: ["home"]
+-- parameters: ["home",101]

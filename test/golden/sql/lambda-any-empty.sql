@@ -7,6 +7,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM "task_item_note" l1
  WHERE l1."TaskItemId" = e0."TaskItemId")
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $1) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: []
+-- parameters: [101]

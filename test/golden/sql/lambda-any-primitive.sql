@@ -8,6 +8,6 @@ SELECT CAST((SELECT row_to_json(x)
  WHERE TRUE
  AND (l1.v = CAST($1 AS text)))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $2) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: ["urgent"]
+-- parameters: ["urgent",101]

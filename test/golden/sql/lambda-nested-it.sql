@@ -13,6 +13,6 @@ SELECT CAST((SELECT row_to_json(x)
  WHERE a2."TaskItemId" = l1."TaskItemId") = CAST($1 AS text))
  AND e0."IsDone"))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $2) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: ["A"]
+-- parameters: ["A",101]

@@ -7,6 +7,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM "project" a1
  WHERE a1."ProjectId" = e0."ProjectId") IS NULL)
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $1) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: []
+-- parameters: [101]

@@ -10,6 +10,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM "task_status" a2
  WHERE a2."TaskItemStatusId" = e0."TaskItemStatusId") < CAST($2 AS integer))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $3) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: ["B",1]
+-- parameters: ["B",1,101]

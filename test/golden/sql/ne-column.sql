@@ -6,6 +6,6 @@ SELECT CAST((SELECT row_to_json(x)
  WHERE (e0."StartDateTime" IS DISTINCT
  FROM e0."EndDateTime")
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $1) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: []
+-- parameters: [101]

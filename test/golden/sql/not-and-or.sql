@@ -7,6 +7,6 @@ SELECT CAST((SELECT row_to_json(x)
  OR (COALESCE((e0."CustomColor" >= CAST($2 AS integer)), FALSE)
  AND e0."IsDone")))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $3) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: [3,7]
+-- parameters: [3,7,101]

@@ -5,6 +5,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM "task" "e0"
  WHERE (NOT COALESCE((e0."CustomColor" > CAST($1 AS integer)), FALSE))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $2) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: [5]
+-- parameters: [5,101]

@@ -5,6 +5,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM "task" "e0"
  WHERE (NOT COALESCE((e0."CustomColor" IN (CAST($1 AS integer), CAST($2 AS integer), CAST($3 AS integer))), FALSE))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $4) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: [1,2,3]
+-- parameters: [1,2,3,101]

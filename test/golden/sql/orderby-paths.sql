@@ -8,6 +8,6 @@ SELECT CAST((SELECT row_to_json(x)
  ORDER BY (SELECT a1."Name"
  FROM "project" a1
  WHERE a1."ProjectId" = e0."ProjectId") DESC NULLS LAST, e0."Name" ASC NULLS FIRST, e0."TaskItemId" ASC
- LIMIT 6 OFFSET 2) "e0"
+ LIMIT $1 OFFSET $2) "e0"
  ORDER BY e0."__o0" DESC NULLS LAST, e0."__o1" ASC NULLS FIRST, e0."__o2" ASC NULLS FIRST
--- parameters: []
+-- parameters: [6,2]

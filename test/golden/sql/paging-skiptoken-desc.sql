@@ -8,6 +8,6 @@ SELECT CAST((SELECT row_to_json(x)
  OR (e0."CustomColor" = CAST($2 AS integer)
  AND e0."TaskItemId" > CAST($3 AS uuid)))
  ORDER BY e0."CustomColor" DESC NULLS LAST, e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $4) "e0"
  ORDER BY e0."__o0" DESC NULLS LAST, e0."__o1" ASC NULLS FIRST
--- parameters: ["3","3","0b1c0000-0000-4000-8000-000000000001"]
+-- parameters: ["3","3","0b1c0000-0000-4000-8000-000000000001",101]

@@ -7,6 +7,6 @@ SELECT CAST((SELECT row_to_json(x)
  OR (e0."Name" = CAST($2 AS text)
  AND e0."TaskItemId" > CAST($3 AS uuid)))
  ORDER BY e0."Name" ASC NULLS FIRST, e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $4) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST, e0."__o1" ASC NULLS FIRST
--- parameters: ["Task 5","Task 5","0b1c0000-0000-4000-8000-000000000001"]
+-- parameters: ["Task 5","Task 5","0b1c0000-0000-4000-8000-000000000001",101]

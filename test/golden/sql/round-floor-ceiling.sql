@@ -7,6 +7,6 @@ SELECT CAST((SELECT row_to_json(x)
  OR (floor(e0."WorkAmount") = CAST($2 AS double precision)))
  OR (ceil(e0."WorkAmount") = CAST($3 AS double precision)))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $4) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: [2,1,3]
+-- parameters: [2,1,3,101]

@@ -11,6 +11,6 @@ SELECT CAST((SELECT row_to_json(x)
  OR e0."ContactId" = CAST($2 AS uuid))))
  AND (e0."SearchVector" @@ (plainto_tsquery(CAST(CAST($3 AS text) AS regconfig), CAST($4 AS text)) && (!! plainto_tsquery(CAST(CAST($3 AS text) AS regconfig), CAST($5 AS text)))))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $6) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: ["00000000-0000-4000-8000-0000000000c1","00000000-0000-4000-8000-0000000000c1","simple","blue","red"]
+-- parameters: ["00000000-0000-4000-8000-0000000000c1","00000000-0000-4000-8000-0000000000c1","simple","blue","red",101]

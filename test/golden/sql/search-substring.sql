@@ -6,6 +6,6 @@ SELECT CAST((SELECT row_to_json(x)
  WHERE (e0."Name" ILIKE CAST($1 AS text)
  OR e0."Description" ILIKE CAST($1 AS text))
  ORDER BY e0."ProjectId" ASC
- LIMIT 101) "e0"
+ LIMIT $2) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: ["%alpha%"]
+-- parameters: ["%alpha%",101]

@@ -9,6 +9,6 @@ SELECT CAST((SELECT row_to_json(x)
  FROM "task_item_note" s1
  WHERE s1."SearchVector" @@ (plainto_tsquery(CAST(CAST($1 AS text) AS regconfig), CAST($2 AS text)) || phraseto_tsquery(CAST(CAST($1 AS text) AS regconfig), CAST($3 AS text)))))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $4) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: ["simple","blue","red car"]
+-- parameters: ["simple","blue","red car",101]

@@ -7,5 +7,5 @@ SELECT CAST((SELECT row_to_json(x)
  LIMIT 1) x) AS "Project") x) AS text) AS "j", CAST(e0."Version" AS text) AS "etag"
  FROM (SELECT e0.*
  FROM "task" "e0"
- LIMIT 2) "e0"
--- parameters: []
+ LIMIT $1) "e0"
+-- parameters: [2]

@@ -6,6 +6,6 @@ SELECT CAST((SELECT row_to_json(x)
  WHERE (char_length(btrim(lower(e0."Name"))) > CAST($1 AS integer))
  AND ((strpos(e0."Name", CAST($2 AS text)) - 1) = CAST($3 AS integer))
  ORDER BY e0."TaskItemId" ASC
- LIMIT 101) "e0"
+ LIMIT $4) "e0"
  ORDER BY e0."__o0" ASC NULLS FIRST
--- parameters: [3,"x",-1]
+-- parameters: [3,"x",-1,101]
