@@ -10,6 +10,8 @@ import { buildEdmModel } from './model/build-edm-model';
 import type { EdmModel } from './model/edm-model';
 import { ACCESS_POLICY, EDM_MODEL, ODATA_LIMITS } from './model/tokens';
 import { ODATA_CHANGE_LOG } from './delta/change-log';
+import { PlanCache } from './plan/plan-cache';
+import type { Plan } from './plan/planner';
 import { ODataExtensions } from './odata-extensions';
 import { discoverOperations, withOperations } from './operations/discover-operations';
 import { OperationRegistry } from './operations/operation-registry';
@@ -69,6 +71,7 @@ export class ODataModule {
           },
         },
         { provide: AdmissionGate, useFactory: () => new AdmissionGate(options.admission) },
+        { provide: PlanCache, useFactory: () => new PlanCache(options.limits.planCacheSize) },
         ODataExtensions,
         OperationRegistry,
         {
@@ -80,6 +83,7 @@ export class ODataModule {
             ODataExtensions,
             OperationRegistry,
             AdmissionGate,
+            PlanCache,
           ],
           useFactory: (
             dataSource: DataSource,
@@ -88,6 +92,7 @@ export class ODataModule {
             extensions: ODataExtensions,
             operations: OperationRegistry,
             admission: AdmissionGate,
+            plans: PlanCache<Plan>,
           ) => {
             const core = new ODataCore(
               dataSource,
@@ -96,12 +101,13 @@ export class ODataModule {
               access,
               extensions,
               inputLimitsOf(options.limits),
+              plans,
             );
             return new ODataRequestHandler(core, operations, admission);
           },
         },
       ],
-      exports: [EDM_MODEL, ODataRequestHandler, AdmissionGate],
+      exports: [EDM_MODEL, ODataRequestHandler, AdmissionGate, PlanCache],
     };
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { AdmissionGate } from '../odata/http/admission';
+import { PlanCache } from '../odata/plan/plan-cache';
 
 /** What the service reports to Prometheus at /metrics. */
 @Injectable()
@@ -49,8 +50,27 @@ export class Metrics implements OnModuleDestroy {
     registers: [this.registry],
   });
 
-  constructor(@InjectDataSource() dataSource: DataSource, @Optional() admission?: AdmissionGate) {
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    @Optional() admission?: AdmissionGate,
+    @Optional() plans?: PlanCache<unknown>,
+  ) {
     collectDefaultMetrics({ register: this.registry });
+    if (plans) {
+      // Compiled query plans (src/odata/plan): a miss compiles SQL, a hit only binds values.
+      new Gauge({
+        name: 'odata_plan_cache',
+        help: 'Query plan cache: hits, misses and evictions since start, and shapes held (size)',
+        labelNames: ['stat'] as const,
+        registers: [this.registry],
+        collect() {
+          this.set({ stat: 'hits' }, plans.hits);
+          this.set({ stat: 'misses' }, plans.misses);
+          this.set({ stat: 'evictions' }, plans.evictions);
+          this.set({ stat: 'size' }, plans.size);
+        },
+      });
+    }
     if (admission) {
       admission.onReject = (lane, reason) => this.admissionRejected.inc({ lane, reason });
       new Gauge({

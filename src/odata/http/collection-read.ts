@@ -107,6 +107,9 @@ export async function readCollection(
   const dbMs = performance.now() - started;
   const firstRow = first.done ? undefined : first.value;
 
+  // An empty page gives its cursor's connection back before the $count query needs one: with the
+  // pool at its limit (or a pool of one) that query would otherwise wait for the cursor it follows.
+  if (!firstRow) await source?.close();
   let count: string | undefined;
   if (query.count) count = firstRow ? firstRow.count : await countOf(core, manager, target, ctx);
   // The page's ETag: its rows' versions and the count (Power BI re-reads pages; 304 then).

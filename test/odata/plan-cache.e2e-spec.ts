@@ -1,0 +1,127 @@
+import fc from 'fast-check';
+import { startTestApp, TestApp } from '../support/test-app';
+import { ODataClient } from '../support/odata-client';
+import { Factories } from '../support/factories';
+
+/**
+ * Query plans are compiled once per shape (src/odata/plan) and run as named prepared statements.
+ * A cached plan must answer exactly as a fresh compilation does, whatever the literals.
+ */
+describe('query plans', () => {
+  let warm: TestApp; // a large cache: plans are reused across literals
+  let cold: TestApp; // a cache of one plan, evicted before each request: always compiled afresh
+  let a: ODataClient;
+  let b: ODataClient;
+
+  beforeAll(async () => {
+    warm = await startTestApp({ env: { DB_POOL_SIZE: '1' } });
+    cold = await startTestApp({
+      databaseUrl: warm.databaseUrl,
+      env: { ODATA_PLAN_CACHE_SIZE: '1' },
+    });
+    a = new ODataClient(warm.baseUrl);
+    b = new ODataClient(cold.baseUrl);
+    const make = new Factories(a);
+    const projects = [await make.project({ Name: 'Alpha' }), await make.project({ Name: 'Beta' })];
+    for (let i = 0; i < 24; i++) {
+      await make.task({
+        Name: i % 5 === 0 ? null : `Task ${i}`,
+        ProjectId: projects[i % 2].ProjectId,
+        WorkAmount: i % 7,
+        CustomColor: i % 3 === 0 ? null : i,
+        IsDone: i % 4 === 0,
+        Tags: i % 2 ? ['red'] : ['blue', 'red'],
+      });
+    }
+  });
+  afterAll(async () => {
+    await cold.close();
+    await warm.close();
+  });
+
+  const metric = async (stat: string) => {
+    const text = await (await fetch(`${warm.baseUrl}/metrics`)).text();
+    return Number(new RegExp(`odata_plan_cache\\{stat="${stat}"\\} (\\d+)`).exec(text)?.[1] ?? NaN);
+  };
+
+  it('the same shape with other literals is a cache hit, and /metrics counts it', async () => {
+    await a.get(`Task?$filter=WorkAmount gt 1&$top=3`);
+    const hits = await metric('hits');
+    const r = await a.get(`Task?$filter=WorkAmount gt 4&$top=2`);
+    expect(r.status).toBe(200);
+    expect(r.body.value.every((t: any) => t.WorkAmount > 4)).toBe(true);
+    expect(await metric('hits')).toBeGreaterThan(hits);
+    expect(await metric('size')).toBeGreaterThan(0);
+  });
+
+  it('reads run as named prepared statements on the connection (DB_PREPARED_STATEMENTS)', async () => {
+    await a.get(`Task?$filter=CustomColor eq 5&$select=Name`);
+    await a.get(`Task?$filter=CustomColor eq 7&$select=Name`);
+    // A pool of one connection: the test's query runs in the session the reads used.
+    const named = await warm.dataSource.query(`SELECT name, statement FROM pg_prepared_statements`);
+    expect(named.some((s: any) => /"CustomColor"/.test(s.statement))).toBe(true);
+  });
+
+  it('with DB_PREPARED_STATEMENTS=false no statement is prepared', async () => {
+    const plain = await startTestApp({
+      databaseUrl: warm.databaseUrl,
+      env: { DB_POOL_SIZE: '1', DB_PREPARED_STATEMENTS: 'false' },
+    });
+    try {
+      const c = new ODataClient(plain.baseUrl);
+      expect((await c.get(`Task?$filter=CustomColor eq 5&$select=Name`)).status).toBe(200);
+      expect((await c.get(`Task?$filter=CustomColor eq 7&$select=Name`)).status).toBe(200);
+      expect(await plain.dataSource.query(`SELECT name FROM pg_prepared_statements`)).toEqual([]);
+    } finally {
+      await plain.close(); // shares the database: closing drops nothing (databaseUrl given)
+    }
+  });
+
+  // Shapes whose SQL could depend on a literal: nulls, list lengths, patterns, $top/$skip, paging.
+  const literal = fc.oneof(fc.constant('null'), fc.integer({ min: -1, max: 8 }).map(String));
+  const text = fc.constantFrom("'Task 1'", "'a%'", "'_'", "''", "'O''Brien'", 'null');
+  const condition = fc.oneof(
+    fc.tuple(fc.constantFrom('eq', 'ne', 'gt', 'le'), literal).map(([op, v]) => `CustomColor ${op} ${v}`),
+    fc.tuple(fc.constantFrom('eq', 'ne'), text).map(([op, v]) => `Name ${op} ${v}`),
+    text.filter((t) => t !== 'null').map((t) => `contains(Name,${t})`),
+    fc
+      .array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 4 })
+      .map((xs) => `WorkAmount in (${xs.join(',')})`),
+    fc.constantFrom('red', 'blue', 'green').map((t) => `Tags/any(x: x eq '${t}')`),
+    fc.boolean().map((v) => `IsDone eq ${v}`),
+  );
+  const request = fc
+    .record({
+      filter: fc.array(condition, { minLength: 1, maxLength: 3 }),
+      top: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
+      skip: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
+      orderby: fc.constantFrom('Name', 'WorkAmount desc', 'CustomColor,Name desc'),
+      count: fc.boolean(),
+    })
+    .map(({ filter, top, skip, orderby, count }) => {
+      const parts = [`$filter=${encodeURIComponent(filter.join(' and '))}`, `$orderby=${orderby}`];
+      if (top !== undefined) parts.push(`$top=${top}`);
+      if (skip !== undefined) parts.push(`$skip=${skip}`);
+      if (count) parts.push('$count=true');
+      return `Task?${parts.join('&')}&$select=Name,WorkAmount,CustomColor`;
+    });
+
+  // A pool of one connection on the warm side also finds requests that need two connections at once.
+  it('property: a cached plan answers as a fresh compilation, for any literals', async () => {
+    await fc.assert(
+      fc.asyncProperty(request, async (url) => {
+        const x = await a.get(url);
+        const y = await b.get(url);
+        await b.get('Project?$select=Name'); // evicts the cold cache's only plan
+        // The two services differ only in their address (in @odata.context and links).
+        const body = (r: { text: string }, app: TestApp) => r.text.split(app.baseUrl).join('<service>');
+        expect({ url, status: x.status, body: body(x, warm) }).toEqual({
+          url,
+          status: y.status,
+          body: body(y, cold),
+        });
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
