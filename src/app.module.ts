@@ -25,7 +25,6 @@ export class AppModule {
             poolSize: config.dbPoolSize,
             poolWaitMs: config.dbPoolWaitMs,
             statementTimeoutMs: config.statementTimeoutMs,
-            readUrls: config.databaseReadUrls,
           }),
         ),
         ODataModule.forRoot({

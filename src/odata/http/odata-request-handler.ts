@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import QueryStream from 'pg-query-stream';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ErrorCode, ODataError, fromStackOverflow } from '../errors/odata-error';
 import { fromPostgresError } from '../errors/postgres-errors';
 import { EdmEntityType, EdmModel, EdmOperation, qualified } from '../model/edm-model';
@@ -37,6 +37,7 @@ import type { AdmissionGate, WorkLane } from './admission';
 import { workLaneOf } from './work-lane';
 import { InputLimits, checkUrlLength } from '../uri/input-limits';
 import { checkJsonDepth } from '../write/json-limits';
+import { ReadRoute, peekFirst, readOn } from './consistency';
 
 export interface ODataLimits {
   maxPageSize: number;
@@ -89,6 +90,8 @@ export class ODataRequestHandler {
    * before a request runs); $batch parts run inside their batch's slot.
    */
   admission?: AdmissionGate;
+  /** Where reads outside transactions run: replicas (database/read-routing.ts); the primary without one. */
+  readRoute?: ReadRoute;
   /** Who may see and change what (a feature provides it); without one, everything is visible. */
   access?: AccessPolicy;
   /** Checks a feature adds to writes of one entity set (values by column), e.g. webhook URLs. */
@@ -428,17 +431,14 @@ export class ODataRequestHandler {
   }
 
   /**
-   * Reads outside a transaction go to a read replica when DATABASE_READ_URLS names some
-   * (TypeORM's 'slave' query runner; the primary otherwise).
+   * Reads outside a transaction go to a read replica when DATABASE_READ_URLS names some (the
+   * route picks one that has replayed past the request's consistency token; the primary otherwise).
    */
   private async reading<T>(req: ODataRequest, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (req.transaction) return fn(req.transaction);
-    const runner = this.dataSource.createQueryRunner('slave');
-    try {
-      return await fn(runner.manager);
-    } finally {
-      await runner.release();
-    }
+    // --- read routing (consistency.ts, database/read-routing.ts) ---
+    return readOn(this.dataSource, this.readRoute, req, (runner) => fn(runner.manager));
+    // --- end read routing ---
   }
 
   private read(req: ODataRequest, target: Target, query: ODataQuery, n: Negotiated): Promise<ODataResponse> {
@@ -564,7 +564,12 @@ export class ODataRequestHandler {
     const started = performance.now();
     const source = req.transaction
       ? undefined
-      : await this.openCursor(plan.sql, plan.parameters, Math.min(plan.pageSize + 1, MAX_ROWS_PER_FETCH));
+      : await this.openCursor(
+          req,
+          plan.sql,
+          plan.parameters,
+          Math.min(plan.pageSize + 1, MAX_ROWS_PER_FETCH),
+        );
     const rows: AsyncIterator<Row> = source
       ? source.rows
       : (((await manager.query(plan.sql, plan.parameters)) as Row[])[
@@ -666,12 +671,29 @@ export class ODataRequestHandler {
    * cursor is read as the client consumes the response; a client too slow to take one page
    * within STREAM_DEADLINE_MS loses it, so no connection is held hostage.
    */
-  private async openCursor(
+  private openCursor(
+    req: ODataRequest,
     sql: string,
     parameters: unknown[],
     rowsPerFetch: number,
   ): Promise<{ rows: AsyncIterator<Row>; close(): Promise<void> }> {
-    const runner = this.dataSource.createQueryRunner('slave');
+    // --- read routing: the first row is read here, so a replica failing before it is retried on the primary ---
+    return readOn(
+      this.dataSource,
+      this.readRoute,
+      req,
+      async (runner) => peekFirst(await this.cursorOn(runner, sql, parameters, rowsPerFetch)),
+      true,
+    );
+    // --- end read routing ---
+  }
+
+  private async cursorOn(
+    runner: QueryRunner,
+    sql: string,
+    parameters: unknown[],
+    rowsPerFetch: number,
+  ): Promise<{ rows: AsyncIterator<Row>; close(): Promise<void> }> {
     let closed = false;
     try {
       // As TypeORM's runner.stream(), but with the fetch size chosen here: a page comes in one

@@ -1,0 +1,98 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { Counter, Gauge } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { ODataRequestHandler } from '../odata/http/odata-request-handler';
+import { Metrics } from '../ops/metrics';
+import { sessionOptions } from './data-source';
+import { ReadRouter } from './read-routing';
+
+const logger = new Logger('Scaling');
+
+/**
+ * Read replicas (DATABASE_READ_URLS) and the prepared-statement check, wired once the
+ * application exists. Returns what to stop at shutdown.
+ */
+export async function setUpScaling(
+  app: NestFastifyApplication,
+  config: AppConfig,
+): Promise<() => Promise<void>> {
+  const dataSource = app.get<DataSource>(getDataSourceToken());
+  await reportPreparedStatements(dataSource, config.dbPreparedStatements);
+  if (!config.databaseReadUrls.length) return async () => undefined;
+  const router = new ReadRouter(dataSource, config.databaseReadUrls, {
+    poolSize: config.dbPoolSize,
+    maxLagMs: config.dbReplicaMaxLagMs,
+    checkMs: config.dbReplicaCheckMs,
+    options: sessionOptions({ statementTimeoutMs: config.statementTimeoutMs }),
+    log: (m) => logger.warn(m),
+  });
+  await router.start();
+  app.get(ODataRequestHandler).readRoute = router;
+  const registry = app.get(Metrics).registry;
+  // Which database answered reads: the proof that replicas serve them.
+  let counted = new Map<string, number>();
+  new Counter({
+    name: 'db_reads_total',
+    help: 'Reads outside transactions by the database that served them (primary, replica0, …)',
+    labelNames: ['source'] as const,
+    registers: [registry],
+    collect() {
+      // The counter catches up with the router's tallies whenever metrics are read.
+      for (const [source, n] of router.served) this.inc({ source }, n - (counted.get(source) ?? 0));
+      counted = new Map(router.served);
+    },
+  });
+  new Gauge({
+    name: 'db_replica_usable',
+    help: 'Whether a read replica is in rotation (1) or not (0)',
+    labelNames: ['replica'] as const,
+    registers: [registry],
+    collect() {
+      for (const r of router.state()) this.set({ replica: String(r.index) }, r.usable ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'db_replica_lag_seconds',
+    help: 'Replay lag of a read replica behind the primary, as last checked',
+    labelNames: ['replica'] as const,
+    registers: [registry],
+    collect() {
+      for (const r of router.state()) this.set({ replica: String(r.index) }, r.lagMs / 1000);
+    },
+  });
+  logger.log(`Reads outside transactions go to ${config.databaseReadUrls.length} replica(s)`);
+  return () => router.stop();
+}
+
+/**
+ * The service itself never names a statement (TypeORM and pg use the unnamed one), so it runs
+ * behind a transaction-mode pooler as it is. With DB_PREPARED_STATEMENTS on (the default) a
+ * named statement is prepared and used in two transactions to see whether the connection keeps
+ * it; a pooler that loses it is reported, so the setting can be turned off knowingly.
+ */
+async function reportPreparedStatements(dataSource: DataSource, enabled: boolean): Promise<void> {
+  if (!enabled) {
+    logger.log('Named prepared statements: off (DB_PREPARED_STATEMENTS=false)');
+    return;
+  }
+  const runner = dataSource.createQueryRunner('master');
+  try {
+    const client = (await runner.connect()) as {
+      query(q: { name: string; text: string }): Promise<unknown>;
+    };
+    const probe = { name: `odata_tasks_probe_${process.pid}`, text: 'SELECT 1' };
+    await client.query(probe);
+    await client.query(probe);
+    logger.log('Named prepared statements: on (the connection keeps them across transactions)');
+  } catch {
+    logger.warn(
+      'Named prepared statements: on, but the connection lost one between transactions (a pooler in ' +
+        'transaction mode?): set DB_PREPARED_STATEMENTS=false',
+    );
+  } finally {
+    await runner.release();
+  }
+}
