@@ -37,6 +37,7 @@ const schema = z
     DB_REPLICA_MAX_LAG_MS: int(0).default(5_000),
     DB_REPLICA_CHECK_MS: int(50).default(1_000),
     DB_PREPARED_STATEMENTS: bool.default(true),
+    DB_SCHEMA_CHECK_MS: int(50).default(5_000),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     METRICS_ALLOW: z.string().default('127.0.0.1,::1'),
     SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
@@ -119,6 +120,8 @@ export interface AppConfig {
   databaseListenUrl?: string;
   /** Named prepared statements (off behind a pooler that cannot keep them). */
   dbPreparedStatements: boolean;
+  /** How often a running instance checks that the database's migrations are still its own. */
+  dbSchemaCheckMs: number;
   metrics: { token?: string; allow: string[] };
   /** How long a SIGTERM waits for running requests before the process exits. */
   shutdownTimeoutMs: number;
@@ -218,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbReplicaCheckMs: c.DB_REPLICA_CHECK_MS,
     databaseListenUrl: c.DATABASE_LISTEN_URL,
     dbPreparedStatements: c.DB_PREPARED_STATEMENTS,
+    dbSchemaCheckMs: c.DB_SCHEMA_CHECK_MS,
     metrics: {
       token: c.METRICS_TOKEN,
       allow: c.METRICS_ALLOW.split(',')

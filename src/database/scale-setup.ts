@@ -8,6 +8,10 @@ import { ODataRequestHandler } from '../odata/http/odata-request-handler';
 import { Metrics } from '../ops/metrics';
 import { sessionOptions } from './data-source';
 import { ReadRouter } from './read-routing';
+import { SchemaGuard } from './schema-guard';
+import { ErrorCode, ODataError } from '../odata/errors/odata-error';
+
+const SERVICE_ROOT = '/odata';
 
 const logger = new Logger('Scaling');
 
@@ -21,7 +25,10 @@ export async function setUpScaling(
 ): Promise<() => Promise<void>> {
   const dataSource = app.get<DataSource>(getDataSourceToken());
   await reportPreparedStatements(dataSource, config.dbPreparedStatements);
-  if (!config.databaseReadUrls.length) return async () => undefined;
+  const guard = new SchemaGuard(dataSource, (m) => logger.warn(m));
+  await guard.start(config.dbSchemaCheckMs);
+  refuseWhileSchemaDiffers(app, guard);
+  if (!config.databaseReadUrls.length) return async () => guard.stop();
   const router = new ReadRouter(dataSource, config.databaseReadUrls, {
     poolSize: config.dbPoolSize,
     maxLagMs: config.dbReplicaMaxLagMs,
@@ -64,7 +71,42 @@ export async function setUpScaling(
     },
   });
   logger.log(`Reads outside transactions go to ${config.databaseReadUrls.length} replica(s)`);
-  return () => router.stop();
+  return async () => {
+    guard.stop();
+    await router.stop();
+  };
+}
+
+/**
+ * While the database's migrations are not this instance's own (a newer version migrated it),
+ * OData requests answer 503 and readiness fails, so the load balancer drains this instance.
+ */
+function refuseWhileSchemaDiffers(app: NestFastifyApplication, guard: SchemaGuard): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      if (!guard.refusal) return;
+      const path = request.url.split('?')[0];
+      if (path === '/health/ready') {
+        return reply
+          .code(503)
+          .send({ status: 'error', error: { schema: { status: 'down', message: guard.refusal } } });
+      }
+      if (path !== SERVICE_ROOT && !path.startsWith(`${SERVICE_ROOT}/`)) return;
+      const e = new ODataError(
+        503,
+        ErrorCode.ServiceUnavailable,
+        "This instance does not serve: the database's schema is not this version's",
+        undefined,
+        undefined,
+        { 'Retry-After': '30' },
+      );
+      return reply
+        .code(503)
+        .headers({ 'Content-Type': 'application/json;charset=utf-8', 'OData-Version': '4.0', ...e.headers })
+        .send(JSON.stringify(e.toJSON()));
+    });
 }
 
 /**
