@@ -111,28 +111,42 @@ function refuseWhileSchemaDiffers(app: NestFastifyApplication, guard: SchemaGuar
 
 /**
  * The service itself never names a statement (TypeORM and pg use the unnamed one), so it runs
- * behind a transaction-mode pooler as it is. With DB_PREPARED_STATEMENTS on (the default) a
- * named statement is prepared and used in two transactions to see whether the connection keeps
- * it; a pooler that loses it is reported, so the setting can be turned off knowingly.
+ * behind a transaction-mode pooler as it is; DB_PREPARED_STATEMENTS=false says so and skips the
+ * check. With it on (the default) the start looks for a pooler (PostgreSQL's own port differs
+ * from the URL's) and uses a named statement in two transactions; what it finds is logged, so a
+ * pooler that cannot keep named statements (PgBouncer before 1.21) is known before it matters.
  */
-async function reportPreparedStatements(dataSource: DataSource, enabled: boolean): Promise<void> {
-  if (!enabled) {
-    logger.log('Named prepared statements: off (DB_PREPARED_STATEMENTS=false)');
-    return;
-  }
+export async function reportPreparedStatements(dataSource: DataSource, enabled: boolean): Promise<string> {
+  const say = (message: string, warn = false) => {
+    if (warn) logger.warn(message);
+    else logger.log(message);
+    return message;
+  };
+  if (!enabled) return say('Named prepared statements: off (DB_PREPARED_STATEMENTS=false)');
   const runner = dataSource.createQueryRunner('master');
   try {
     const client = (await runner.connect()) as {
-      query(q: { name: string; text: string }): Promise<unknown>;
+      query(q: { name: string; text: string } | string): Promise<{ rows: Array<{ port: number | null }> }>;
     };
+    const [{ port }] = (await client.query('SELECT inet_server_port() AS port')).rows;
+    const urlPort = Number(new URL((dataSource.options as { url: string }).url).port || 5432);
+    const between = port !== null && port !== urlPort;
     const probe = { name: `odata_tasks_probe_${process.pid}`, text: 'SELECT 1' };
     await client.query(probe);
     await client.query(probe);
-    logger.log('Named prepared statements: on (the connection keeps them across transactions)');
+    return between
+      ? say(
+          `Named prepared statements: on, and a pooler or proxy is in between (PostgreSQL's port ${port}, ` +
+            `the URL's ${urlPort}): unless it keeps prepared statements (PgBouncer 1.21+ with ` +
+            'max_prepared_statements), set DB_PREPARED_STATEMENTS=false',
+          true,
+        )
+      : say('Named prepared statements: on (a direct connection)');
   } catch {
-    logger.warn(
+    return say(
       'Named prepared statements: on, but the connection lost one between transactions (a pooler in ' +
         'transaction mode?): set DB_PREPARED_STATEMENTS=false',
+      true,
     );
   } finally {
     await runner.release();
