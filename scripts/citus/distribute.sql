@@ -17,7 +17,9 @@ CREATE EXTENSION IF NOT EXISTS citus;
 -- Triggers on distributed tables (touch_row, emit_change, task_derive, ...) run on the shards;
 -- Citus only allows that when asked, and they must only touch rows of the same project.
 SET citus.enable_unsafe_triggers = on;
-ALTER DATABASE current_database() SET citus.enable_unsafe_triggers = on;  -- replace with the name
+DO $$ BEGIN
+  EXECUTE format('ALTER DATABASE %I SET citus.enable_unsafe_triggers = on', current_database());
+END $$;
 
 ------------------------------------------------------------------------------------------------
 -- 1. Schema changes the distribution needs (the application must ship them first, as a
@@ -27,8 +29,8 @@ ALTER DATABASE current_database() SET citus.enable_unsafe_triggers = on;  -- rep
 -- 1a. A task always has a project (the distribution column cannot be NULL). Tasks without one
 --     move to a per-installation "Inbox" project.
 INSERT INTO project ("ProjectId", "Name")
-  SELECT '00000000-0000-0000-0000-00000000inbx'::uuid, 'Inbox' WHERE EXISTS (SELECT 1 FROM task WHERE "ProjectId" IS NULL);
-UPDATE task SET "ProjectId" = '00000000-0000-0000-0000-00000000inbx' WHERE "ProjectId" IS NULL;
+  SELECT '00000000-0000-0000-0000-0000000000a1'::uuid, 'Inbox' WHERE EXISTS (SELECT 1 FROM task WHERE "ProjectId" IS NULL);
+UPDATE task SET "ProjectId" = '00000000-0000-0000-0000-0000000000a1' WHERE "ProjectId" IS NULL;
 ALTER TABLE task ALTER COLUMN "ProjectId" SET NOT NULL;
 
 -- 1b. "ProjectId" on every table under a task (filled from the task, kept by the application
@@ -48,7 +50,7 @@ ALTER TABLE webhook_delivery ADD COLUMN IF NOT EXISTS "ProjectId" uuid;
 UPDATE webhook_delivery d SET "ProjectId" = n."ProjectId" FROM notification n WHERE n."NotificationId" = d."NotificationId";
 ALTER TABLE webhook_delivery ALTER COLUMN "ProjectId" SET NOT NULL;
 -- change_event rows without a project (contacts, templates) go to the Inbox project's shard.
-UPDATE change_event SET "ProjectId" = '00000000-0000-0000-0000-00000000inbx' WHERE "ProjectId" IS NULL;
+UPDATE change_event SET "ProjectId" = '00000000-0000-0000-0000-0000000000a1' WHERE "ProjectId" IS NULL;
 
 -- 1c. Primary keys and unique constraints of distributed tables include "ProjectId"; foreign
 --     keys between them do too. Dropped here, re-created in 3 once the tables are distributed.
