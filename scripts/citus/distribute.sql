@@ -52,6 +52,15 @@ ALTER TABLE webhook_delivery ALTER COLUMN "ProjectId" SET NOT NULL;
 -- change_event rows without a project (contacts, templates) go to the Inbox project's shard.
 UPDATE change_event SET "ProjectId" = '00000000-0000-0000-0000-0000000000a1' WHERE "ProjectId" IS NULL;
 
+-- Replaces a table's primary key, whatever TypeORM named it.
+CREATE FUNCTION pg_temp.set_primary_key(tbl regclass, cols text) RETURNS void LANGUAGE plpgsql AS $f$
+DECLARE pk name;
+BEGIN
+  SELECT conname INTO pk FROM pg_constraint WHERE conrelid = tbl AND contype = 'p';
+  IF pk IS NOT NULL THEN EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', tbl, pk); END IF;
+  EXECUTE format('ALTER TABLE %s ADD PRIMARY KEY (%s)', tbl, cols);
+END $f$;
+
 -- 1c. Primary keys and unique constraints of distributed tables include "ProjectId"; foreign
 --     keys between them do too. Dropped here, re-created in 3 once the tables are distributed.
 DO $$
@@ -69,31 +78,37 @@ BEGIN
   END LOOP;
 END $$;
 
-ALTER TABLE project               DROP CONSTRAINT IF EXISTS "PK_project",               ADD PRIMARY KEY ("ProjectId");
-ALTER TABLE task                  DROP CONSTRAINT IF EXISTS "PK_task",                  ADD PRIMARY KEY ("ProjectId", "TaskItemId");
-ALTER TABLE task_status           DROP CONSTRAINT IF EXISTS "PK_task_status",           ADD PRIMARY KEY ("ProjectId", "TaskItemStatusId");
-ALTER TABLE project_defined_field DROP CONSTRAINT IF EXISTS "PK_project_defined_field", ADD PRIMARY KEY ("ProjectId", "ProjectDefinedFieldId");
-ALTER TABLE planning              DROP CONSTRAINT IF EXISTS "PK_planning",              ADD PRIMARY KEY ("ProjectId", "PlanningId");
-ALTER TABLE risk                  DROP CONSTRAINT IF EXISTS "PK_risk",                  ADD PRIMARY KEY ("ProjectId", "RiskId");
-ALTER TABLE document              DROP CONSTRAINT IF EXISTS "PK_document",              ADD PRIMARY KEY ("ProjectId", "DocumentId");
-ALTER TABLE checklist_item        DROP CONSTRAINT IF EXISTS "PK_checklist_item",        ADD PRIMARY KEY ("ProjectId", "ChecklistItemId");
-ALTER TABLE task_item_note        DROP CONSTRAINT IF EXISTS "PK_task_item_note",        ADD PRIMARY KEY ("ProjectId", "TaskItemNoteId");
-ALTER TABLE task_contributor      DROP CONSTRAINT IF EXISTS "PK_task_contributor",      ADD PRIMARY KEY ("ProjectId", "Id");
-ALTER TABLE time_entry            DROP CONSTRAINT IF EXISTS "PK_time_entry",            ADD PRIMARY KEY ("ProjectId", "TimeEntryId");
-ALTER TABLE notification          DROP CONSTRAINT IF EXISTS "PK_notification",          ADD PRIMARY KEY ("ProjectId", "NotificationId");
-ALTER TABLE webhook_delivery      DROP CONSTRAINT IF EXISTS "PK_webhook_delivery",      ADD PRIMARY KEY ("ProjectId", "WebhookDeliveryId");
-ALTER TABLE change_event          DROP CONSTRAINT IF EXISTS "PK_change_event",          ADD PRIMARY KEY ("ProjectId", "Id");
+SELECT pg_temp.set_primary_key('task', '"ProjectId", "TaskItemId"');
+SELECT pg_temp.set_primary_key('task_status', '"ProjectId", "TaskItemStatusId"');
+SELECT pg_temp.set_primary_key('project_defined_field', '"ProjectId", "ProjectDefinedFieldId"');
+SELECT pg_temp.set_primary_key('planning', '"ProjectId", "PlanningId"');
+SELECT pg_temp.set_primary_key('risk', '"ProjectId", "RiskId"');
+SELECT pg_temp.set_primary_key('document', '"ProjectId", "DocumentId"');
+SELECT pg_temp.set_primary_key('checklist_item', '"ProjectId", "ChecklistItemId"');
+SELECT pg_temp.set_primary_key('task_item_note', '"ProjectId", "TaskItemNoteId"');
+SELECT pg_temp.set_primary_key('task_contributor', '"ProjectId", "Id"');
+SELECT pg_temp.set_primary_key('time_entry', '"ProjectId", "TimeEntryId"');
+SELECT pg_temp.set_primary_key('notification', '"ProjectId", "NotificationId"');
+SELECT pg_temp.set_primary_key('webhook_delivery', '"ProjectId", "WebhookDeliveryId"');
+SELECT pg_temp.set_primary_key('change_event', '"ProjectId", "Id"');
 -- Composite keys that already start with the task gain the project in front.
-ALTER TABLE task_follower  DROP CONSTRAINT IF EXISTS "PK_task_follower",  ADD PRIMARY KEY ("ProjectId", "TaskItemId", "ContactId");
-ALTER TABLE task_document  DROP CONSTRAINT IF EXISTS "PK_task_document",  ADD PRIMARY KEY ("ProjectId", "TaskItemId", "DocumentId");
-ALTER TABLE task_relation  DROP CONSTRAINT IF EXISTS "PK_task_relation",  ADD PRIMARY KEY ("ProjectId", "TaskItemId", "ItemId");
-ALTER TABLE stopwatch      DROP CONSTRAINT IF EXISTS "PK_stopwatch",      ADD PRIMARY KEY ("ProjectId", "TaskItemId", "ContactId");
-ALTER TABLE project_member DROP CONSTRAINT IF EXISTS "PK_project_member", ADD PRIMARY KEY ("ProjectId", "ContactId");
--- (The constraint names above are TypeORM's defaults; check \d of each table and adjust.)
+SELECT pg_temp.set_primary_key('task_follower', '"ProjectId", "TaskItemId", "ContactId"');
+SELECT pg_temp.set_primary_key('task_document', '"ProjectId", "TaskItemId", "DocumentId"');
+SELECT pg_temp.set_primary_key('task_relation', '"ProjectId", "TaskItemId", "ItemId"');
+SELECT pg_temp.set_primary_key('stopwatch', '"ProjectId", "TaskItemId", "ContactId"');
+SELECT pg_temp.set_primary_key('project_member', '"ProjectId", "ContactId"');
 
 -- 1d. Templates may have no project: they become a reference table, whose foreign key to a
 --     distributed table Citus refuses; the application checks "ProjectId" instead.
-ALTER TABLE task_item_template DROP CONSTRAINT IF EXISTS "FK_task_item_template_project";
+DO $$
+DECLARE fk name;
+BEGIN
+  FOR fk IN SELECT conname FROM pg_constraint
+            WHERE conrelid = 'task_item_template'::regclass AND confrelid = 'project'::regclass
+  LOOP
+    EXECUTE format('ALTER TABLE task_item_template DROP CONSTRAINT %I', fk);
+  END LOOP;
+END $$;
 
 ------------------------------------------------------------------------------------------------
 -- 2. Reference tables: small, read everywhere, written rarely.
