@@ -1,4 +1,4 @@
-import { Pool, PoolClient } from 'pg';
+import { Pool, PoolClient, QueryConfig } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { compareLsn, isLsn } from './lsn';
 
@@ -25,6 +25,14 @@ interface Replica {
   inRecovery: boolean;
   replayLsn?: string;
   lagMs: number;
+}
+
+/** How long a replica may take to answer a check before it counts as not answering. */
+const CHECK_TIMEOUT_MS = 1000;
+
+/** A query with a client-side deadline (pg's query_timeout, missing from its types). */
+function timed(text: string): QueryConfig {
+  return { text, query_timeout: CHECK_TIMEOUT_MS } as QueryConfig;
 }
 
 /** Errors that say the replica went away or cannot answer, not that the query was wrong. */
@@ -113,7 +121,8 @@ export class ReadRouter {
     if (replica) {
       const { runner } = replica;
       try {
-        const value = await fn(runner, replica.source);
+        // A connection that dies under the read fails it at once, whatever state its query was in.
+        const value = await Promise.race([fn(runner, replica.source), replica.dead]);
         if (!keep?.(value)) await runner.release();
         this.count(`replica${replica.source}`);
         return value;
@@ -146,7 +155,9 @@ export class ReadRouter {
   /** A usable replica (round robin) that has replayed past `token`, with a connection; none: the primary. */
   private async pick(
     token: string | undefined,
-  ): Promise<{ runner: QueryRunner; release(err: Error): void; source: number } | undefined> {
+  ): Promise<
+    { runner: QueryRunner; release(err: Error): void; dead: Promise<never>; source: number } | undefined
+  > {
     const usable = this.replicas.filter((r) => r.usable);
     for (let tries = 0; tries < usable.length; tries++) {
       const r = usable[this.next++ % usable.length];
@@ -160,7 +171,7 @@ export class ReadRouter {
       try {
         if (token && r.inRecovery && !(r.replayLsn && compareLsn(r.replayLsn, token) >= 0)) {
           // The last check is older than the write: ask the replica itself.
-          const { rows } = await client.query('SELECT pg_last_wal_replay_lsn()::text AS lsn');
+          const { rows } = await client.query(timed('SELECT pg_last_wal_replay_lsn()::text AS lsn'));
           if (rows[0].lsn) r.replayLsn = maxLsn(r.replayLsn, rows[0].lsn);
           if (!rows[0].lsn || compareLsn(rows[0].lsn, token) < 0) {
             client.release();
@@ -172,30 +183,46 @@ export class ReadRouter {
         this.markDown(r, 'failed a check');
         continue;
       }
-      const runner = this.runnerOn(client);
+      const { runner, dead } = this.runnerOn(client);
       const release = (err: Error) =>
         void (
           runner as unknown as { releasePostgresConnection(e: Error): Promise<void> }
         ).releasePostgresConnection(err);
-      return { runner, release, source: r.index };
+      return { runner, release, dead, source: r.index };
     }
     return undefined;
   }
 
   /** A TypeORM query runner over a connection of a replica's pool (TypeORM's own replication cannot start without every replica up). */
-  private runnerOn(client: PoolClient): QueryRunner {
+  private runnerOn(client: PoolClient): { runner: QueryRunner; dead: Promise<never> } {
     const runner = this.dataSource.createQueryRunner('slave') as QueryRunner & {
       databaseConnection: PoolClient;
       releaseCallback?: (err?: Error) => void;
+      releasePostgresConnection(err?: Error): Promise<void>;
     };
     runner.databaseConnection = client;
+    // As TypeORM does for its own connections: a connection that fails while checked out (the
+    // replica stopping under a running query) is released with its error, never left to raise
+    // an unhandled 'error' event, and the pool drops it.
+    let died: (err: Error) => void = () => undefined;
+    const dead = new Promise<never>((_, fail) => (died = fail));
+    dead.catch(() => undefined); // only raced while a read runs
+    const onError = (err: Error) => {
+      died(err);
+      void runner.releasePostgresConnection(err);
+    };
+    const onEnd = () => onError(new Error('Connection terminated unexpectedly'));
+    client.on('error', onError);
+    client.on('end', onEnd);
     let released = false;
     runner.releaseCallback = (err?: Error) => {
       if (released) return;
       released = true;
+      client.removeListener('error', onError);
+      client.removeListener('end', onEnd);
       client.release(err);
     };
-    return runner;
+    return { runner, dead };
   }
 
   private markDown(r: Replica, reason: string): void {
@@ -235,8 +262,9 @@ export class ReadRouter {
   private async checkReplica(r: Replica, now: number): Promise<void> {
     let row: { recovery: boolean; lsn: string | null };
     try {
+      // A replica that stops answering must not hold the checks up: they have a deadline.
       const result = await r.pool.query(
-        'SELECT pg_is_in_recovery() AS recovery, pg_last_wal_replay_lsn()::text AS lsn',
+        timed('SELECT pg_is_in_recovery() AS recovery, pg_last_wal_replay_lsn()::text AS lsn'),
       );
       row = result.rows[0];
     } catch {

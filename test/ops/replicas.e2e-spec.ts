@@ -6,6 +6,7 @@ import { ODataClient } from '../support/odata-client';
 import { OwnPostgres } from '../support/own-server';
 import { Standby } from '../support/standby';
 import { TestApp, startTestApp } from '../support/test-app';
+import { freePort } from '../support/service-process';
 
 const TOKEN = 'x-consistency-token';
 
@@ -120,12 +121,15 @@ describe('read replicas (a streaming hot standby)', () => {
   it('a standby stopping and starting again costs no request', async () => {
     const statuses: number[] = [];
     let reading = true;
-    const reader = (async () => {
-      while (reading) {
-        statuses.push((await client.get('Project?$top=3')).status);
-        statuses.push((await client.get('Project/$count')).status);
-      }
-    })();
+    // Three readers at once, so that reads are running on the standby when it stops.
+    const reader = Promise.all(
+      [0, 1, 2].map(async () => {
+        while (reading) {
+          statuses.push((await client.get('Project?$top=3')).status);
+          statuses.push((await client.get('Project/$count')).status);
+        }
+      }),
+    );
     await new Promise((r) => setTimeout(r, 300));
     await standby.stop();
     await until(async () => (await metric('db_replica_usable', 'replica="0"')) === 0);
@@ -141,4 +145,22 @@ describe('read replicas (a streaming hot standby)', () => {
     // Back in rotation: the standby serves reads again.
     expect(await metric('db_reads_total', 'source="replica0"')).toBeGreaterThan(before);
   }, 30_000);
+
+  it('a replica that is down when an instance starts does not stop the start: reads go to the primary', async () => {
+    const closed = new URL(standby.urlOf('replicas'));
+    closed.port = String(await freePort());
+    const other = await startTestApp({
+      databaseUrl: pg.urlOf('replicas'),
+      env: { DATABASE_READ_URLS: closed.toString(), RATE_LIMIT_PER_MINUTE: '0', LIVE_WORKERS: '0' },
+    });
+    try {
+      const c = new ODataClient(other.baseUrl);
+      expect((await c.get('Project?$top=1')).status).toBe(200);
+      const text = await (await fetch(`${other.baseUrl}/metrics`)).text();
+      expect(text).toMatch(/^db_replica_usable\{replica="0"\} 0$/m);
+      expect(text).toMatch(/^db_reads_total\{source="primary"\} [1-9]/m);
+    } finally {
+      await other.app.close();
+    }
+  });
 });

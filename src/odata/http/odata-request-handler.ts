@@ -38,6 +38,7 @@ import { workLaneOf } from './work-lane';
 import { InputLimits, checkUrlLength } from '../uri/input-limits';
 import { checkJsonDepth } from '../write/json-limits';
 import { ReadRoute, peekFirst, readOn } from './consistency';
+import { boundDestroy } from './cursor-destroy';
 
 export interface ODataLimits {
   maxPageSize: number;
@@ -700,6 +701,7 @@ export class ODataRequestHandler {
       // round trip rather than TypeORM's default of 100 rows per FETCH.
       const connection: { query(q: QueryStream): QueryStream } = await runner.connect();
       const stream = connection.query(new QueryStream(sql, parameters, { batchSize: rowsPerFetch }));
+      boundDestroy(stream); // --- a dead connection must not leave its reader waiting (cursor-destroy.ts) ---
       stream.on('error', () => undefined); // reported through the iterator; never an unhandled 'error'
       const rows = (stream as unknown as AsyncIterable<Row>)[Symbol.asyncIterator]();
       const close = async () => {
