@@ -13,6 +13,10 @@ import cors from '@fastify/cors';
 import { Authenticator } from './features/access/authenticator';
 import { PgThrottlerStorage } from './features/access/pg-throttler-storage';
 import { serveBoard } from './board/serve-board';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { CONSISTENCY_HEADER, currentToken } from './odata/http/consistency';
+import { setUpScaling } from './database/scale-setup';
 
 export const SERVICE_ROOT = '/odata';
 
@@ -72,6 +76,7 @@ export async function createApp(
         'OData-MaxVersion',
         'Last-Event-ID',
         'X-Request-Id',
+        CONSISTENCY_HEADER,
       ],
       exposedHeaders: [
         'ETag',
@@ -81,6 +86,7 @@ export async function createApp(
         'Preference-Applied',
         'Retry-After',
         'X-Request-Id',
+        CONSISTENCY_HEADER,
       ],
     });
   }
@@ -99,6 +105,7 @@ export async function createApp(
           return r.isBlocked ? Math.max(1, Math.ceil(r.timeToBlockExpire / 1000)) : undefined;
         }
       : undefined,
+    consistencyToken: () => currentToken(app.get<DataSource>(getDataSourceToken())),
     observe: (o) => {
       metrics.requests.inc({ entity_set: o.resource, method: o.method, status: String(o.status) });
       metrics.duration.observe({ entity_set: o.resource, method: o.method }, o.seconds);
@@ -107,6 +114,8 @@ export async function createApp(
     },
   });
   await serveBoard(fastify);
+  const stopScaling = await setUpScaling(app, config);
+  fastify.addHook('onClose', stopScaling);
   await app.init();
   return app;
 }

@@ -26,7 +26,6 @@ export class AppModule {
             poolSize: config.dbPoolSize,
             poolWaitMs: config.dbPoolWaitMs,
             statementTimeoutMs: config.statementTimeoutMs,
-            readUrls: config.databaseReadUrls,
           }),
         ),
         ODataModule.forRoot({

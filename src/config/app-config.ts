@@ -27,6 +27,17 @@ const schema = z
         'must be a comma-separated list of postgres:// URLs',
       )
       .optional(),
+    DATABASE_LISTEN_URL: z
+      .string()
+      .refine(
+        (v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v),
+        'must be a postgres:// or postgresql:// URL',
+      )
+      .optional(),
+    DB_REPLICA_MAX_LAG_MS: int(0).default(5_000),
+    DB_REPLICA_CHECK_MS: int(50).default(1_000),
+    DB_PREPARED_STATEMENTS: bool.default(true),
+    DB_SCHEMA_CHECK_MS: int(50).default(5_000),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     METRICS_ALLOW: z.string().default('127.0.0.1,::1'),
     SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
@@ -70,7 +81,6 @@ const schema = z
     HTML_MAX_DEPTH: int(1, 1000).default(100),
     ODATA_STREAM_DEADLINE_MS: int(100).default(60_000),
     ODATA_PLAN_CACHE_SIZE: int(1).default(1000),
-    DB_PREPARED_STATEMENTS: bool.default(true),
     STATEMENT_TIMEOUT_MS: int(0).default(30_000),
     DB_POOL_SIZE: int(1, 1000).default(10),
     DB_POOL_WAIT_MS: int(1).default(5_000),
@@ -104,6 +114,16 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Replicas for reads outside transactions; writes and transactional reads use DATABASE_URL. */
   databaseReadUrls: string[];
+  /** A replica further behind the primary than this leaves the read rotation until it catches up. */
+  dbReplicaMaxLagMs: number;
+  /** How often each replica's state and lag are checked. */
+  dbReplicaCheckMs: number;
+  /** Direct (not pooled) connection for LISTEN; DATABASE_URL when absent. */
+  databaseListenUrl?: string;
+  /** Named prepared statements (off behind a pooler that cannot keep them). */
+  dbPreparedStatements: boolean;
+  /** How often a running instance checks that the database's migrations are still its own. */
+  dbSchemaCheckMs: number;
   metrics: { token?: string; allow: string[] };
   /** How long a SIGTERM waits for running requests before the process exits. */
   shutdownTimeoutMs: number;
@@ -205,6 +225,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolLongShare: c.DB_POOL_LONG_SHARE,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
     databaseReadUrls: c.DATABASE_READ_URLS ? c.DATABASE_READ_URLS.split(',').map((u) => u.trim()) : [],
+    dbReplicaMaxLagMs: c.DB_REPLICA_MAX_LAG_MS,
+    dbReplicaCheckMs: c.DB_REPLICA_CHECK_MS,
+    databaseListenUrl: c.DATABASE_LISTEN_URL,
+    dbPreparedStatements: c.DB_PREPARED_STATEMENTS,
+    dbSchemaCheckMs: c.DB_SCHEMA_CHECK_MS,
     metrics: {
       token: c.METRICS_TOKEN,
       allow: c.METRICS_ALLOW.split(',')

@@ -4,8 +4,6 @@ import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
 export interface PoolOptions {
-  /** Read replicas: TypeORM sends reads outside transactions there ('slave' query runners). */
-  readUrls?: string[];
   poolSize?: number;
   /** A request waits at most this long for a connection (then 503 with Retry-After). */
   poolWaitMs?: number;
@@ -15,13 +13,11 @@ export interface PoolOptions {
 
 /** TypeORM options shared by the service, the migration CLI and the tests. Never synchronize. */
 export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSourceOptions {
-  const settings = ['-c TimeZone=UTC'];
-  if (pool.statementTimeoutMs) settings.push(`-c statement_timeout=${pool.statementTimeoutMs}`);
   return {
     type: 'postgres',
-    ...(pool.readUrls?.length
-      ? { replication: { master: { url }, slaves: pool.readUrls.map((u) => ({ url: u })) } }
-      : { url }),
+    // Read replicas are not TypeORM's replication (which cannot start while one is down): see
+    // read-routing.ts.
+    url,
     entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,
@@ -34,11 +30,18 @@ export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSour
     // Session settings for every pooled connection: UTC (DateTimeOffset values are returned in
     // UTC), and the per-statement time limit.
     extra: {
-      options: settings.join(' '),
+      options: sessionOptions(pool),
       max: pool.poolSize ?? 10,
       connectionTimeoutMillis: pool.poolWaitMs ?? 5000,
     },
   };
+}
+
+/** Settings sent at connect time (UTC, statement timeout); replicas get the same. */
+export function sessionOptions(pool: Pick<PoolOptions, 'statementTimeoutMs'>): string {
+  const settings = ['-c TimeZone=UTC'];
+  if (pool.statementTimeoutMs) settings.push(`-c statement_timeout=${pool.statementTimeoutMs}`);
+  return settings.join(' ');
 }
 
 /**
@@ -46,8 +49,7 @@ export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSour
  * The lock is held on a connection of its own, outside the pool the migrations use.
  */
 export async function runMigrations(dataSource: DataSource): Promise<void> {
-  const options = dataSource.options as { url?: string; replication?: { master: { url?: string } } };
-  const url = options.url ?? options.replication?.master.url;
+  const url = (dataSource.options as { url?: string }).url;
   if (!url) throw new Error('runMigrations needs a DataSource configured with a URL');
   const lock = new Client({ connectionString: url, application_name: 'odata-tasks:migrations' });
   await lock.connect();

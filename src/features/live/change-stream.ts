@@ -110,8 +110,9 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
   /** One LISTEN connection per instance, reconnecting with backoff when PostgreSQL goes away. */
   private async listen(attempt = 0): Promise<void> {
     if (this.stopped) return;
-    const url = this.dataSource.options as { url?: string; replication?: { master: { url: string } } };
-    const client = new Client({ connectionString: url.url ?? url.replication!.master.url });
+    // LISTEN is session state: behind a transaction-mode pooler it needs a direct connection.
+    const url = this.config.databaseListenUrl ?? (this.dataSource.options as { url: string }).url;
+    const client = new Client({ connectionString: url, application_name: 'odata-tasks:listen' });
     client.on('error', () => undefined);
     client.on('end', () => {
       if (this.stopped) return;

@@ -88,7 +88,7 @@ export async function readCollection(
   const source = req.transaction
     ? undefined
     : await openCursor(
-        core.dataSource,
+        { dataSource: core.dataSource, route: core.readRoute, req },
         plan,
         Math.min(plan.pageSize + 1, MAX_ROWS_PER_FETCH),
         core.limits.streamDeadlineMs ?? 60_000,

@@ -1,5 +1,8 @@
 import QueryStream from 'pg-query-stream';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { ReadRoute, peekFirst, readOn } from './consistency';
+import { boundDestroy } from './cursor-destroy';
+import type { ODataRequest } from './odata-request';
 import type { Row } from './odata-core';
 import type { Statement } from '../plan/planner';
 
@@ -11,16 +14,33 @@ export interface Cursor {
 /**
  * Rows of one statement from a server-side cursor, on a connection held until close(). The
  * cursor is read as the client consumes the response; a client too slow to take one page
- * within `deadlineMs` loses it, so no connection is held hostage.
+ * within `deadlineMs` loses it, so no connection is held hostage. Outside a transaction the read
+ * route picks the connection (a replica that has replayed past the request's consistency token,
+ * or the primary); the first row is read here, so a replica failing at once is retried elsewhere.
  */
-export async function openCursor(
-  dataSource: DataSource,
+export function openCursor(
+  on: { dataSource: DataSource; route?: ReadRoute; req: ODataRequest },
   st: Statement,
   rowsPerFetch: number,
   deadlineMs: number,
   prepared = true,
 ): Promise<Cursor> {
-  const runner = dataSource.createQueryRunner('slave');
+  return readOn(
+    on.dataSource,
+    on.route,
+    on.req,
+    async (runner) => peekFirst(await cursorOn(runner, st, rowsPerFetch, deadlineMs, prepared)),
+    true,
+  );
+}
+
+async function cursorOn(
+  runner: QueryRunner,
+  st: Statement,
+  rowsPerFetch: number,
+  deadlineMs: number,
+  prepared: boolean,
+): Promise<Cursor> {
   let closed = false;
   try {
     // As TypeORM's runner.stream(), but with the fetch size chosen here: a page comes in one
@@ -28,6 +48,7 @@ export async function openCursor(
     const connection: { query(q: QueryStream): QueryStream } = await runner.connect();
     const query = new QueryStream(st.sql, st.parameters, { batchSize: rowsPerFetch });
     const stream = connection.query(prepared ? named(query, st) : query);
+    boundDestroy(stream); // a dead connection must not leave its reader waiting (cursor-destroy.ts)
     stream.on('error', () => undefined); // reported through the iterator; never an unhandled 'error'
     const rows = (stream as unknown as AsyncIterable<Row>)[Symbol.asyncIterator]();
     const close = async () => {

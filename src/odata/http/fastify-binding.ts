@@ -10,6 +10,7 @@ import { fromPostgresError } from '../errors/postgres-errors';
 import { AdmissionAbandoned, Release } from './admission';
 import { errorResponse } from './error-response';
 import type { ParsedRequest } from '../uri/parse-request';
+import { CONSISTENCY_HEADER, mayHaveWritten } from './consistency';
 
 /**
  * Mounts the OData service root on Fastify. The protocol core parses its own paths (keys,
@@ -54,6 +55,8 @@ export function mountODataRoutes(
     publicPaths?: string[];
     /** Counts a request against its key's limit; returns seconds to wait when over it. */
     rateLimit?: (key: string) => Promise<number | undefined>;
+    /** The primary's WAL position, sent with every successful write (consistency.ts). */
+    consistencyToken?: () => Promise<string | undefined>;
   },
 ): void {
   // An encapsulated plugin: its body parsers and error handler apply to the OData root only.
@@ -218,6 +221,12 @@ export function mountODataRoutes(
         body: typeof request.body === 'string' ? request.body : undefined,
         serviceRoot: `${request.protocol}://${host}${opts.prefix}`,
       });
+      // --- consistency token (consistency.ts): a write answers with the WAL position after its commit ---
+      if (opts.consistencyToken && mayHaveWritten(request.method, response.status)) {
+        const token = await opts.consistencyToken();
+        if (token) response.headers[CONSISTENCY_HEADER] = token;
+      }
+      // --- end consistency token ---
       const seconds = (performance.now() - started) / 1000;
       const resource = resourceOf(path);
       (request.raw as { odataResource?: string }).odataResource = resource;

@@ -1,3 +1,4 @@
+import { ReadRoute, readOn } from './consistency';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AccessPolicy, ReadScope } from '../access/access-policy';
 import { ODataError } from '../errors/odata-error';
@@ -59,6 +60,8 @@ export const noQuery = (): ODataQuery => ({ orderby: [], count: false, expand: [
  */
 export class ODataCore {
   readonly planner: Planner;
+  /** Where reads outside transactions run: replicas (database/read-routing.ts); the primary without one. */
+  readRoute?: ReadRoute;
 
   constructor(
     readonly dataSource: DataSource,
@@ -116,17 +119,12 @@ export class ODataCore {
   }
 
   /**
-   * Reads outside a transaction go to a read replica when DATABASE_READ_URLS names some
-   * (TypeORM's 'slave' query runner; the primary otherwise).
+   * Reads outside a transaction go to a read replica when DATABASE_READ_URLS names some (the
+   * route picks one that has replayed past the request's consistency token; the primary otherwise).
    */
   async reading<T>(req: ODataRequest, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (req.transaction) return fn(req.transaction);
-    const runner = this.dataSource.createQueryRunner('slave');
-    try {
-      return await fn(runner.manager);
-    } finally {
-      await runner.release();
-    }
+    return readOn(this.dataSource, this.readRoute, req, (runner) => fn(runner.manager));
   }
 
   /** 404 unless the caller can see the entity (the parent of a navigation read or create). */

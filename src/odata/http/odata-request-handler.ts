@@ -23,6 +23,7 @@ import { readRefs } from './ref-read';
 import { EntityTarget, Target, resolveTarget } from './resolve-target';
 import { ServiceDocuments } from './service-documents';
 import { workLaneOf } from './work-lane';
+import type { ReadRoute } from './consistency';
 
 export type { ODataLimits } from './odata-core';
 
@@ -72,6 +73,11 @@ export class ODataRequestHandler {
 
   get model() {
     return this.core.model;
+  }
+
+  /** Set once at start when replicas are configured (database/scale-setup.ts). */
+  set readRoute(route: ReadRoute | undefined) {
+    this.core.readRoute = route;
   }
 
   /** The request's URL, parsed once (fastify-binding.ts parses it for admission and passes it on). */

@@ -21,8 +21,30 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** Response header of writes: the WAL position after the commit (README, Scaling). */
+const CONSISTENCY_HEADER = 'X-Consistency-Token';
+
+/** WAL positions ('16/B374D848') compared as numbers. */
+function lsnValue(lsn: string): bigint {
+  const [hi, lo] = lsn.split('/');
+  return (BigInt(`0x${hi}`) << 32n) + BigInt(`0x${lo}`);
+}
+
 export class ODataHttp {
+  /**
+   * The newest consistency token a write of this board answered with. Sent with every request,
+   * so a read after a move is served by a replica that has it, or by the primary: a card never
+   * jumps back to where it was, whichever instance and replica answer.
+   */
+  private consistencyToken?: string;
+
   constructor(private readonly token: string) {}
+
+  private keepToken(value: string | null): void {
+    if (!value || !/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i.test(value)) return;
+    if (!this.consistencyToken || lsnValue(value) > lsnValue(this.consistencyToken))
+      this.consistencyToken = value;
+  }
 
   get authorization(): string {
     return `Bearer ${this.token}`;
@@ -33,6 +55,7 @@ export class ODataHttp {
     const headers: Record<string, string> = {
       Accept: 'application/json',
       Authorization: this.authorization,
+      ...(this.consistencyToken ? { [CONSISTENCY_HEADER]: this.consistencyToken } : {}),
       ...options.headers,
     };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -43,6 +66,7 @@ export class ODataHttp {
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
+    this.keepToken(response.headers.get(CONSISTENCY_HEADER));
     if (response.status === 204) return undefined as T;
     const text = await response.text();
     const json = text ? safeJson(text) : undefined;
