@@ -95,9 +95,15 @@ describe('a feed pull like Power Query', () => {
   beforeAll(async () => {
     app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '0' } });
     client = new ODataClient(app.baseUrl, { ...ADMIN_HEADERS, 'Accept-Encoding': 'gzip' });
-    await app.dataSource.query(`INSERT INTO task ("TaskItemId", "Name", "EndDateTime", "CardPositionNumber")
-      SELECT md5('feed-' || i)::uuid, 'Feed ' || i, timestamptz '2025-01-01' + (i % 500) * interval '1 hour', i FROM generate_series(1, 100000) i`);
-  }, 60000);
+    // Test data, not a request: the service's statement timeout does not apply (a loaded machine
+    // takes longer than 30 s for 100,000 rows through the row triggers).
+    await app.dataSource.transaction(async (m) => {
+      await m.query(`SET LOCAL statement_timeout = 0`);
+      await m.query(`INSERT INTO task ("TaskItemId", "Name", "EndDateTime", "CardPositionNumber")
+        SELECT md5('feed-' || i)::uuid, 'Feed ' || i, timestamptz '2025-01-01' + (i % 500) * interval '1 hour', i
+        FROM generate_series(1, 100000) i`);
+    });
+  }, 120000);
   afterAll(() => app.close());
 
   it('$metadata, then every page of a 100,000-task feed: every row exactly once, in bounded server memory', async () => {
