@@ -5,6 +5,8 @@ import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { ODataRequest, ODataResponse } from '../http/odata-request';
 import type { BatchPart, BatchPartResponse } from './batch-request';
 import { multipartToParts, partsToMultipart } from './multipart';
+import { jsonParts } from './json-parts';
+import { resolveBodyReferences, resolveUrl } from './part-urls';
 
 /** Headers a batch part may not set for itself: they describe the outer connection or identity. */
 const STRIPPED = new Set([
@@ -68,7 +70,7 @@ export class BatchRunner {
       );
 
     const parts = isJson
-      ? this.jsonParts(req.body)
+      ? jsonParts(req.body)
       : multipartToParts(req.body ?? '', req.headers['content-type']);
     if (parts.length > this.limits.maxRequests) {
       throw new ODataError(
@@ -117,42 +119,6 @@ export class BatchRunner {
       headers: { ...headers, 'Content-Type': `multipart/mixed; boundary=${boundary}` },
       body: partsToMultipart(responses, boundary),
     };
-  }
-
-  private jsonParts(body: string | undefined): BatchPart[] {
-    let parsed: any;
-    try {
-      parsed = JSON.parse(body ?? '');
-    } catch (e) {
-      throw ODataError.badRequest(
-        `The $batch body is not valid JSON: ${(e as Error).message}`,
-        undefined,
-        ErrorCode.BadBody,
-      );
-    }
-    if (!parsed || !Array.isArray(parsed.requests))
-      throw ODataError.badRequest('A JSON $batch needs a "requests" array', 'requests', ErrorCode.BadBody);
-    return parsed.requests.map((r: any, i: number) => {
-      if (!r || typeof r.method !== 'string' || typeof r.url !== 'string') {
-        throw ODataError.badRequest(
-          `Request ${i} of the $batch needs "method" and "url"`,
-          'requests',
-          ErrorCode.BadBody,
-        );
-      }
-      const headers = Object.fromEntries(
-        Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
-      );
-      return {
-        id: String(r.id ?? i + 1),
-        method: r.method.toUpperCase(),
-        url: r.url,
-        headers,
-        body: r.body,
-        atomicityGroup: r.atomicityGroup,
-        dependsOn: r.dependsOn,
-      };
-    });
   }
 
   private async execute(
@@ -243,7 +209,7 @@ export class BatchRunner {
     manager?: EntityManager,
   ): Promise<BatchPartResponse> {
     try {
-      const url = this.resolveUrl(outer, part.url, created);
+      const url = resolveUrl(outer, part.url, created);
       const q = url.indexOf('?');
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(part.headers))
@@ -254,7 +220,7 @@ export class BatchRunner {
           : typeof part.body === 'string'
             ? part.body
             : JSON.stringify(part.body);
-      if (body !== undefined) body = this.resolveBodyReferences(outer, body, created);
+      if (body !== undefined) body = resolveBodyReferences(outer, body, created);
       if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
       const res = await this.handle({
         method: part.method,
@@ -300,52 +266,5 @@ export class BatchRunner {
       }
       throw e;
     }
-  }
-
-  /** Part URLs: relative to the root, absolute-path, or absolute on the same host; `$1/Notes` for references. */
-  private resolveUrl(outer: ODataRequest, url: string, created: Map<string, string>): string {
-    const ref = url.match(/^\$([A-Za-z0-9_.-]+)(.*)$/);
-    if (ref) {
-      const target = created.get(ref[1]);
-      if (!target)
-        throw ODataError.badRequest(
-          `$${ref[1]} does not refer to an entity created earlier in this $batch`,
-          url,
-          ErrorCode.BadRequest,
-        );
-      return target + ref[2];
-    }
-    const root = new URL(outer.serviceRoot);
-    if (/^[a-z]+:\/\//i.test(url)) {
-      const u = new URL(url);
-      if (u.host !== root.host || !u.pathname.startsWith(root.pathname)) {
-        throw ODataError.badRequest(
-          `$batch requests must stay under ${outer.serviceRoot}`,
-          url,
-          ErrorCode.BadRequest,
-        );
-      }
-      return u.pathname.slice(root.pathname.length) + u.search;
-    }
-    if (url.startsWith('/')) {
-      if (!url.startsWith(root.pathname + '/') && url !== root.pathname)
-        throw ODataError.badRequest(
-          `$batch requests must stay under ${root.pathname}`,
-          url,
-          ErrorCode.BadRequest,
-        );
-      return url.slice(root.pathname.length);
-    }
-    if (url.includes('..'))
-      throw ODataError.badRequest('$batch request URLs may not contain ..', url, ErrorCode.BadRequest);
-    return `/${url}`;
-  }
-
-  /** "$1" as a whole string value (e.g. in Task@odata.bind) becomes the created entity's URL. */
-  private resolveBodyReferences(outer: ODataRequest, body: string, created: Map<string, string>): string {
-    return body.replace(/"\$([A-Za-z0-9_.-]+)"/g, (whole, id) => {
-      const target = created.get(id);
-      return target ? JSON.stringify(outer.serviceRoot + target) : whole;
-    });
   }
 }
