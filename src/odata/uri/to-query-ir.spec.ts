@@ -69,6 +69,17 @@ describe('OData text -> query IR', () => {
     expect(filter('(WorkAmount add 2) mul 3 eq 1')).toMatchObject({
       left: { op: 'mul', left: { op: 'add' } },
     });
+    expect(filter('WorkAmount sub (2 add 3) mul 4 eq 1')).toMatchObject({
+      left: {
+        op: 'sub',
+        left: member('WorkAmount'),
+        right: { op: 'mul', left: { op: 'add', left: lit('int', 2) }, right: lit('int', 4) },
+      },
+    });
+    // 8 div 2 mul 2 = (8 div 2) mul 2
+    expect(filter('WorkAmount div 2 mul 2 eq 1')).toMatchObject({
+      left: { op: 'mul', left: { op: 'div', left: member('WorkAmount') }, right: lit('int', 2) },
+    });
   });
 
   it('in with a list, also inside parentheses and under not', () => {

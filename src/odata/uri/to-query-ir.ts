@@ -48,7 +48,7 @@ export function toExpr(t: Token, ctx: IrContext): Expr {
     case 'BoolParenExpression':
     case 'ParenExpression':
     case 'LambdaPredicateExpression':
-      return paren(toExpr(t.value, ctx), t.type);
+      return toExpr(t.value, ctx);
     case 'NotExpression':
       return { kind: 'not', operand: toExpr(t.value, ctx) };
     case 'NegateExpression': {
@@ -96,13 +96,9 @@ export function toExpr(t: Token, ctx: IrContext): Expr {
       return member(t, ctx);
     default: {
       const op = BINARY[t.type];
+      if (op && op in ARITHMETIC_PRECEDENCE) return arithmetic(t, ctx);
       if (op)
-        return reassociate({
-          kind: 'binary',
-          op,
-          left: toExpr(t.value.left, ctx),
-          right: toExpr(t.value.right, ctx),
-        });
+        return { kind: 'binary', op, left: toExpr(t.value.left, ctx), right: toExpr(t.value.right, ctx) };
       throw ODataError.badRequest(`Unsupported expression '${t.raw}'`, undefined, ErrorCode.BadQueryOption);
     }
   }
@@ -146,30 +142,25 @@ function bindVariable(e: Expr, variable: string): Expr {
   return e;
 }
 
-/** Parenthesised subtrees are marked so re-association never crosses them. */
-const PARENS = new WeakSet<object>();
-function paren(e: Expr, type: string): Expr {
-  if (type === 'BoolParenExpression' || type === 'ParenExpression') PARENS.add(e);
-  return e;
-}
-
 /**
  * odata-v4-parser nests arithmetic to the right (`a sub b add c` becomes a sub (b add c)) and
- * ignores mul-over-add precedence. Flatten a run of arithmetic operators that was not
- * parenthesised and rebuild it left-associatively with OData's precedence.
+ * ignores mul-over-add precedence. Read the run of arithmetic operators off the parser's tokens
+ * (a parenthesised operand is one operand: the parser keeps it as a ParenExpression) and build it
+ * left-associatively with OData's precedence.
  */
-function reassociate(e: Expr): Expr {
-  if (e.kind !== 'binary' || !(e.op in ARITHMETIC_PRECEDENCE)) return e;
+function arithmetic(t: Token, ctx: IrContext): Expr {
   const operands: Expr[] = [];
   const ops: ArithmeticOp[] = [];
-  const flatten = (x: Expr, top: boolean) => {
-    if (x.kind === 'binary' && x.op in ARITHMETIC_PRECEDENCE && (top || !PARENS.has(x))) {
-      flatten(x.left, false);
-      ops.push(x.op as ArithmeticOp);
-      flatten(x.right, false);
-    } else operands.push(x);
+  const flatten = (x: Token): void => {
+    if (x.type === 'CommonExpression') return flatten(x.value);
+    const op = BINARY[x.type];
+    if (op && op in ARITHMETIC_PRECEDENCE) {
+      flatten(x.value.left);
+      ops.push(op as ArithmeticOp);
+      flatten(x.value.right);
+    } else operands.push(toExpr(x, ctx));
   };
-  flatten(e, true);
+  flatten(t);
   // Shunting-yard over the flat run.
   const out: Expr[] = [operands[0]];
   const stack: ArithmeticOp[] = [];
