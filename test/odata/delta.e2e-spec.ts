@@ -9,6 +9,8 @@ import { ChangeLogReader } from '../../src/features/live/change-log-reader';
  * of the set it reads, under concurrent writes, deletes and permission changes.
  */
 const TRACK = { Prefer: 'odata.track-changes' };
+/** Removed entries are `@removed` in OData 4.01; these tests read the 4.01 form unless they say so. */
+const V401 = { 'OData-MaxVersion': '4.01' };
 type Entry = Record<string, any>;
 
 /** Reads a tracked feed (every page) and returns its rows and delta link. */
@@ -33,7 +35,7 @@ async function delta(client: ODataClient, link: string, headers: Record<string, 
   let url: string | undefined = link;
   let last: Reply | undefined;
   while (url) {
-    last = await client.get(url, headers);
+    last = await client.get(url, { ...V401, ...headers });
     if (last.status !== 200) throw new Error(`GET ${url}: ${last.status} ${last.text}`);
     entries.push(...last.body.value);
     url = last.body['@odata.nextLink'];
@@ -138,6 +140,40 @@ describe('change tracking (delta links)', () => {
 
     const again = await delta(root, d.deltaLink);
     expect(again.entries).toEqual([]);
+  });
+
+  it('to an OData 4.0 client, removed entities are $deletedEntity entries, the 4.01 form to a 4.01 client', async () => {
+    const gone = await mk('Task', { Name: 'gone', ProjectId: A });
+    const leave = await mk('Task', { Name: 'leave', ProjectId: A });
+    const t = await track(root, `Task?$filter=ProjectId eq ${A} and IsDone eq false&$select=Name`);
+    await root.delete(`Task(${gone.TaskItemId})`);
+    await root.patch(`Task(${leave.TaskItemId})`, { IsDone: true });
+    const id = (k: string) => `${app.baseUrl}/odata/Task(${k})`;
+
+    const v40 = await root.get(t.deltaLink, { 'OData-MaxVersion': '4.0' });
+    expect(v40.headers.get('odata-version')).toBe('4.0');
+    const removedIn40 = v40.body.value.filter((e: Entry) => e.reason);
+    expect(removedIn40).toEqual(
+      expect.arrayContaining([
+        {
+          '@odata.context': `${app.baseUrl}/odata/$metadata#Task/$deletedEntity`,
+          id: id(gone.TaskItemId),
+          reason: 'deleted',
+        },
+        {
+          '@odata.context': `${app.baseUrl}/odata/$metadata#Task/$deletedEntity`,
+          id: id(leave.TaskItemId),
+          reason: 'changed',
+        },
+      ]),
+    );
+    expect(removedIn40).toHaveLength(2);
+    expect(v40.text).not.toContain('@removed');
+
+    const v401 = await root.get(t.deltaLink, V401);
+    expect(v401.headers.get('odata-version')).toBe('4.01');
+    expect(removed(v401.body.value)).toEqual({ [gone.TaskItemId]: 'deleted', [leave.TaskItemId]: 'changed' });
+    expect(v401.text).not.toContain('$deletedEntity');
   });
 
   it('follows the caller: a task moved out of sight or a membership removed is removed; back in, added', async () => {

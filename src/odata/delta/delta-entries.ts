@@ -15,7 +15,7 @@ type Row = { j: string } & Record<string, string>;
  * The delta entries of a page of candidates (JSON Format 15): each candidate the link's query
  * finds now, in the caller's scope, is an added or changed entity; one that exists but is not
  * found has left the filter or the caller's scope (`"reason":"changed"`); one that does not exist
- * was deleted. A fresh candidate (created since the link) that is not found is left out: the
+ * was deleted (`@removed` in 4.01, a `$deletedEntity` in 4.0). A fresh candidate (created since the link) that is not found is left out: the
  * client never had it.
  */
 export async function deltaEntries(
@@ -59,14 +59,24 @@ export async function deltaEntries(
     present.forEach((r) => existing.add(r.k));
   }
   const id = (k: string) => `${req.serviceRoot}/${type.setName}(${k})`;
+  const removedEntry = (k: string, reason: 'changed' | 'deleted') =>
+    JSON.stringify(
+      n.version === '4.01'
+        ? { '@removed': { reason }, '@id': id(k) }
+        : // OData 4.0 has no @removed: a deleted entity (JSON Format 4.0, 15.5) names its context
+          {
+            '@odata.context': `${req.serviceRoot}/$metadata#${type.setName}/$deletedEntity`,
+            id: id(k),
+            reason,
+          },
+    );
   const entries: string[] = [];
   for (const c of page) {
     const json = found.get(c.key);
     // An added or changed entity: its key is always among its properties (build-select.ts).
     if (json !== undefined) entries.push(json);
     else if (!c.fresh) {
-      const reason = existing.has(c.key) ? 'changed' : 'deleted';
-      entries.push(JSON.stringify({ '@removed': { reason }, '@id': id(c.key) }));
+      entries.push(removedEntry(c.key, existing.has(c.key) ? 'changed' : 'deleted'));
     }
   }
   return entries;

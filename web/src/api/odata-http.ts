@@ -54,6 +54,8 @@ export class ODataHttp {
   async send<T>(path: string, options: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = {
       Accept: 'application/json',
+      // 4.01: delta responses name removed entries with @removed (4.0 would send $deletedEntity)
+      'OData-MaxVersion': '4.01',
       Authorization: this.authorization,
       ...(this.consistencyToken ? { [CONSISTENCY_HEADER]: this.consistencyToken } : {}),
       ...options.headers,
