@@ -6,6 +6,7 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { Metrics } from '../../ops/metrics';
 import { checkWebhookUrl } from './webhook-address';
+import { guardedLookup, postWebhook } from './webhook-post';
 
 interface Claimed {
   WebhookDeliveryId: string;
@@ -99,8 +100,8 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     try {
-      const res = await fetch(d.Url, {
-        method: 'POST',
+      status = await postWebhook({
+        url: d.Url,
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'odata-tasks-webhooks',
@@ -108,11 +109,9 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
           'X-Webhook-Delivery': d.WebhookDeliveryId,
         },
         body: d.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.live.webhookTimeoutMs),
+        timeoutMs: this.config.live.webhookTimeoutMs,
+        lookup: guardedLookup(this.config.live.webhookAllowPrivate),
       });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
       if (status < 200 || status >= 300) error = `HTTP ${status}`;
     } catch (e) {
       error = (e as Error).message;
