@@ -1,7 +1,7 @@
 /**
  * Two projects, both run by a bare `npx jest`:
  *   unit  src/**\/*.spec.ts and the golden SQL files: no database, seconds (`npm run test:unit`)
- *   e2e   test/**\/*.e2e-spec.ts: one embedded PostgreSQL per run (test/support/global-setup.ts),
+ *   e2e   test/**\/*.e2e-spec.ts and test/pooler/**\/*.pooler-spec.ts: one embedded PostgreSQL per run (test/support/global-setup.ts),
  *         a fresh database per test file
  */
 const swc = [
@@ -34,7 +34,8 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // pooler specs need Debian's pgbouncer and nginx (.ci/run installs them)
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/pooler/**/*.pooler-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
