@@ -89,3 +89,41 @@ describe('schema: entities and migrations agree', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('schema: foreign keys', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = new DataSource(dataSourceOptions(db.url, { poolSize: 2 }));
+    await ds.initialize();
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  /**
+   * Deleting (or re-keying) a referenced row makes PostgreSQL look for referencing rows: without
+   * an index led by the referencing columns, that is a scan of the whole referencing table per
+   * deleted row (a contact's delete scanning a million tasks).
+   */
+  it('every foreign key is served by an index led by its columns', async () => {
+    const unindexed: Array<{ fk: string }> = await ds.query(`
+      SELECT c.conrelid::regclass || '(' || string_agg(a.attname, ',' ORDER BY k.ord) || ') -> ' ||
+             c.confrelid::regclass AS fk
+        FROM pg_constraint c
+        CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+       WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace
+         AND NOT EXISTS (
+           SELECT 1 FROM pg_index i
+            WHERE i.indrelid = c.conrelid
+              AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] @> c.conkey
+              AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] <@ c.conkey)
+       GROUP BY c.oid, c.conrelid, c.confrelid
+       ORDER BY 1`);
+    expect(unindexed.map((r) => r.fk)).toEqual([]);
+  });
+});

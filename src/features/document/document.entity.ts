@@ -5,6 +5,7 @@ import { Tracked } from '../shared/tracked.entity';
 import { Project } from '../project/project.entity';
 
 @Entity('document')
+@Index('IDX_document_CreatedByContactId', ['CreatedByContactId'])
 @EntitySet('Document', { searchable: ['FileName'] })
 export class Document extends Tracked {
   @PrimaryGeneratedColumn('uuid') DocumentId!: string;

@@ -5,6 +5,7 @@ import { Notification } from '../notification/notification.entity';
 
 /** One notification on its way to one webhook: attempts, the next try, the outcome. */
 @Entity('webhook_delivery')
+@Index('IDX_webhook_delivery_NotificationId', ['NotificationId'])
 @Index(['NextAttemptDateTime'], { where: '"DeliveredDateTime" IS NULL AND "GaveUp" = false' })
 @EntitySet('WebhookDelivery', { readOnly: true })
 export class WebhookDelivery {

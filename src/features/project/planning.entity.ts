@@ -5,6 +5,7 @@ import { Tracked } from '../shared/tracked.entity';
 import { Project } from './project.entity';
 
 @Entity('planning')
+@Index('IDX_planning_CreatedByContactId', ['CreatedByContactId'])
 @EntitySet('Planning')
 export class Planning extends Tracked {
   @PrimaryGeneratedColumn('uuid') PlanningId!: string;

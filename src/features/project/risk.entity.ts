@@ -5,6 +5,7 @@ import { Tracked } from '../shared/tracked.entity';
 import { Project } from './project.entity';
 
 @Entity('risk')
+@Index('IDX_risk_CreatedByContactId', ['CreatedByContactId'])
 @EntitySet('Risk')
 export class Risk extends Tracked {
   @PrimaryGeneratedColumn('uuid') RiskId!: string;

@@ -12,6 +12,7 @@ import { Task } from '../task/task.entity';
 import { Contact } from '../contact/contact.entity';
 
 @Entity('task_item_note')
+@Index('IDX_task_item_note_CreatedByContactId', ['CreatedByContactId'])
 @Index(['TaskItemId', 'CreateDateTime'])
 @EntitySet('TaskItemNote', {
   searchable: ['Note', 'ShortDescription'],

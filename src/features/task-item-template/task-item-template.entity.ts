@@ -10,6 +10,7 @@ import { Contact } from '../contact/contact.entity';
  * without a project, to its creator; an administrator may share it with everyone (IsShared).
  */
 @Entity('task_item_template')
+@Index('IDX_task_item_template_CreatedByContactId', ['CreatedByContactId'])
 @EntitySet('TaskItemTemplate')
 export class TaskItemTemplate extends Tracked {
   @PrimaryGeneratedColumn('uuid') TaskItemTemplateId!: string;

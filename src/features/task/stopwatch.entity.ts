@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, Index } from 'typeorm';
 import { Task } from './task.entity';
 import { Contact } from '../contact/contact.entity';
 
@@ -8,6 +8,7 @@ import { Contact } from '../contact/contact.entity';
  * the GetStopwatch/Start/Pause/StopStopwatch operations.
  */
 @Entity('stopwatch')
+@Index('IDX_stopwatch_ContactId', ['ContactId'])
 export class Stopwatch {
   @PrimaryColumn({ type: 'uuid' }) TaskItemId!: string;
   @PrimaryColumn({ type: 'uuid' }) ContactId!: string;

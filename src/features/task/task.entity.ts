@@ -31,6 +31,8 @@ import type { TaskRelation } from './task-relation.entity';
  * by the migration, not declared here.
  */
 @Entity('task')
+@Index('IDX_task_CreatedByContactId', ['CreatedByContactId'])
+@Index('IDX_task_AssignedByContactId', ['AssignedByContactId'])
 @Index(['TaskItemStatusId', 'CardPositionNumber'])
 @Index(['ContactId'])
 @EntitySet('Task', {
