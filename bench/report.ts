@@ -217,6 +217,7 @@ next to a *floor*: the same SQL served by a bare \`node:http\` + \`pg\` server (
   Options: \`--tasks N\`, \`--seconds S\`, \`--connections 1,16,64\`, \`--only a,b,f-feed\`, \`--no-build\`, \`--no-writes\`, \`--no-explain\`.
 - Expected answers are computed by SQL from the rules (never from the loaded tables); for N = 1,000,000 they
   are also compared with DATASET.md's numbers and fingerprints.
+- \`npm run bench:scale\`: the read mix against 1 and 2 instances, with and without a streaming replica.
 
 `;
 
