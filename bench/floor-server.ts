@@ -6,6 +6,11 @@
  * size and keyset paging. It answers only the exact requests of the mix (and their nextLinks);
  * everything else is 404. A ratio to this floor shows the service's own costs, not shared ones.
  *
+ * Writes: `POST Task` (one INSERT ... RETURNING, 201 with the created entity) and `PATCH Task(key)`
+ * (one UPDATE, 204), each a named prepared statement per set of columns sent, writing exactly the
+ * properties the request sends (the database's own triggers, Version and the change log, run for
+ * both servers alike). The write cases measure the service against these (issue 17: >= 0.5).
+ *
  * Started by run-bench.ts as a child process. Environment: DATABASE_URL, PORT, BENCH_TASKS (N),
  * FLOOR_COLUMNS and FLOOR_NOTE_COLUMNS (JSON arrays: the properties the service returns, so both
  * send the same rows), FLOOR_POOL_SIZE, FLOOR_FULL_TEXT (1: $search as the service's full text).
@@ -40,6 +45,8 @@ const statement = (sql: string, params: unknown[]): FloorStatement => ({
 });
 
 type Row = Record<string, unknown>;
+
+const PATCH_PATH = /^\/odata\/Task\(([0-9a-fA-F-]{36})\)$/;
 
 export class FloorSql {
   constructor(
@@ -97,6 +104,25 @@ export class FloorSql {
     const sql = `SELECT ${this.taskColumns(f.select)}${count} FROM task t ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${order} LIMIT ${limit + 1}${offset}`;
     return { ...statement(sql, params), limit };
+  }
+
+  /** POST Task: the sent properties (known columns only) inserted, the stored row returned. */
+  insert(body: Row): FloorStatement {
+    const names = Object.keys(body).filter((k) => this.columns.includes(k));
+    return statement(
+      `INSERT INTO task (${names.map(q).join(', ')}) VALUES (${names.map((_, k) => `$${k + 1}`).join(', ')})
+       RETURNING ${['"Version"', ...this.columns.map(q)].join(', ')}`,
+      names.map((n) => body[n]),
+    );
+  }
+
+  /** PATCH Task(key): the sent properties (known columns other than the key) updated. */
+  update(key: string, body: Row): FloorStatement {
+    const names = Object.keys(body).filter((k) => this.columns.includes(k) && k !== 'TaskItemId');
+    return statement(
+      `UPDATE task SET ${names.map((n, k) => `${q(n)} = $${k + 2}`).join(', ')} WHERE "TaskItemId" = $1`,
+      [key, ...names.map((n) => body[n])],
+    );
   }
 
   entity(f: FloorQuery): FloorStatement {
@@ -166,13 +192,46 @@ export function startFloor(opts: {
   const routes = new Map<string, FloorQuery>();
   for (const c of [...readCases(opts.n), ...FEED_CASES]) routes.set(c.request, c.floor);
 
+  const run = (s: FloorStatement) => pool.query({ name: s.name, text: s.sql, values: s.params });
+
+  /** POST Task and PATCH Task(key): true when the request was one of them (and is answered). */
+  const write = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const url = req.url ?? '';
+    const patchKey = req.method === 'PATCH' ? PATCH_PATH.exec(url)?.[1] : undefined;
+    if (!(req.method === 'POST' && url === '/odata/Task') && !patchKey) return false;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body: Row;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      send(res, 400, '{"error":{"code":"400","message":"the body is not JSON"}}');
+      return true;
+    }
+    const root = `http://${req.headers.host}/odata`;
+    if (patchKey) {
+      const { rowCount } = await run(sql.update(patchKey, body));
+      if (!rowCount) send(res, 404, '{"error":{"code":"404","message":"not found"}}');
+      else {
+        res.writeHead(204, { 'OData-Version': '4.0' });
+        res.end();
+      }
+      return true;
+    }
+    const { rows } = await run(sql.insert(body));
+    const created = FloorSql.entity(rows[0], opts.columns);
+    res.setHeader('Location', `${root}/Task(${created.TaskItemId})`);
+    send(res, 201, JSON.stringify({ '@odata.context': `${root}/$metadata#Task/$entity`, ...created }));
+    return true;
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (await write(req, res)) return;
     const parsed = parseRequest(req.url ?? '');
     const floor = parsed && routes.get(parsed.request);
     if (!parsed || !floor || req.method !== 'GET')
       return send(res, 404, '{"error":{"code":"404","message":"not in the mix"}}');
     const root = `http://${req.headers.host}/odata`;
-    const run = (s: FloorStatement) => pool.query({ name: s.name, text: s.sql, values: s.params });
     if (floor.key) {
       const { rows } = await run(sql.entity(floor));
       if (!rows.length) return send(res, 404, '{"error":{"code":"404","message":"not found"}}');

@@ -24,6 +24,8 @@ export interface LoadOptions {
   body?: string;
   connections: number;
   seconds: number;
+  /** GET these paths in turn on each connection instead of `path` (a mix of reads). */
+  paths?: string[];
   /** Changes each request before it is sent (unique keys, rotating targets). */
   setupRequest?: (req: {
     path: string;
@@ -46,7 +48,7 @@ export async function loadTest(o: LoadOptions): Promise<LoadResult> {
     url: o.origin,
     connections: o.connections,
     duration: o.seconds,
-    requests: [request as any],
+    requests: o.paths ? o.paths.map((path) => ({ ...request, path }) as any) : [request as any],
     timeout: 30,
   });
   const seconds = (Number(r.finish) - Number(r.start)) / 1000 || o.seconds;

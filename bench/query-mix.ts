@@ -277,11 +277,15 @@ export const MOVERS_STATUS = uuid('status-999-1');
 export const BUSY_STATUS = uuid('status-999-4');
 export const BENCH_DATES_FROM = '2030-01-01T00:00:00Z';
 
+/** Data set cards in the busy column: i = 999 + 3000 k <= N (334 at N = 1,000,000). */
+export function busyColumnCards(n: number): number {
+  return n < 999 ? 0 : Math.floor((n - 999) / 3000) + 1;
+}
+
 /** A card in the middle of the busy column, for MoveTaskItem's afterTaskItemId. */
 export function busyColumnMiddleCard(n: number): string | null {
   if (n < 999) return null;
-  const cards = Math.floor((n - 999) / 3000) + 1; // i = 999 + 3000 k
-  return uuid(`task-${999 + 3000 * Math.floor(cards / 2)}`);
+  return uuid(`task-${999 + 3000 * Math.floor(busyColumnCards(n) / 2)}`);
 }
 
 const hex = (v: number, width: number) => v.toString(16).padStart(width, '0').slice(-width);

@@ -119,29 +119,62 @@ export function renderResults(r: BenchResults): string {
   out.push('');
   for (const f of r.feeds) out.push(`- **${f.id}**: \`${f.request}\` — expected ${f0(f.expectedRows)} rows`);
   out.push('');
-  out.push('### Writes (service only; bench tasks are removed afterwards)');
+  if (r.feedMemory?.length) {
+    out.push('### f-feed-all memory, measured apart (issue 17: peak RSS < 200 MB)');
+    out.push('');
+    out.push('| when | rows | s | rows/s | RSS before MB | peak RSS MB | check |');
+    out.push('|---|---:|---:|---:|---:|---:|---|');
+    for (const m of r.feedMemory)
+      out.push(
+        `| ${m.when} | ${f0(m.rows)} | ${f1(m.ms / 1000)} | ${f0(m.rowsPerSecond)} | ${f0(m.startRssMb)} | ${f0(m.peakRssMb)} | ${m.ok ? 'ok' : cell(`FAIL: ${m.problem ?? ''}`)} |`,
+      );
+    out.push('');
+  }
+  out.push('### Writes (bench tasks are removed afterwards)');
   out.push('');
   out.push(
-    '| case | conns | req/s | tasks/s | mean ms | p50 ms | p99 ms | errors / non-2xx | peak RSS MB | probe |',
+    "POST and PATCH are also run against the floor: one named prepared INSERT ... RETURNING (201 with the created entity) or UPDATE (204) of the properties sent; the database's triggers run for both. `ratio` = service req/s ÷ floor req/s.",
   );
-  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  out.push('');
+  out.push(
+    '| case | conns | req/s | tasks/s | mean ms | p50 ms | p99 ms | errors / non-2xx | floor req/s | floor p99 ms | ratio | peak RSS MB | probe |',
+  );
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const w of r.writes) {
     if (!w.supported) {
       out.push(
-        `| ${w.id} | | not supported (HTTP ${w.status ?? '?'}) | | | | | | | ${cell((w.note ?? '').slice(0, 120))} |`,
+        `| ${w.id} | | not supported (HTTP ${w.status ?? '?'}) | | | | | | | | | | ${cell((w.note ?? '').slice(0, 120))} |`,
       );
       continue;
     }
+    const probe = `HTTP ${w.status}: ${w.note ?? ''}${w.floorCheck ? `; floor HTTP ${w.floorCheck.status}: ${w.floorCheck.note}` : ''}`;
     w.runs.forEach((run, k) => {
       const s = run.service;
       out.push(
-        `| ${k === 0 ? w.id : ''} | ${run.connections} | ${f0(s.rps)} | ${f0(s.rps * w.itemsPerRequest)} | ${f2(s.mean)} | ${ms(s.p50)} | ${ms(s.p99)} | ${s.errors + s.timeouts} / ${s.non2xx} | ${f0(s.peakRssMb)} | ${k === 0 ? cell(`HTTP ${w.status}: ${w.note ?? ''}`) : ''} |`,
+        `| ${k === 0 ? w.id : ''} | ${run.connections} | ${f0(s.rps)} | ${f0(s.rps * w.itemsPerRequest)} | ${f2(s.mean)} | ${ms(s.p50)} | ${ms(s.p99)} | ${s.errors + s.timeouts} / ${s.non2xx} | ${f0(run.floor?.rps)} | ${ms(run.floor?.p99)} | ${f2(run.ratio)} | ${f0(s.peakRssMb)} | ${k === 0 ? cell(probe) : ''} |`,
       );
     });
   }
   out.push('');
   for (const w of r.writes) out.push(`- **${w.id}**: \`${w.request}\``);
   out.push('');
+  if (r.delta) {
+    const d = r.delta;
+    out.push('### Delta links (issue 19: a delta costs what changed)');
+    out.push('');
+    out.push(
+      `\`GET ${d.request}\` with \`Prefer: odata.track-changes\` (${f0(d.trackedRows)} rows, ${f0(d.trackedMs)} ms) issued a delta link; then ${d.changes.updated} updates, ${d.changes.created} creates and ${d.changes.deleted} deletes of that project's tasks (${d.changedBy}; ${f0(d.changeMs)} ms); then the link was followed ${d.followMs.length} times.`,
+    );
+    out.push('');
+    out.push(
+      '| delta entries | pages | median ms | entries/s | each follow ms | empty delta ms | the set read again ms | check |',
+    );
+    out.push('|---:|---:|---:|---:|---|---:|---:|---|');
+    out.push(
+      `| ${f0(d.entries)} | ${d.pages} | ${f1(d.medianMs)} | ${f0(d.entriesPerSecond)} | ${d.followMs.map((x) => f1(x)).join(', ')} | ${f1(d.emptyMs)} | ${f1(d.fullReadMs)} | ${d.ok ? 'exactly the changes' : cell(`FAIL: ${d.problems.slice(0, 3).join('; ')}`)} |`,
+    );
+    out.push('');
+  }
   if (r.harnessProblems.length) {
     out.push('### Harness problems');
     out.push('');
@@ -184,6 +217,7 @@ next to a *floor*: the same SQL served by a bare \`node:http\` + \`pg\` server (
   Options: \`--tasks N\`, \`--seconds S\`, \`--connections 1,16,64\`, \`--only a,b,f-feed\`, \`--no-build\`, \`--no-writes\`, \`--no-explain\`.
 - Expected answers are computed by SQL from the rules (never from the loaded tables); for N = 1,000,000 they
   are also compared with DATASET.md's numbers and fingerprints.
+- \`npm run bench:scale\`: the read mix against 1 and 2 instances, with and without a streaming replica.
 
 `;
 

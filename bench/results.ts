@@ -73,7 +73,53 @@ export interface WriteResult {
   note?: string;
   /** Tasks written per request (1,000 for BatchInsert). */
   itemsPerRequest: number;
-  runs: Array<{ connections: number; service: LoadResult & { peakRssMb: number } }>;
+  /** The floor's probe (POST and PATCH only: the floor answers no other write). */
+  floorCheck?: { status: number; ok: boolean; note: string };
+  runs: Array<{
+    connections: number;
+    service: LoadResult & { peakRssMb: number };
+    floor?: LoadResult;
+    /** service req/s / floor req/s */
+    ratio?: number;
+  }>;
+}
+
+/** One pull of the whole table (f-feed-all) for its memory: in a fresh process, or after the other cases. */
+export interface FeedMemory {
+  /** How the service process got there. */
+  when: string;
+  ok: boolean;
+  rows: number;
+  ms: number;
+  rowsPerSecond: number;
+  startRssMb: number;
+  peakRssMb: number;
+  problem?: string;
+}
+
+/** Issue 19: a delta link followed after a known set of changes. */
+export interface DeltaResult {
+  id: string;
+  request: string;
+  /** Rows of the tracked read that issued the link, and its time. */
+  trackedRows: number;
+  trackedMs: number;
+  changes: { updated: number; created: number; deleted: number };
+  /** How the changes were made (API requests, SQL) and how long they took. */
+  changedBy: string;
+  changeMs: number;
+  /** The delta: entries returned, pages, timings of each follow (ms), rows/s of the median. */
+  entries: number;
+  pages: number;
+  followMs: number[];
+  medianMs: number;
+  entriesPerSecond: number;
+  /** Following the delta's own new link right away (no changes since). */
+  emptyMs?: number;
+  /** The same set read again in full (what a client without delta does), for scale. */
+  fullReadMs?: number;
+  ok: boolean;
+  problems: string[];
 }
 
 export interface Target {
@@ -94,6 +140,9 @@ export interface BenchResults {
   reads: ReadResult[];
   feeds: FeedResult[];
   writes: WriteResult[];
+  /** f-feed-all's memory measured apart from the feeds phase (issue 17). */
+  feedMemory?: FeedMemory[];
+  delta?: DeltaResult;
   plans: PlanEntry[];
   targets: Target[];
   harnessProblems: string[];

@@ -2,8 +2,9 @@
  * `npm run bench [-- --quick]`: the whole benchmark. Builds the service, makes sure the database
  * holds the N-task data set (loading it if not), computes the expected answers from the rules,
  * starts the service and the floor as child processes, measures every case of the query mix
- * (feeds first: the full pull finds the deep page; then reads; then writes, cleaned up after),
- * explains the main reads, and writes BENCHMARKS.md and bench/results/<date>-<mode>-<N>.json.
+ * (feeds first: the full pull finds the deep page; then reads; then writes, cleaned up after;
+ * then the delta case; then the full pull again for memory: after the other cases, and alone in a
+ * restarted service), explains the main reads, and writes BENCHMARKS.md and bench/results/<date>-<mode>-<N>.json.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,8 +34,9 @@ import {
 import { FEED_CASES, MILLION_EXPECTED, WRITE_CASES, readCases } from './query-mix';
 import { T12345 } from './dataset-rules';
 import { renderResults, writeBenchmarksMd } from './report';
-import type { BenchResults, FeedResult, ReadResult, WriteResult } from './results';
-import { runFeed } from './run-feeds';
+import type { BenchResults, FeedMemory, FeedResult, ReadResult, WriteResult } from './results';
+import { pullForMemory, runFeed } from './run-feeds';
+import { runDelta } from './run-delta';
 import { requestPath, runRead } from './run-reads';
 import { runWrites } from './run-writes';
 import { judgeTargets } from './targets';
@@ -273,7 +275,30 @@ async function main(): Promise<void> {
           WRITE_CASES.filter((w) => want(w.id)),
         )
       : [];
+    const delta = args.writes && want('delta') ? await runDelta(ctx) : undefined;
+    if (args.writes && want('delta')) await revive('delta');
+
+    // Issue 17: f-feed-all's peak RSS also after the other cases (same process) and alone in a
+    // fresh service process, besides the feeds phase's (the first case, on a just-started service).
+    const feedMemory: FeedMemory[] = [];
+    const allFeed = FEED_CASES.find((f) => f.id === 'f-feed-all')!;
+    const pullAll = want(allFeed.id) && feedResults.some((f) => f.id === allFeed.id && f.supported);
+    if (pullAll && (readResults.length || writeResults.length || delta)) {
+      log('f-feed-all again, after the other cases, on the same service process');
+      feedMemory.push(
+        await pullForMemory(ctx, allFeed, feedRows.get(allFeed.id)!, 'after the other cases (same process)'),
+      );
+    }
     const hwmMb = memoryOf(ctx.service.pid).hwm;
+    if (pullAll) {
+      log('f-feed-all alone: the service restarted, nothing else run on it');
+      await ctx.service.stop();
+      ctx.service = service = await startService(db.url);
+      feedMemory.push(
+        await pullForMemory(ctx, allFeed, feedRows.get(allFeed.id)!, 'alone, in a fresh service process'),
+      );
+      await revive('f-feed-all alone');
+    }
 
     let plans: BenchResults['plans'] = [];
     if (args.explain) {
@@ -339,6 +364,8 @@ async function main(): Promise<void> {
       reads: readResults,
       feeds: feedResults,
       writes: writeResults,
+      feedMemory,
+      delta,
       plans,
       targets: [],
       harnessProblems: problems,

@@ -7,9 +7,9 @@ import type { BenchContext } from './bench-context';
 import { taskRowProblems } from './check-answer';
 import { settle } from './database';
 import { feedLoad, pullFeed } from './http-load';
-import { sampleMemory } from './processes';
+import { memoryOf, sampleMemory } from './processes';
 import { FeedCase, encodeRequest } from './query-mix';
-import type { FeedResult } from './results';
+import type { FeedMemory, FeedResult } from './results';
 
 export interface FeedOutcome {
   result: FeedResult;
@@ -109,4 +109,45 @@ export async function runFeed(
     await ctx.revive(`${c.id} with ${clients} clients`);
   }
   return { result: r, captured };
+}
+
+/**
+ * f-feed-all pulled once for the service's memory alone (issue 17: peak RSS < 200 MB measured on
+ * its own and after the concurrent cases): rows counted from the text, RSS sampled every 50 ms.
+ */
+export async function pullForMemory(
+  ctx: BenchContext,
+  c: FeedCase,
+  expectedRows: number,
+  when: string,
+): Promise<FeedMemory> {
+  const { service } = ctx;
+  const startRssMb = memoryOf(service.pid).rss;
+  const mem = sampleMemory(service.pid);
+  const pull = await pullFeed(`${service.origin}/odata/${encodeRequest(c.request)}`, {
+    origin: service.origin,
+    headers: service.headers,
+  });
+  const peakRssMb = mem.stop().peakRss;
+  await settle(ctx.client);
+  const problem =
+    pull.status !== 200
+      ? `HTTP ${pull.status}: ${pull.error ?? ''}`
+      : pull.rows !== expectedRows
+        ? `${pull.rows} rows, expected ${expectedRows}`
+        : undefined;
+  const out: FeedMemory = {
+    when,
+    ok: !problem,
+    rows: pull.rows,
+    ms: pull.ms,
+    rowsPerSecond: pull.rows / (pull.ms / 1000),
+    startRssMb,
+    peakRssMb,
+    problem,
+  };
+  ctx.log(
+    `  f-feed-all ${when}: ${pull.rows} rows in ${(pull.ms / 1000).toFixed(2)} s, RSS ${startRssMb.toFixed(0)} MB before, peak ${peakRssMb.toFixed(0)} MB${problem ? `; PROBLEM: ${problem}` : ''}`,
+  );
+  return out;
 }

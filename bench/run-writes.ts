@@ -1,6 +1,6 @@
 /**
- * The write cases, on the service only: a probe request (supported? did it do what it should?),
- * then load runs. Bench tasks are created for PATCH and MoveTaskItem to work on, and everything
+ * The write cases: a probe request (supported? did it do what it should?), then load runs; POST
+ * and PATCH also on the floor (one prepared INSERT/UPDATE), each run right after the service's. Bench tasks are created for PATCH and MoveTaskItem to work on, and everything
  * written is removed afterwards, even when a case fails.
  */
 import { BenchContext, errorText } from './bench-context';
@@ -18,6 +18,9 @@ import {
   probeWrite,
   writeRequest,
 } from './write-cases';
+
+/** The write kinds the floor answers. */
+const FLOOR_WRITES = new Set<WriteCase['kind']>(['post', 'patch']);
 
 async function runWrite(
   ctx: BenchContext,
@@ -42,6 +45,15 @@ async function runWrite(
   if (!probe.ok && w.supported)
     ctx.problems.push(`${c.id}: the probe request answered ${probe.status} but ${probe.note}`);
   if (!w.supported) return w;
+  // The floor answers POST and PATCH; its probe must do what the service's did.
+  const floorRequest = FLOOR_WRITES.has(c.kind) ? { ...base, headers: { ...base.headers } } : undefined;
+  if (floorRequest) {
+    w.floorCheck = await probeWrite(ctx.floor.origin, c, floorRequest);
+    ctx.log(
+      `  floor: HTTP ${w.floorCheck.status} ${w.floorCheck.ok ? 'ok' : 'NOT OK'}: ${w.floorCheck.note}`,
+    );
+    if (!w.floorCheck.ok) ctx.problems.push(`${c.id}: the floor's probe answered ${w.floorCheck.status}`);
+  }
   for (const connections of c.connections ?? ctx.connections) {
     await ctx.revive(`${c.id} before ${connections} connections`);
     const mem = sampleMemory(ctx.service.pid);
@@ -56,10 +68,25 @@ async function runWrite(
     // locks the next run needs.
     if (!(await settle(ctx.client)))
       ctx.problems.push(`${c.id}: the service was still busy 60 s after the run`);
-    w.runs.push({ connections, service: { ...s, peakRssMb } });
+    let floor: LoadResult | undefined;
+    if (floorRequest && w.floorCheck?.ok) {
+      floor = await loadTest({
+        origin: ctx.floor.origin,
+        connections,
+        seconds: ctx.seconds,
+        ...floorRequest,
+      });
+      await settle(ctx.client);
+    }
+    w.runs.push({
+      connections,
+      service: { ...s, peakRssMb },
+      floor,
+      ratio: floor?.rps ? s.rps / floor.rps : undefined,
+    });
     const bad = s.non2xx + s.errors + s.timeouts;
     ctx.log(
-      `    c=${connections}: ${s.rps.toFixed(0)} req/s (${(s.rps * w.itemsPerRequest).toFixed(0)} tasks/s), p99 ${s.p99} ms${bad ? `, ${s.non2xx} non-2xx, ${s.errors + s.timeouts} errors` : ''}`,
+      `    c=${connections}: ${s.rps.toFixed(0)} req/s (${(s.rps * w.itemsPerRequest).toFixed(0)} tasks/s), p99 ${s.p99} ms${floor ? ` (floor ${floor.rps.toFixed(0)} req/s)` : ''}${bad ? `, ${s.non2xx} non-2xx, ${s.errors + s.timeouts} errors` : ''}`,
     );
   }
   return w;
