@@ -88,6 +88,8 @@ describe('set-based writes and their change events', () => {
       expect(e.Changes).not.toHaveProperty('Version');
       expect(e.Changes).not.toHaveProperty('SearchVector');
     });
+    // Derived by task_derive: the assignee's name; no risk, no name.
+    expect(created.every((t) => t.ContactDisplayName === 'Ann' && t.RiskName === null)).toBe(true);
     expect(new Set(rows.map((e: any) => e.xid)).size).toBe(1);
     // One announcement for the statement, naming exactly its events.
     const mine = notices.filter((n) => n.startsWith(`${rows[0].xid}:`));
@@ -101,7 +103,9 @@ describe('set-based writes and their change events', () => {
   });
 
   it('a multi-row UPDATE writes an event per changed entity with only what changed; unchanged rows none', async () => {
-    const created: any[] = (await client.post('Task/BatchInsert', { items: items(6) })).body.value;
+    const created: any[] = (await client.post('Task/BatchInsert', { items: items(6, { ContactId: null }) }))
+      .body.value;
+    expect(created.every((t) => t.ContactDisplayName === null)).toBe(true);
     const done = created.slice(0, 2).map((t) => t.TaskItemId);
     await app.dataSource.query(`UPDATE task SET "IsDone" = true WHERE "TaskItemId" = ANY($1::uuid[])`, [
       done,
