@@ -177,6 +177,36 @@ describe('set-based writes and their change events', () => {
     }
   });
 
+  it('a BatchInsert of items setting different properties answers in their order; BatchDelete deletes the set in one statement', async () => {
+    const batch = items(9).map((item, i) =>
+      i % 3 === 0
+        ? { Name: item.Name, ProjectId: project.ProjectId }
+        : i % 3 === 1
+          ? { ...item, IsDone: true }
+          : item,
+    );
+    const r = await client.post('Task/BatchInsert', { items: batch });
+    expect(r.status).toBe(200);
+    expect(r.body.value.map((t: any) => t.Name)).toEqual(batch.map((t) => t.Name));
+    expect(r.body.value.map((t: any) => t.IsDone)).toEqual(batch.map((_, i) => i % 3 === 1));
+    expect(r.body.value.map((t: any) => t.ContactId)).toEqual(
+      batch.map((_, i) => (i % 3 === 0 ? null : contact.ContactId)),
+    );
+    const keys = r.body.value.map((t: any) => t.TaskItemId);
+    await settle();
+    notices.length = 0;
+    const d = await client.post('Task/BatchDelete', { TaskItemIds: keys });
+    expect(d.status).toBe(204);
+    await settle();
+    const deleted = (await events(project.ProjectId)).filter((e: any) => e.Kind === 'deleted');
+    expect(deleted.map((e: any) => e.EntityKey).sort()).toEqual([...keys].sort());
+    expect(notices.filter((n) => n.startsWith(`${deleted[0].xid}:`))).toHaveLength(1);
+    const left = await app.dataSource.query(`SELECT 1 FROM task WHERE "TaskItemId" = ANY($1::uuid[])`, [
+      keys,
+    ]);
+    expect(left).toEqual([]);
+  });
+
   it('a BatchInsert with one bad reference writes nothing', async () => {
     const other = await make.project();
     const otherStatus = await make.status(other.ProjectId);

@@ -150,14 +150,21 @@ async function probe(
     ...keyTypes.map((p, i) => `"__k${i}" ${PG_TYPE[p.type]}`),
     ...rowColumns.map((p) => `${ident(p.column)} ${PG_TYPE[p.type]}`),
   ];
-  const data = probes.map((p, i) => ({
-    ...Object.fromEntries(
-      rowColumns.map((c) => [c.column, typeof p.row[c.column] === 'string' ? p.row[c.column] : null]),
-    ),
-    __i: i,
-    __full: p.full,
-    ...Object.fromEntries(p.key.map((k, j) => [`__k${j}`, k])),
-  }));
+  // Probes alike (a batch's rows in one column, of one assignee) are looked up once, as the first
+  // of them: the first failing item is still the one named.
+  const unique = new Map<string, Record<string, unknown>>();
+  probes.forEach((p, i) => {
+    const probe = {
+      ...Object.fromEntries(
+        rowColumns.map((c) => [c.column, typeof p.row[c.column] === 'string' ? p.row[c.column] : null]),
+      ),
+      __full: p.full,
+      ...Object.fromEntries(p.key.map((k, j) => [`__k${j}`, k])),
+    };
+    const signature = JSON.stringify(probe);
+    if (!unique.has(signature)) unique.set(signature, { ...probe, __i: i });
+  });
+  const data = [...unique.values()];
   const stray = related ? exists([`NOT (${related})`]) : 'FALSE';
   const sql = `SELECT x.i, x.visible, x.stray FROM (
       SELECT r."__i" AS i, r."__full" AS "full", ${exists([visible])} AS visible, ${stray} AS stray
