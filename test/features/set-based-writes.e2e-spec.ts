@@ -207,6 +207,45 @@ describe('set-based writes and their change events', () => {
     expect(left).toEqual([]);
   });
 
+  it('MoveTaskItem writes only the cards whose place changes, and the column it left is closed up', async () => {
+    const other = await make.status(project.ProjectId);
+    const col = (
+      await client.post('Task/BatchInsert', {
+        items: items(20).map((t, i) => ({ ...t, CardPositionNumber: i + 1 })),
+      })
+    ).body.value.map((t: any) => t.TaskItemId);
+    const mark = (await events(project.ProjectId)).at(-1).Id;
+    // The 15th card after the 12th: the 13th and 14th move down one, nothing else changes.
+    const r = await client.post(`Task(${col[14]})/MoveTaskItem`, {
+      taskItemStatusId: status.TaskItemStatusId,
+      afterTaskItemId: col[11],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.CardPositionNumber).toBe(13);
+    const positions = (p: any[]) =>
+      Object.fromEntries(p.map((x: any) => [x.TaskItemId, x.CardPositionNumber]));
+    expect(positions(r.body.Positions)).toEqual({ [col[14]]: 13, [col[12]]: 14, [col[13]]: 15 });
+    const written = (await events(project.ProjectId)).filter((e: any) => BigInt(e.Id) > BigInt(mark));
+    expect(written.map((e: any) => e.EntityKey).sort()).toEqual([col[12], col[13], col[14]].sort());
+    // Again to the same place: nothing to write.
+    const same = await client.post(`Task(${col[14]})/MoveTaskItem`, {
+      taskItemStatusId: status.TaskItemStatusId,
+      afterTaskItemId: col[11],
+    });
+    expect(same.body).toMatchObject({ CardPositionNumber: 13, Positions: [] });
+    // To another column, first: the cards after it in the old column move up one.
+    const away = await client.post(`Task(${col[17]})/MoveTaskItem`, {
+      taskItemStatusId: other.TaskItemStatusId,
+    });
+    expect(positions(away.body.Positions)).toEqual({ [col[17]]: 1, [col[18]]: 18, [col[19]]: 19 });
+    const left = await client.get(
+      `Task?$filter=TaskItemStatusId eq ${status.TaskItemStatusId}&$orderby=CardPositionNumber&$select=CardPositionNumber`,
+    );
+    expect(left.body.value.map((t: any) => t.CardPositionNumber)).toEqual(
+      Array.from({ length: 19 }, (_, i) => i + 1),
+    );
+  });
+
   it('a BatchInsert with one bad reference writes nothing', async () => {
     const other = await make.project();
     const otherStatus = await make.status(other.ProjectId);
