@@ -112,6 +112,17 @@ const WRITE = (rows: string, ctes = '') => `
           PERFORM pg_notify('odata_change', pg_current_xact_id()::text || ':' || first_id || ':' || last_id);
         END IF;`;
 
+/** The columns an event takes from the row itself (not the whole row: it may be large). */
+function carried(t: Table): string {
+  const columns = new Set([
+    t.key,
+    ...(t.project === 'own' ? ['ProjectId'] : []),
+    ...(t.project === 'task' ? ['TaskItemId'] : []),
+    ...(t.version ? ['Version'] : []),
+  ]);
+  return [...columns].map((c) => `n."${c}"`).join(', ');
+}
+
 function emitFunction(t: Table): string {
   const join = t.pk.map((c) => `o."${c}" = n."${c}"`).join(' AND ');
   const etag = (r: string) => (t.version ? `'W/"' || ${r}."Version" || '"'` : 'NULL');
@@ -141,7 +152,7 @@ function emitFunction(t: Table): string {
             WHERE e.key NOT IN ('Version', 'ModifiedDateTime') AND (p.b -> e.key) IS DISTINCT FROM e.value) c
           WHERE c.changes <> '{}'`,
             `p AS MATERIALIZED (
-          SELECT n.*, to_jsonb(n) - ${HIDDEN} AS j, to_jsonb(o) AS b FROM old_rows o JOIN new_rows n ON ${join}),
+          SELECT ${carried(t)}, to_jsonb(n) - ${HIDDEN} AS j, to_jsonb(o) AS b FROM old_rows o JOIN new_rows n ON ${join}),
         `,
           )}${customFields}
         ELSE
