@@ -136,7 +136,12 @@ function emitFunction(t: Table): string {
           WHERE o."ProjectDefinedFields" IS DISTINCT FROM n."ProjectDefinedFields";`
       : '';
   const key = (r: string) => `${r}."${t.key}"`;
-  return `CREATE OR REPLACE FUNCTION emit_${t.table}_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+  // enable_nestloop off: PL/pgSQL plans a statement once per session, for the transition tables of
+  // its first run; a join of old and new rows planned for one row (a PATCH) would be a nested loop,
+  // quadratic for a later 1,000-row UPDATE. A hash join suits both. (Subqueries per row, the
+  // project of a note, stay index lookups: the setting does not touch them.)
+  return `CREATE OR REPLACE FUNCTION emit_${t.table}_changes() RETURNS trigger LANGUAGE plpgsql
+    SET enable_nestloop = off AS $$
       DECLARE first_id bigint; last_id bigint; deleting text;
       BEGIN
         IF TG_OP = 'INSERT' THEN${WRITE(
