@@ -136,11 +136,19 @@ describe('set-based writes and their change events', () => {
         [e.EntityKey],
       );
       expect(e.ETag).toBe(`W/"${Version}"`);
+      expect(e.ETag).not.toBe(created.find((t) => t.TaskItemId === e.EntityKey)['@odata.etag']);
     }
     // A statement that changes nothing writes nothing and announces nothing.
     await settle();
     notices.length = 0;
+    const versions = () =>
+      app.dataSource.query(`SELECT "TaskItemId", "Version" FROM task WHERE "ProjectId" = $1 ORDER BY 1`, [
+        project.ProjectId,
+      ]);
+    const before = await versions();
     await app.dataSource.query(`UPDATE task SET "IsDone" = true WHERE "ProjectId" = $1`, [project.ProjectId]);
+    // ... and keeps every row's Version (its ETag).
+    expect(await versions()).toEqual(before);
     await settle();
     expect(await events(project.ProjectId)).toHaveLength(6 + 2 + 4);
     expect(notices).toEqual([]);
