@@ -10,6 +10,7 @@ import { Ownership1763850000008 } from './1763850000008-ownership';
 import { TokenRevocation1763850000009 } from './1763850000009-token-revocation';
 import { ODataTryCast1763850000011 } from './1763850000011-odata-try-cast';
 import { ChangeTracking1763850000012 } from './1763850000012-change-tracking';
+import { SetBasedChangeEvents1763850000013 } from './1763850000013-set-based-change-events';
 import { ForeignKeyIndexes1763850000014 } from './1763850000014-foreign-key-indexes';
 
 // Migrations in the order they run; imported (not globbed) so they work from ts and from dist.
@@ -26,5 +27,6 @@ export const MIGRATIONS: Function[] = [
   TokenRevocation1763850000009,
   ODataTryCast1763850000011,
   ChangeTracking1763850000012,
+  SetBasedChangeEvents1763850000013,
   ForeignKeyIndexes1763850000014,
 ];

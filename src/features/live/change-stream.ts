@@ -69,6 +69,7 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
   private readonly subscribers = new Set<Subscriber>();
   private listener?: Client;
   private stopped = false;
+  private dispatching: Promise<void> = Promise.resolve();
   private cleanup?: NodeJS.Timeout;
   private sweeper?: NodeJS.Timeout;
 
@@ -122,7 +123,7 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
       await client.connect();
       client.on('notification', (n) => {
         if (n.channel === REVOKED_CHANNEL) this.endStreamsOf(new Set([n.payload ?? '']));
-        else void this.dispatch(n.payload ?? '');
+        else this.dispatch(n.payload ?? '');
       });
       await client.query(`LISTEN odata_change; LISTEN ${REVOKED_CHANNEL}`);
       this.listener = client;
@@ -136,10 +137,25 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
     }
   }
 
-  private async dispatch(id: string): Promise<void> {
-    if (!/^\d+$/.test(id) || this.subscribers.size === 0) return;
+  /**
+   * A NOTIFY names one statement's events: `<xid>:<first Id>:<last Id>` (a bare id from an older
+   * instance's triggers: that event). They are loaded in one query, in order; notifications are
+   * handled one after another, so subscribers get events in the order they were announced.
+   */
+  private dispatch(payload: string): void {
+    const events = parseChangePayload(payload);
+    if (!events) return;
+    this.dispatching = this.dispatching.then(() => this.send(events));
+  }
+
+  private async send(events: ChangePayload): Promise<void> {
+    if (this.subscribers.size === 0) return;
     const rows: ChangeEventMessage[] = await this.dataSource
-      .query(`SELECT ${EVENT_COLUMNS} FROM change_event WHERE "Id" = $1 AND ${STREAMED}`, [id])
+      .query(
+        `SELECT ${EVENT_COLUMNS} FROM change_event
+         WHERE "Id" BETWEEN $1 AND $2 AND ($3::xid8 IS NULL OR "Xid" = $3::xid8) AND ${STREAMED} ORDER BY "Id"`,
+        [events.first, events.last, events.xid],
+      )
       .catch(() => []);
     for (const e of rows) for (const s of this.subscribers) if (this.mayReceive(s, e)) s.send(e);
   }
@@ -311,6 +327,19 @@ export class ChangeStream implements OnModuleInit, BeforeApplicationShutdown, On
     }
     return lastSent;
   }
+}
+
+export interface ChangePayload {
+  xid: string | null;
+  first: string;
+  last: string;
+}
+
+/** The events a change NOTIFY names; undefined for anything else. */
+export function parseChangePayload(payload: string): ChangePayload | undefined {
+  const m = /^(?:(\d+):(\d+):)?(\d+)$/.exec(payload);
+  if (!m) return undefined;
+  return m[1] ? { xid: m[1], first: m[2], last: m[3] } : { xid: null, first: m[3], last: m[3] };
 }
 
 /**

@@ -4,6 +4,7 @@ import { ODataAction } from '../../odata/operations/operation.decorator';
 import type { OperationContext, OperationResult } from '../../odata/operations/operation-context';
 import { unknownReference } from '../../odata/write/check-references';
 import { rows } from '../shared/sql';
+import { cardsIn, placeCard } from './kanban.sql';
 
 export const CARD_POSITION_TYPES = [
   {
@@ -74,7 +75,11 @@ export class KanbanOperations {
     }> = [];
     for (let attempt = 0; attempt < 5 && !task; attempt++) {
       await m.query('SAVEPOINT move_task_item');
-      const [before] = await rows(m, `SELECT "TaskItemStatusId" FROM task WHERE "TaskItemId" = $1`, [taskId]);
+      // The first attempt trusts the card as read above; the lock below tells if it moved since.
+      const [before] =
+        attempt === 0
+          ? [card]
+          : await rows(m, `SELECT "TaskItemStatusId" FROM task WHERE "TaskItemId" = $1`, [taskId]);
       const columns = [...new Set([targetStatus, before.TaskItemStatusId].filter(Boolean))].sort();
       locked = await rows(
         m,
@@ -99,16 +104,11 @@ export class KanbanOperations {
     // The column was deleted, or the card moved to another project, since the check above.
     if (!target || target.ProjectId !== task.ProjectId) throw unknownReference('taskItemStatusId');
 
-    const cards: Array<{ TaskItemId: string }> = await rows(
-      m,
-      `SELECT "TaskItemId" FROM task WHERE "TaskItemStatusId" = $1 AND "TaskItemId" <> $2 ORDER BY "CardPositionNumber", "TaskItemId"`,
-      [targetStatus, taskId],
-    );
     let wipLimitExceeded = false;
     if (
       target.WipLimit !== null &&
       task.TaskItemStatusId !== targetStatus &&
-      cards.length >= target.WipLimit
+      (await cardsIn(m, targetStatus, taskId)) >= target.WipLimit
     ) {
       if (target.IsWipLimitHard) {
         throw new ODataError(
@@ -120,45 +120,23 @@ export class KanbanOperations {
       }
       wipLimitExceeded = true;
     }
-    const order = cards.map((c) => c.TaskItemId);
-    let index = 0;
-    if (after) {
-      const i = order.indexOf(after);
-      if (i < 0)
-        throw ODataError.badRequest(
-          `Task ${after} is not in the target column`,
-          'afterTaskItemId',
-          ErrorCode.BadRequest,
-        );
-      index = i + 1;
-    }
-    order.splice(index, 0, taskId);
-
-    // Renumber the target column 1..n; only rows whose position or column changes are written.
-    const changed = await rows<{ TaskItemId: string; TaskItemStatusId: string; CardPositionNumber: number }>(
+    const { anchored, position, changed } = await placeCard(
       m,
-      `UPDATE task t SET "CardPositionNumber" = v.pos, "TaskItemStatusId" = $2
-         FROM unnest($1::uuid[]) WITH ORDINALITY AS v(id, pos)
-        WHERE t."TaskItemId" = v.id AND (t."CardPositionNumber" IS DISTINCT FROM v.pos OR t."TaskItemStatusId" IS DISTINCT FROM $2)
-        RETURNING t."TaskItemId", t."TaskItemStatusId", t."CardPositionNumber"`,
-      [order, targetStatus],
+      taskId,
+      targetStatus,
+      after,
+      task.TaskItemStatusId,
     );
-    // Close the gap in the column the card left.
-    if (task.TaskItemStatusId && task.TaskItemStatusId !== targetStatus) {
-      const left = await rows(
-        m,
-        `UPDATE task t SET "CardPositionNumber" = v.pos
-           FROM (SELECT "TaskItemId" AS id, row_number() OVER (ORDER BY "CardPositionNumber", "TaskItemId") AS pos FROM task WHERE "TaskItemStatusId" = $1) v
-          WHERE t."TaskItemId" = v.id AND t."CardPositionNumber" IS DISTINCT FROM v.pos
-          RETURNING t."TaskItemId", t."TaskItemStatusId", t."CardPositionNumber"`,
-        [task.TaskItemStatusId],
+    if (!anchored)
+      throw ODataError.badRequest(
+        `Task ${after} is not in the target column`,
+        'afterTaskItemId',
+        ErrorCode.BadRequest,
       );
-      changed.push(...left);
-    }
     const moved = changed.find((c) => c.TaskItemId === taskId) ?? {
       TaskItemId: taskId,
       TaskItemStatusId: targetStatus,
-      CardPositionNumber: index + 1,
+      CardPositionNumber: position,
     };
     return {
       kind: 'value',

@@ -5,6 +5,7 @@ import type { OperationContext, OperationResult } from '../../odata/operations/o
 import { insertEntities } from '../../odata/write/entity-writer';
 import { callerContactId } from '../shared/caller';
 import { rows } from '../shared/sql';
+import { deleteTasks, lockTasks } from './task-batch.sql';
 
 /** Properties of a task that a copy keeps (everything a client set; not counts, not dates the service keeps). */
 const COPIED = [
@@ -71,18 +72,20 @@ export class TaskBatchOperations {
   async batchDelete(ctx: OperationContext): Promise<OperationResult> {
     const ids: string[] = [...new Set<string>(ctx.params.TaskItemIds)];
     await ctx.access.requireVisible('Task', ids);
-    const existing: Array<Record<string, unknown>> = await ctx.manager.query(
-      `SELECT * FROM task WHERE "TaskItemId" = ANY($1::uuid[]) FOR UPDATE`,
-      [ids],
-    );
-    for (const before of existing) await ctx.access.checkWrite('Task', 'delete', { before });
-    const deleted = await rows(
-      ctx.manager,
-      `DELETE FROM task WHERE "TaskItemId" = ANY($1::uuid[]) RETURNING "TaskItemId"`,
-      [ids],
-    );
-    if (deleted.length !== ids.length) {
-      const missing = ids.filter((id) => !deleted.some((d) => d.TaskItemId === id));
+    const existing = await lockTasks(ctx.manager, ids);
+    // A delete's rights depend on the task's project, creator and assignee: checked once for each
+    // combination, not once per task (a batch of one project: one check).
+    const checked = new Set<string>();
+    for (const before of existing) {
+      const { ProjectId, CreatedByContactId, ContactId } = before;
+      const owner = JSON.stringify([ProjectId, CreatedByContactId, ContactId]);
+      if (checked.has(owner)) continue;
+      checked.add(owner);
+      await ctx.access.checkWrite('Task', 'delete', { before: { ...before } });
+    }
+    const deleted = await deleteTasks(ctx.manager, ids);
+    if (deleted.size !== ids.length) {
+      const missing = ids.filter((id) => !deleted.has(id));
       // Throwing rolls the whole transaction back: nothing is deleted.
       throw ODataError.notFound(`Unknown task ${missing.join(', ')}: nothing was deleted`);
     }

@@ -83,6 +83,7 @@ export async function checkReferences(
 ): Promise<void> {
   const fks = foreignKeys(type);
   const fkColumns = new Set(fks.flatMap((f) => f.props.map((p) => p.column)));
+  const sets: ProbeSet[] = [];
   for (const { nav, props } of fks) {
     const probes: Probe[] = [];
     changes.forEach((change, i) => {
@@ -98,8 +99,9 @@ export async function checkReferences(
       probes.push({ name: names[props[0].column] ?? props[0].name, key, row, full, prefix });
     });
     const targetColumns = nav.join.kind === 'foreignKey' ? nav.join.pairs.map((p) => p.target) : [];
-    await probe(ctx, type, nav, targetColumns, probes);
+    sets.push({ source: type, nav, targetColumns, probes });
   }
+  await probe(ctx, sets);
 }
 
 /** Checks the keys a write links through a many-to-many navigation (e.g. a task's Documents). */
@@ -114,30 +116,57 @@ export async function checkLinks(
   const nav = type.navigation.get(navigation);
   if (!nav || nav.join.kind !== 'junction') throw new Error(`${type.name}.${navigation} is not many-to-many`);
   const probes = [...new Set(keys)].map((k) => ({ name, key: [k], row, full: true, prefix: '' }));
-  await probe(
-    ctx,
-    type,
-    nav,
-    nav.join.targetPairs.map((p) => p.target),
-    probes,
+  await probe(ctx, [{ source: type, nav, targetColumns: nav.join.targetPairs.map((p) => p.target), probes }]);
+}
+
+/** The keys to look up in one navigation's target. */
+interface ProbeSet {
+  source: EdmEntityType;
+  nav: EdmNavigation;
+  targetColumns: string[];
+  probes: Probe[];
+}
+
+/**
+ * Looks up every navigation's keys in ONE statement (a POST of a task: one round trip, not one
+ * per foreign key); the first failure, in navigation order then item order, is the answer.
+ */
+async function probe(ctx: ReferenceContext, all: ProbeSet[]): Promise<void> {
+  const sets = all.filter((s) => s.probes.length);
+  if (!sets.length) return;
+  const params = new SqlParams();
+  const parts = sets.map((set, n) => `(${probeSql(ctx, set, params, n)})`);
+  const sql = `SELECT * FROM (${parts.join(' UNION ALL ')}) u ORDER BY u.n, u.i LIMIT 1`;
+  const [query, values] = ctx.manager.connection.driver.escapeQueryWithParameters(sql, params.values, {});
+  const [bad] = await ctx.manager.query(query, values);
+  if (!bad) return;
+  const { source, nav, probes } = sets[bad.n];
+  const p = probes[bad.i];
+  if (p.full && !bad.visible) {
+    const e = unknownReference(p.name);
+    if (p.prefix) e.message = p.prefix + e.message;
+    throw e;
+  }
+  throw ODataError.badRequest(
+    `${p.prefix}${p.name} points at a ${ctx.model.types.get(nav.target)!.name} that does not belong with this ${source.name}`,
+    p.name,
+    ErrorCode.BadForeignKey,
   );
 }
 
-async function probe(
+/** One navigation's lookups: its first failing probe (n, i, visible, stray), if any. */
+function probeSql(
   ctx: ReferenceContext,
-  source: EdmEntityType,
-  nav: EdmNavigation,
-  targetColumns: string[],
-  probes: Probe[],
-): Promise<void> {
-  if (!probes.length) return;
+  { source, nav, targetColumns, probes }: ProbeSet,
+  params: SqlParams,
+  n: number,
+): string {
   const target = ctx.model.types.get(nav.target)!;
   const keyTypes = targetColumns.map((c) => target.properties.find((p) => p.column === c)!);
   // The source row's Guid columns (keys, foreign keys) are what consistency rules compare.
   const rowColumns = source.properties.filter(
     (p) => p.type === 'Edm.Guid' && !p.collection && !p.dynamic && !p.expression,
   );
-  const params = new SqlParams();
   const t = 'ref_t';
   const visible = ctx.scope?.(target, t, params, new AliasGenerator());
   const related = ctx.related?.(source, target, t, (column) => `r.${ident(column)}`, params);
@@ -150,31 +179,23 @@ async function probe(
     ...keyTypes.map((p, i) => `"__k${i}" ${PG_TYPE[p.type]}`),
     ...rowColumns.map((p) => `${ident(p.column)} ${PG_TYPE[p.type]}`),
   ];
-  const data = probes.map((p, i) => ({
-    ...Object.fromEntries(
-      rowColumns.map((c) => [c.column, typeof p.row[c.column] === 'string' ? p.row[c.column] : null]),
-    ),
-    __i: i,
-    __full: p.full,
-    ...Object.fromEntries(p.key.map((k, j) => [`__k${j}`, k])),
-  }));
+  // Probes alike (a batch's rows in one column, of one assignee) are looked up once, as the first
+  // of them: the first failing item is still the one named.
+  const unique = new Map<string, Record<string, unknown>>();
+  probes.forEach((p, i) => {
+    const probe = {
+      ...Object.fromEntries(
+        rowColumns.map((c) => [c.column, typeof p.row[c.column] === 'string' ? p.row[c.column] : null]),
+      ),
+      __full: p.full,
+      ...Object.fromEntries(p.key.map((k, j) => [`__k${j}`, k])),
+    };
+    const signature = JSON.stringify(probe);
+    if (!unique.has(signature)) unique.set(signature, { ...probe, __i: i });
+  });
   const stray = related ? exists([`NOT (${related})`]) : 'FALSE';
-  const sql = `SELECT x.i, x.visible, x.stray FROM (
+  return `SELECT ${n} AS n, x.i, x.visible, x.stray FROM (
       SELECT r."__i" AS i, r."__full" AS "full", ${exists([visible])} AS visible, ${stray} AS stray
-      FROM jsonb_to_recordset(CAST(${params.add(JSON.stringify(data))} AS jsonb)) AS r(${record.join(', ')})
+      FROM jsonb_to_recordset(CAST(${params.add(JSON.stringify([...unique.values()]))} AS jsonb)) AS r(${record.join(', ')})
     ) x WHERE (x."full" AND NOT x.visible) OR x.stray ORDER BY x.i LIMIT 1`;
-  const [query, values] = ctx.manager.connection.driver.escapeQueryWithParameters(sql, params.values, {});
-  const [bad] = await ctx.manager.query(query, values);
-  if (!bad) return;
-  const p = probes[bad.i];
-  if (p.full && !bad.visible) {
-    const e = unknownReference(p.name);
-    if (p.prefix) e.message = p.prefix + e.message;
-    throw e;
-  }
-  throw ODataError.badRequest(
-    `${p.prefix}${p.name} points at a ${target.name} that does not belong with this ${source.name}`,
-    p.name,
-    ErrorCode.BadForeignKey,
-  );
 }

@@ -5,7 +5,7 @@ import { validateBody } from './validate-body';
 
 /**
  * Inserts entities given as OData JSON bodies (validated against the model), in one
- * statement per 1,000 rows, and returns their keys (by column) in the order given.
+ * statement, and returns their keys (by column) in the order given.
  * Used by POST and by operations such as BatchInsert, so both check bodies the same way.
  */
 export async function insertEntities(
@@ -26,28 +26,40 @@ export async function insertEntities(
   return insertRows(manager, type, rows);
 }
 
-/** Inserts already-validated rows (values by column). */
+/**
+ * Inserts already-validated rows (values by column): one statement per set of columns (a batch
+ * usually has one), the rows sent as one JSON parameter and read with jsonb_populate_recordset,
+ * so the statement text does not grow with the rows and PostgreSQL parses one parameter, not one
+ * per value. Columns a row leaves out take their DEFAULT. Keys come back in the order given.
+ */
 export async function insertRows(
   manager: EntityManager,
   type: EdmEntityType,
   rows: Array<Record<string, unknown>>,
 ): Promise<Array<Record<string, unknown>>> {
-  const keys: Array<Record<string, unknown>> = [];
-  // PostgreSQL allows 65,535 bind parameters per statement: insert in chunks.
-  for (let i = 0; i < rows.length; i += 1000) {
-    const chunk = rows.slice(i, i + 1000);
-    const columns = [...new Set(chunk.flatMap((r) => Object.keys(r)))];
-    const values = chunk.map((r) =>
-      Object.fromEntries(columns.map((c) => [c, c in r ? r[c] : () => 'DEFAULT'])),
+  const table = ident(type.table);
+  const returning = type.keys.map((k) => ident(k.column)).join(', ');
+  const groups = new Map<string, number[]>();
+  rows.forEach((row, i) => {
+    const columns = Object.keys(row).sort().join(',');
+    const group = groups.get(columns);
+    if (group) group.push(i);
+    else groups.set(columns, [i]);
+  });
+  const keys: Array<Record<string, unknown>> = new Array(rows.length);
+  for (const [signature, indexes] of groups) {
+    const columns = signature ? Object.keys(rows[indexes[0]]).map(ident).join(', ') : '';
+    if (!columns) {
+      for (const i of indexes)
+        [keys[i]] = await manager.query(`INSERT INTO ${table} DEFAULT VALUES RETURNING ${returning}`);
+      continue;
+    }
+    const inserted: Array<Record<string, unknown>> = await manager.query(
+      `INSERT INTO ${table} (${columns}) SELECT ${columns}
+       FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb) RETURNING ${returning}`,
+      [JSON.stringify(indexes.map((i) => rows[i]))],
     );
-    const result = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(type.table, columns)
-      .values(values)
-      .returning(type.keys.map((k) => ident(k.column)).join(', '))
-      .execute();
-    keys.push(...result.raw);
+    indexes.forEach((i, j) => (keys[i] = inserted[j]));
   }
   return keys;
 }
