@@ -10,6 +10,7 @@ import { nextLink, pageSizeOf } from './next-link';
 import type { ODataCore, RequestContext, Row } from './odata-core';
 import type { ODataResponse } from './odata-request';
 import type { Target } from './resolve-target';
+import { LONG_READ_ROWS } from './work-lane';
 
 type CollectionTarget = Extract<Target, { kind: 'collection' }>;
 
@@ -77,23 +78,28 @@ export async function readCollection(
   const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
   if (applied) headers['Preference-Applied'] = applied;
 
-  // Top-level reads stream the page from a cursor as it is written; inside a $batch change set
-  // the rows are read in the batch's transaction and framed in memory (one page at most).
+  // Top-level reads of long pages stream the page from a cursor as it is written; inside a $batch
+  // change set the rows are read in the batch's transaction and framed in memory (one page at most).
   // REVISIT: a navigation read (Task(<key>)/Notes) has already used the `reading` connection
   // (ensureExists) and holds it while the cursor takes a second one, so it briefly needs two
   // connections for its one admission slot; under saturation that second one waits in the pool
   // (bounded by DB_POOL_WAIT_MS). Running the cursor on the `reading` connection would need the
   // $count query below to run before the cursor opens.
   const started = performance.now();
-  const source = req.transaction
-    ? undefined
-    : await openCursor(
-        { dataSource: core.dataSource, route: core.readRoute, req },
-        plan,
-        Math.min(plan.pageSize + 1, MAX_ROWS_PER_FETCH),
-        core.limits.streamDeadlineMs ?? 60_000,
-        core.limits.preparedStatements !== false,
-      );
+  // A short page (the lane's bound, work-lane.ts) is read in one round trip on the request's own
+  // connection and framed in memory: a cursor costs two more round trips (fetch, close) and a
+  // second connection, a stream more socket writes, for rows that fit in a few kilobytes.
+  const short = plan.pageSize <= LONG_READ_ROWS;
+  const source =
+    req.transaction || short
+      ? undefined
+      : await openCursor(
+          { dataSource: core.dataSource, route: core.readRoute, req },
+          plan,
+          Math.min(plan.pageSize + 1, MAX_ROWS_PER_FETCH),
+          core.limits.streamDeadlineMs ?? 60_000,
+          core.limits.preparedStatements !== false,
+        );
   const rows: AsyncIterator<Row> = source
     ? source.rows
     : ((await core.run(manager, plan))[Symbol.iterator]() as unknown as AsyncIterator<Row>);
