@@ -164,7 +164,7 @@ describe('query plans', () => {
         const headers: Record<string, string> = maxPage ? { Prefer: `odata.maxpagesize=${maxPage}` } : {};
         let next: string | undefined = url;
         for (let page = 0; next && page < 4; page++) {
-          const x = await a.get(next, headers);
+          const x: { status: number; text: string; body: any } = await a.get(next, headers);
           const y = await b.get(next.split(warm.baseUrl).join(cold.baseUrl), headers);
           await b.get('Project?$select=Name'); // evicts the cold cache's only plan
           const body = (r: { text: string }, app: TestApp) => r.text.split(app.baseUrl).join('<service>');
@@ -173,7 +173,7 @@ describe('query plans', () => {
             status: y.status,
             body: body(y, cold),
           });
-          next = x.body?.['@odata.nextLink'];
+          next = x.body?.['@odata.nextLink'] as string | undefined;
         }
       }),
       { numRuns: 40 },
