@@ -52,9 +52,13 @@ export async function createApp(
   fastify.addHook('preClose', async () => {
     closing = true;
   });
+  const odata = app.get(ODataRequestHandler);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
     if (closing) reply.header('Connection', 'close');
+    // Before the client can follow a nextLink after its write, feeds read ahead are dropped.
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400)
+      odata.dropReadAhead();
   });
   // Security headers. The API answers JSON (no policy needed); the board's pages set their own
   // Content-Security-Policy (src/board/serve-board.ts).
@@ -94,7 +98,7 @@ export async function createApp(
   const authenticator = app.get(Authenticator);
   const throttler = app.get(PgThrottlerStorage);
   const perMinute = config.auth.rateLimitPerMinute;
-  mountODataRoutes(fastify, app.get(ODataRequestHandler), {
+  mountODataRoutes(fastify, odata, {
     prefix: SERVICE_ROOT,
     bodyLimit: config.bodyLimitBytes,
     authenticate: (headers, search) => authenticator.authenticate(headers, search),

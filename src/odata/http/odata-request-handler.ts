@@ -82,6 +82,11 @@ export class ODataRequestHandler {
     this.core.readRoute = route;
   }
 
+  /** A write is being answered: pages read ahead before it may not show it (page-prefetch.ts). */
+  dropReadAhead(): void {
+    this.core.prefetch.dropAll();
+  }
+
   /** The request's URL, parsed once (fastify-binding.ts parses it for admission and passes it on). */
   parse(req: Pick<ODataRequest, 'path' | 'search'>): ParsedRequest {
     return parseRequest(req.path, req.search, this.core.inputLimits);
