@@ -1,12 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config/app-config';
 import { AppModule } from './app.module';
 import { mountODataRoutes } from './odata/http/fastify-binding';
 import { ODataRequestHandler } from './odata/http/odata-request-handler';
-import { requestIdOf } from './ops/logging';
+import { failedRequestLine, requestIdOf, requestLogsOff } from './ops/logging';
 import { Metrics } from './ops/metrics';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
@@ -52,9 +52,13 @@ export async function createApp(
   fastify.addHook('preClose', async () => {
     closing = true;
   });
+  const odata = app.get(ODataRequestHandler);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
     if (closing) reply.header('Connection', 'close');
+    // Before the client can follow a nextLink after its write, feeds read ahead are dropped.
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400)
+      odata.dropReadAhead();
   });
   // Security headers. The API answers JSON (no policy needed); the board's pages set their own
   // Content-Security-Policy (src/board/serve-board.ts).
@@ -94,7 +98,7 @@ export async function createApp(
   const authenticator = app.get(Authenticator);
   const throttler = app.get(PgThrottlerStorage);
   const perMinute = config.auth.rateLimitPerMinute;
-  mountODataRoutes(fastify, app.get(ODataRequestHandler), {
+  mountODataRoutes(fastify, odata, {
     prefix: SERVICE_ROOT,
     bodyLimit: config.bodyLimitBytes,
     authenticate: (headers, search) => authenticator.authenticate(headers, search),
@@ -113,6 +117,18 @@ export async function createApp(
       if (o.batchSize) metrics.batchSize.observe(o.batchSize);
     },
   });
+  if (requestLogsOff(config.logLevel)) {
+    // OData requests skip pino-http then (ops/logging.ts): their failures are logged here.
+    fastify.addHook('onResponse', async (request, reply) => {
+      if (reply.statusCode < 400 || !request.url.startsWith(`${SERVICE_ROOT}`)) return;
+      const raw = request.raw as typeof request.raw & { odataResource?: string; odataCaller?: string };
+      const line = failedRequestLine(raw, reply.raw, reply.elapsedTime, {
+        entitySet: raw.odataResource,
+        contactId: raw.odataCaller,
+      });
+      PinoLogger.root[line.level](line.fields, line.msg);
+    });
+  }
   await serveBoard(fastify);
   const stopScaling = await setUpScaling(app, config);
   fastify.addHook('onClose', stopScaling);

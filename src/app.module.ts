@@ -44,6 +44,7 @@ export class AppModule {
             streamDeadlineMs: config.odata.streamDeadlineMs,
             planCacheSize: config.odata.planCacheSize,
             preparedStatements: config.odata.preparedStatements,
+            feedReadAhead: config.odata.feedReadAhead,
           },
           admission: {
             slots: config.dbPoolSize,

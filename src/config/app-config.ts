@@ -81,6 +81,7 @@ const schema = z
     HTML_MAX_DEPTH: int(1, 1000).default(100),
     ODATA_STREAM_DEADLINE_MS: int(100).default(60_000),
     ODATA_PLAN_CACHE_SIZE: int(1).default(1000),
+    ODATA_FEED_READ_AHEAD: bool.default(false),
     STATEMENT_TIMEOUT_MS: int(0).default(30_000),
     DB_POOL_SIZE: int(1, 1000).default(10),
     DB_POOL_WAIT_MS: int(1).default(5_000),
@@ -183,6 +184,8 @@ export interface AppConfig {
     planCacheSize: number;
     /** Reads as named prepared statements; false for PgBouncer in transaction mode before 1.21. */
     preparedStatements: boolean;
+    /** A feed's next page read while the current one is sent (http/page-prefetch.ts). */
+    feedReadAhead: boolean;
   };
 }
 
@@ -275,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       streamDeadlineMs: c.ODATA_STREAM_DEADLINE_MS,
       planCacheSize: c.ODATA_PLAN_CACHE_SIZE,
       preparedStatements: c.DB_PREPARED_STATEMENTS,
+      feedReadAhead: c.ODATA_FEED_READ_AHEAD,
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { JSON_CONTENT_TYPE } from '../serialize/json-format';
 import { NO_LIMITS } from '../bind/limits';
-import { buildApply } from '../sql/apply-to-sql';
 import { nextOffsetToken } from '../sql/paging';
 import { nextLink, pageSizeOf } from './next-link';
 import type { ODataCore, RequestContext } from './odata-core';
@@ -19,7 +18,7 @@ export async function readApply(
   { req, query, n }: RequestContext,
 ): Promise<ODataResponse> {
   const page = pageSizeOf(n.prefer, core.limits.maxPageSize);
-  const plan = buildApply(manager.connection, {
+  const plan = core.planner.apply({
     model: core.model,
     type: target.type,
     query: core.bind(target.type, query, { ...NO_LIMITS, maxInList: core.limits.maxInList }),
@@ -27,7 +26,7 @@ export async function readApply(
     pageSize: page.size,
     scope: core.scope(req),
   });
-  const rows: Array<{ j: string; count?: string }> = await manager.query(plan.sql, plan.parameters);
+  const rows = await core.run<{ j: string; count?: string }>(manager, plan);
   const skiptoken = nextOffsetToken(plan.page, rows.length);
   const value = rows.slice(0, plan.page.limit).map((r) => {
     const values = JSON.parse(r.j) as unknown[];
@@ -48,7 +47,7 @@ export async function readApply(
       .join(',')})`;
   if (query.count)
     body['@odata.count'] = Number(
-      rows.length ? rows[0].count : (await manager.query(plan.count.sql, plan.count.parameters))[0].count,
+      rows.length ? rows[0].count : (await core.run<{ count: string }>(manager, plan.count))[0].count,
     );
   body.value = value;
   if (skiptoken) body['@odata.nextLink'] = nextLink(req, skiptoken);

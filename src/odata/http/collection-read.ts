@@ -8,8 +8,11 @@ import { openCursor } from './cursor';
 import { matchesEtag } from './etag';
 import { nextLink, pageSizeOf } from './next-link';
 import type { ODataCore, RequestContext, Row } from './odata-core';
+import type { SelectInput } from '../sql/build-select';
+import { consistencyTokenOf } from './consistency';
 import type { ODataResponse } from './odata-request';
 import type { Target } from './resolve-target';
+import { LONG_READ_ROWS } from './work-lane';
 
 type CollectionTarget = Extract<Target, { kind: 'collection' }>;
 
@@ -61,42 +64,50 @@ export async function readCollection(
   if (query.apply) return readApply(core, manager, target, ctx);
   const page = pageSizeOf(n.prefer, core.limits.maxPageSize);
   const omitNulls = (n.prefer.get('omit-values') ?? '').toLowerCase() === 'nulls';
-  const plan = core.planSelect({
+  const selectInput = (q: typeof query): SelectInput => ({
     model: core.model,
     type: target.type,
-    query: core.bind(target.type, query),
+    query: core.bind(target.type, q),
     metadata: n.metadata,
     scopes: target.scopes,
     pageSize: page.size,
     scope: core.scope(req),
     callerProperties: core.callerProperties(req),
     omitNulls,
-    pageDigest: query.expand.length === 0,
+    pageDigest: q.expand.length === 0,
   });
+  const plan = core.planSelect(selectInput(query));
   const applied = [page.applied, omitNulls ? 'omit-values=nulls' : undefined].filter(Boolean).join(', ');
   const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
   if (applied) headers['Preference-Applied'] = applied;
 
-  // Top-level reads stream the page from a cursor as it is written; inside a $batch change set
-  // the rows are read in the batch's transaction and framed in memory (one page at most).
+  // Top-level reads of long pages stream the page from a cursor as it is written; inside a $batch
+  // change set the rows are read in the batch's transaction and framed in memory (one page at most).
   // REVISIT: a navigation read (Task(<key>)/Notes) has already used the `reading` connection
   // (ensureExists) and holds it while the cursor takes a second one, so it briefly needs two
   // connections for its one admission slot; under saturation that second one waits in the pool
   // (bounded by DB_POOL_WAIT_MS). Running the cursor on the `reading` connection would need the
   // $count query below to run before the cursor opens.
   const started = performance.now();
-  const source = req.transaction
-    ? undefined
-    : await openCursor(
-        { dataSource: core.dataSource, route: core.readRoute, req },
-        plan,
-        Math.min(plan.pageSize + 1, MAX_ROWS_PER_FETCH),
-        core.limits.streamDeadlineMs ?? 60_000,
-        core.limits.preparedStatements !== false,
-      );
+  // A short page (the lane's bound, work-lane.ts) is read in one round trip on the request's own
+  // connection and framed in memory: a cursor costs two more round trips (fetch, close) and a
+  // second connection, a stream more socket writes, for rows that fit in a few kilobytes.
+  const short = plan.pageSize <= LONG_READ_ROWS;
+  // A long page of a feed may have been read ahead while the client took the one before it.
+  const ahead = short || req.transaction ? undefined : await core.prefetch.take(plan);
+  const source =
+    req.transaction || short || ahead
+      ? undefined
+      : await openCursor(
+          { dataSource: core.dataSource, route: core.readRoute, req },
+          plan,
+          Math.min(plan.pageSize + 1, MAX_ROWS_PER_FETCH),
+          core.limits.streamDeadlineMs ?? 60_000,
+          core.limits.preparedStatements !== false,
+        );
   const rows: AsyncIterator<Row> = source
     ? source.rows
-    : ((await core.run(manager, plan))[Symbol.iterator]() as unknown as AsyncIterator<Row>);
+    : ((ahead ?? (await core.run(manager, plan)))[Symbol.iterator]() as unknown as AsyncIterator<Row>);
   let first: IteratorResult<Row>;
   try {
     first = await rows.next();
@@ -133,7 +144,11 @@ export async function readCollection(
   const meta = { rows: 0, dbMs };
   const nextLinkAfter = (last: Row, served: number) => {
     const after = Array.from({ length: plan.sortKeys }, (_, i) => last[`k${i}`] ?? null);
-    return nextLink(req, encodeSkipToken({ after, served: plan.served + served }));
+    const skiptoken = encodeSkipToken({ after, served: plan.served + served });
+    // The next page's start is known now: its query runs while this page is sent (page-prefetch.ts).
+    if (!short && !req.transaction && !consistencyTokenOf(req.headers))
+      core.prefetchNext(req, () => selectInput({ ...query, skip: undefined, skiptoken }));
+    return nextLink(req, skiptoken);
   };
   const moreWanted = plan.remaining === undefined || plan.remaining > plan.pageSize;
 
@@ -167,10 +182,11 @@ export async function readCollection(
       await source?.close();
     }
   }
-  if (source) {
+  if (source || ahead) {
+    // Written in chunks as the client takes them, a page read ahead too (no 1 MB string).
     const body = Readable.from(frame(), { objectMode: false });
     // A client that leaves before (or while) reading must not keep the cursor's connection.
-    body.once('close', () => void source.close());
+    body.once('close', () => void source?.close());
     return { status: 200, headers, body, meta };
   }
   let body = '';

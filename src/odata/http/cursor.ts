@@ -5,6 +5,7 @@ import { boundDestroy } from './cursor-destroy';
 import type { ODataRequest } from './odata-request';
 import type { Row } from './odata-core';
 import type { Statement } from '../plan/planner';
+import { PgClient, corked } from '../plan/execute';
 
 export interface Cursor {
   rows: AsyncIterator<Row>;
@@ -45,9 +46,10 @@ async function cursorOn(
   try {
     // As TypeORM's runner.stream(), but with the fetch size chosen here: a page comes in one
     // round trip rather than TypeORM's default of 100 rows per FETCH.
-    const connection: { query(q: QueryStream): QueryStream } = await runner.connect();
+    const connection: PgClient & { query(q: QueryStream): QueryStream } = await runner.connect();
     const query = new QueryStream(st.sql, st.parameters, { batchSize: rowsPerFetch });
-    const stream = connection.query(prepared ? named(query, st) : query);
+    corkFetches(query, connection);
+    const stream = corked(connection, () => connection.query(prepared ? named(query, st) : query));
     boundDestroy(stream); // a dead connection must not leave its reader waiting (cursor-destroy.ts)
     stream.on('error', () => undefined); // reported through the iterator; never an unhandled 'error'
     const rows = (stream as unknown as AsyncIterable<Row>)[Symbol.asyncIterator]();
@@ -80,6 +82,17 @@ async function cursorOn(
   } catch (e) {
     await runner.release();
     throw e;
+  }
+}
+
+/** A cursor's later round trips (Execute + Flush per fetch, Close + Sync) in one socket write each. */
+function corkFetches(stream: QueryStream, client: PgClient): void {
+  const cursor = (
+    stream as unknown as { cursor: Record<'_getRows' | '_closePortal', (...a: unknown[]) => void> }
+  ).cursor;
+  for (const method of ['_getRows', '_closePortal'] as const) {
+    const original = cursor[method].bind(cursor);
+    cursor[method] = (...args: unknown[]) => corked(client, () => original(...args));
   }
 }
 

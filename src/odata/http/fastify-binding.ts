@@ -1,14 +1,15 @@
-import { Logger } from '@nestjs/common';
 import compress from '@fastify/compress';
 import * as zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import { ErrorCode, ODataError, fromStackOverflow } from '../errors/odata-error';
+import { ErrorCode, ODataError } from '../errors/odata-error';
 import type { ODataRequestHandler } from './odata-request-handler';
 import type { Caller } from '../access/access-policy';
 import { fromPostgresError } from '../errors/postgres-errors';
-import { AdmissionAbandoned, Release } from './admission';
-import { errorResponse } from './error-response';
+import type { Release } from './admission';
+import { admit } from './fastify-admission';
+import { answerError, setODataErrorHandler } from './fastify-errors';
+import { RequestObservation, resourceOf } from './request-observation';
 import type { ParsedRequest } from '../uri/parse-request';
 import { CONSISTENCY_HEADER, mayHaveWritten } from './consistency';
 
@@ -16,29 +17,9 @@ import { CONSISTENCY_HEADER, mayHaveWritten } from './consistency';
  * Mounts the OData service root on Fastify. The protocol core parses its own paths (keys,
  * navigation, operations), so one wildcard route hands every request under the root to it.
  * Bodies arrive as text: the core reports malformed JSON as an OData error, and $batch needs
- * the raw multipart text.
+ * the raw multipart text. Admission (fastify-admission.ts), errors raised outside the core
+ * (fastify-errors.ts) and what a request did (request-observation.ts) live beside it.
  */
-const logger = new Logger('OData');
-
-/** What one request did, for metrics and logs. */
-export interface RequestObservation {
-  /** The entity set (or $metadata, $batch, service) the request addressed. */
-  resource: string;
-  method: string;
-  status: number;
-  seconds: number;
-  rows?: number;
-  batchSize?: number;
-}
-
-/** `/Task(…)/Notes?…` -> `Task`; `/$batch` -> `$batch`; `` -> `service`. */
-export function resourceOf(path: string): string {
-  const first = path.split('/').filter(Boolean)[0];
-  if (!first) return 'service';
-  const name = first.replace(/\(.*$/, '');
-  return /^[A-Za-z_$][A-Za-z0-9_.]*$/.test(name) ? name : 'other';
-}
-
 export function mountODataRoutes(
   root: FastifyInstance,
   handler: ODataRequestHandler,
@@ -72,68 +53,6 @@ export function mountODataRoutes(
       done(null, body),
     );
 
-    const answerError = (reply: FastifyReply, e: ODataError) => {
-      const response = errorResponse(e);
-      return reply.code(response.status).headers(response.headers).send(response.body);
-    };
-
-    /**
-     * A slot of the admission gate (admission.ts), taken before anything touches the database
-     * (the token look-up included). Undefined: the request was answered here (503), or its
-     * client left while it waited.
-     */
-    const admit = async (
-      request: FastifyRequest,
-      reply: FastifyReply,
-      path: string,
-      search: string,
-      parsed: ParsedRequest,
-      started: number,
-    ): Promise<Release | undefined> => {
-      const gate = handler.admission;
-      if (!gate) return () => undefined;
-      const lane = handler.laneOf({
-        method: request.method,
-        path,
-        search,
-        parsed,
-        headers: request.headers as Record<string, string | undefined>,
-      });
-      // The response closing before it was sent: the client is gone, stop waiting for it.
-      const left = new AbortController();
-      const onClose = () => {
-        if (!reply.raw.writableFinished) left.abort();
-      };
-      reply.raw.once('close', onClose);
-      try {
-        return await gate.acquire(lane, left.signal);
-      } catch (e) {
-        // Nobody reads this answer; it is sent only so that Fastify finishes the request.
-        if (e instanceof AdmissionAbandoned) {
-          await answerError(
-            reply,
-            new ODataError(
-              503,
-              ErrorCode.ServiceUnavailable,
-              'The client left while its request waited for a database connection',
-            ),
-          );
-          return undefined;
-        }
-        if (!(e instanceof ODataError)) throw e;
-        opts.observe?.({
-          resource: resourceOf(path),
-          method: request.method,
-          status: e.status,
-          seconds: (performance.now() - started) / 1000,
-        });
-        await answerError(reply, e);
-        return undefined;
-      } finally {
-        reply.raw.off('close', onClose);
-      }
-    };
-
     const serve = async (request: FastifyRequest, reply: FastifyReply) => {
       const started = performance.now();
       const url = request.raw.url ?? '/';
@@ -146,7 +65,14 @@ export function mountODataRoutes(
       const path = fullPath.slice(opts.prefix.length);
       // Parsed once: admission reads the path and $top, the handler all of it.
       const parsed = handler.parse({ path, search });
-      const release = await admit(request, reply, path, search, parsed, started);
+      const release = await admit(
+        handler,
+        request,
+        reply,
+        { path, search, parsed, started },
+        answerError,
+        opts.observe,
+      );
       if (!release) return reply;
       try {
         return await respond(request, reply, { started, search, host, path, parsed, release });
@@ -268,31 +194,6 @@ export function mountODataRoutes(
     fastify.route({ method: methods, url: opts.prefix, handler: serve });
     fastify.route({ method: methods, url: `${opts.prefix}/*`, handler: serve });
 
-    fastify.setErrorHandler((error: any, request, reply) => {
-      // Errors raised before the core runs (body too large, bad content length) and bugs.
-      const status =
-        typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
-          ? error.statusCode
-          : 500;
-      const overflow = fromStackOverflow(error);
-      const odata =
-        error instanceof ODataError
-          ? error
-          : overflow
-            ? overflow
-            : status === 413
-              ? new ODataError(
-                  413,
-                  ErrorCode.PayloadTooLarge,
-                  `The request body exceeds ${opts.bodyLimit} bytes`,
-                )
-              : status < 500
-                ? new ODataError(status, ErrorCode.BadRequest, error.message)
-                : new ODataError(500, ErrorCode.Internal, 'An internal error occurred; it has been logged');
-      if (odata.status >= 500)
-        logger.error(`${request.method} ${request.url} failed: ${error?.stack ?? error}`);
-      const response = errorResponse(odata);
-      reply.code(response.status).headers(response.headers).send(response.body);
-    });
+    setODataErrorHandler(fastify, opts.bodyLimit);
   });
 }

@@ -10,6 +10,7 @@ import type { BoundQuery } from '../bind/bound-query';
 import { PlanCache } from '../plan/plan-cache';
 import { CountInput, Plan, Planner, Statement } from '../plan/planner';
 import { runStatement } from '../plan/execute';
+import { PagePrefetch } from './page-prefetch';
 import type { SelectInput } from '../sql/build-select';
 import { keyScope } from '../sql/row-scopes';
 import type { SqlParams } from '../sql/sql-params';
@@ -38,6 +39,16 @@ export interface ODataLimits {
   planCacheSize?: number;
   /** Reads run as named (prepared) statements; DB_PREPARED_STATEMENTS. */
   preparedStatements?: boolean;
+  /** A feed's next page is read while the current one is sent (page-prefetch.ts); ODATA_FEED_READ_AHEAD. */
+  feedReadAhead?: boolean;
+}
+
+/** What pg's pool tells of its connections. */
+interface PoolState {
+  waitingCount: number;
+  idleCount: number;
+  totalCount: number;
+  options: { max: number };
 }
 
 /** One request on its way through a request module: what it asked, parsed and negotiated once. */
@@ -62,6 +73,8 @@ export class ODataCore {
   readonly planner: Planner;
   /** Where reads outside transactions run: replicas (database/read-routing.ts); the primary without one. */
   readRoute?: ReadRoute;
+  /** Next pages of feeds read ahead (page-prefetch.ts). */
+  readonly prefetch = new PagePrefetch();
 
   constructor(
     readonly dataSource: DataSource,
@@ -92,6 +105,25 @@ export class ODataCore {
   /** Runs a planned statement (named, unless DB_PREPARED_STATEMENTS=false). */
   run<R = Row>(manager: EntityManager, st: Statement): Promise<R[]> {
     return runStatement<R>(manager, st, this.limits.preparedStatements !== false);
+  }
+
+  /**
+   * Reads the next page of a feed ahead, on an idle connection of the primary's pool only: a
+   * request waiting for a connection never waits for a page nobody may ask for.
+   */
+  prefetchNext(req: ODataRequest, input: () => SelectInput): void {
+    if (!this.limits.feedReadAhead) return;
+    const pool = (this.dataSource.driver as unknown as { master?: PoolState }).master;
+    const idle = () =>
+      !!pool && pool.waitingCount === 0 && (pool.idleCount > 0 || pool.totalCount < pool.options.max);
+    if (!idle()) return;
+    let st: Statement;
+    try {
+      st = this.planSelect(input());
+    } catch {
+      return; // the request for the next page will report it
+    }
+    this.prefetch.start(st, () => this.reading(req, (m) => this.run<Row>(m, st)), idle);
   }
 
   /** The caller's read scope for this request (undefined: no caller, e.g. a public $metadata). */

@@ -24,6 +24,7 @@ import { EntityTarget, Target, resolveTarget } from './resolve-target';
 import { ServiceDocuments } from './service-documents';
 import { workLaneOf } from './work-lane';
 import type { ReadRoute } from './consistency';
+import type { ReadScope } from '../access/access-policy';
 
 export type { ODataLimits } from './odata-core';
 
@@ -49,6 +50,7 @@ export class ODataRequestHandler {
   private readonly delta: DeltaTracking;
   /** constraint name -> OData property, for foreign-key errors that name what the client sent */
   private readonly constraintTargets = new Map<string, string>();
+  private readonly targets = new WeakMap<ParsedRequest, { target: Target; holder: { scope?: ReadScope } }>();
 
   constructor(
     private readonly core: ODataCore,
@@ -80,6 +82,11 @@ export class ODataRequestHandler {
     this.core.readRoute = route;
   }
 
+  /** A write is being answered: pages read ahead before it may not show it (page-prefetch.ts). */
+  dropReadAhead(): void {
+    this.core.prefetch.dropAll();
+  }
+
   /** The request's URL, parsed once (fastify-binding.ts parses it for admission and passes it on). */
   parse(req: Pick<ODataRequest, 'path' | 'search'>): ParsedRequest {
     return parseRequest(req.path, req.search, this.core.inputLimits);
@@ -87,7 +94,23 @@ export class ODataRequestHandler {
 
   /** The admission lane of an HTTP request: long for $batch and large pages (work-lane.ts). */
   laneOf(req: Pick<ODataRequest, 'method' | 'path' | 'search' | 'headers' | 'parsed'>): WorkLane {
-    return workLaneOf(this.model, req, req.parsed ?? this.parse(req), this.core.limits.maxPageSize);
+    const targetOf = (parsed: ParsedRequest) => this.targetOf(parsed);
+    return workLaneOf(req, req.parsed ?? this.parse(req), this.core.limits.maxPageSize, targetOf);
+  }
+
+  /**
+   * The request's target, resolved once: admission resolves it before the caller is known, the
+   * read uses it with the caller's read scope (asked when its SQL is written).
+   */
+  private targetOf(parsed: ParsedRequest, scope?: ReadScope): Target {
+    let found = this.targets.get(parsed);
+    if (!found) {
+      const holder: { scope?: ReadScope } = {};
+      found = { target: resolveTarget(this.model, parsed.segments(), () => holder.scope), holder };
+      this.targets.set(parsed, found);
+    }
+    found.holder.scope = scope;
+    return found.target;
   }
 
   async handle(req: ODataRequest): Promise<ODataResponse> {
@@ -141,7 +164,7 @@ export class ODataRequestHandler {
       }
       return this.batch.run(req);
     }
-    const target = resolveTarget(this.model, parsed.segments(), this.core.scope(req));
+    const target = this.targetOf(parsed, this.core.scope(req));
     // $count and $value are text/plain; everything else here answers OData JSON.
     if (target.kind !== 'count' && target.kind !== 'value') requireJson(n);
     if (target.kind === 'operation') return callOperation(this.core, this.operations, target, ctx);

@@ -85,7 +85,17 @@ export function parseKey(type: EdmEntityType, segment: PathSegment): Record<stri
   throw ODataError.badRequest(`Malformed key for ${type.setName}`, type.setName, ErrorCode.BadKey);
 }
 
-export function resolveTarget(model: EdmModel, segments: PathSegment[], access?: ReadScope): Target {
+/**
+ * `access` is asked when the target's SQL is written, not now: a request's target is resolved
+ * once, at admission, before its caller is known (odata-request-handler.ts targetOf).
+ */
+export function resolveTarget(
+  model: EdmModel,
+  segments: PathSegment[],
+  access?: () => ReadScope | undefined,
+): Target {
+  const scope: ReadScope | undefined =
+    access && ((type, alias, p, aliases) => access()?.(type, alias, p, aliases));
   const [first, ...rest] = segments;
   const set = model.sets.get(first.name);
   if (!set) {
@@ -134,7 +144,7 @@ export function resolveTarget(model: EdmModel, segments: PathSegment[], access?:
         const parent: EntityTarget = target;
         const type: EdmEntityType = model.types.get(nav.target)!;
         const via: EntityTarget['via'] = { parent, nav };
-        const scopes: RowScope[] = [navigationScope(parent, nav, access)];
+        const scopes: RowScope[] = [navigationScope(parent, nav, scope)];
         if (seg.call && (seg.keys || seg.named)) {
           if (!nav.collection)
             throw ODataError.badRequest(

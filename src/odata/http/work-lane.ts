@@ -1,8 +1,7 @@
-import type { EdmModel } from '../model/edm-model';
 import type { ParsedRequest } from '../uri/parse-request';
 import type { WorkLane } from './admission';
 import { parsePrefer } from './negotiation';
-import { resolveTarget } from './resolve-target';
+import type { Target } from './resolve-target';
 
 /** A page of more rows than this is long work: it holds its connection while it streams. */
 export const LONG_READ_ROWS = 100;
@@ -22,18 +21,19 @@ export const LONG_READ_ROWS = 100;
  * parse is short: it will fail fast with a 4xx.
  */
 export function workLaneOf(
-  model: EdmModel,
   req: { method: string; headers: Record<string, string | string[] | undefined> },
   // Parsed once for admission and handler alike; this runs before authentication, within the limits.
   parsed: ParsedRequest,
   maxPageSize: number,
+  /** The request's target (resolved once per request: the handler keeps it for the read). */
+  targetOf: (parsed: ParsedRequest) => Target,
 ): WorkLane {
   const path = parsed.path;
   if (path === '/$batch') return 'long';
   const method = req.method.toUpperCase();
   if ((method !== 'GET' && method !== 'HEAD') || path === '' || path === '/$metadata') return 'short';
   try {
-    const target = resolveTarget(model, parsed.segments());
+    const target = targetOf(parsed);
     if (target.kind !== 'collection') return 'short';
     const top = Number(parsed.options().system.get('top'));
     const prefer = req.headers.prefer;

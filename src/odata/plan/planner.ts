@@ -4,6 +4,8 @@ import type { ReadScope } from '../access/access-policy';
 import type { EdmEntityType } from '../model/edm-model';
 import { RowScope, SelectInput, SelectPlan, buildCount, buildSelect, pageOf } from '../sql/build-select';
 import { AliasGenerator } from '../sql/filter-to-sql';
+import { buildApply } from '../sql/apply-to-sql';
+import { OffsetPage, offsetPage } from '../sql/paging';
 import { ParamSource, SqlParams } from '../sql/sql-params';
 import { PlanCache } from './plan-cache';
 import { Shape, holeIndex, holeValues, shapeOf } from './shape';
@@ -31,6 +33,8 @@ export interface Plan {
   sources: ParamSource[];
   calls: RecordedCall[];
   sortKeys: number;
+  /** $apply: the output columns, and the statement of the count alone. */
+  apply?: { columns: string[]; count: { name: string; text: string; sources: ParamSource[] } };
 }
 
 /** What a planned read runs: a statement name, its SQL and this request's values. */
@@ -41,6 +45,11 @@ export interface Statement {
 }
 
 export type CountInput = Omit<SelectInput, 'pageSize' | 'metadata'>;
+
+export type ApplyInput = Omit<SelectInput, 'metadata'>;
+
+/** A planned $apply read: its statement, page, output columns and the count statement. */
+export type ApplyStatement = Statement & { page: OffsetPage; columns: string[]; count: Statement };
 
 const norm = (v: string | Record<string, string> | undefined) =>
   v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
@@ -88,6 +97,34 @@ export class Planner {
     const { params, calls, recorded } = this.recording(input, shape);
     const built = buildCount(this.dataSource, recorded, params);
     return { ...built, name: this.store(key, built, calls, 0).name };
+  }
+
+  /** $apply (groupby, aggregate): planned as the other reads; its paging is by offset. */
+  apply(input: ApplyInput): ApplyStatement {
+    const shape = shapeOf(input.query);
+    const key = `a|${input.scopes.length}|${shape.key}`;
+    const page = offsetPage(input.query, input.pageSize);
+    const found = this.lookup(key, input);
+    if (found) {
+      const holes = holeValues(shape);
+      const rows = { limit: page.limit + 1, offset: page.skip + page.served };
+      const { columns, count } = found.plan.apply!;
+      return {
+        ...statement(found.plan, fill(found.plan, holes, found.calls, rows)),
+        page,
+        columns,
+        count: statement({ ...found.plan, ...count }, fill({ ...found.plan, ...count }, holes, found.calls)),
+      };
+    }
+    const { params, calls, recorded } = this.recording(input, shape);
+    const built = buildApply(this.dataSource, recorded, params);
+    const plan = this.store(key, built, calls, 0);
+    const count = { ...built.count, name: `${plan.name}_c` };
+    plan.apply = {
+      columns: built.columns,
+      count: { name: count.name, text: count.sql, sources: count.sources },
+    };
+    return { ...built, name: plan.name, count };
   }
 
   private lookup(key: string, input: CountInput) {
@@ -179,7 +216,7 @@ function replay(plan: Plan, input: CountInput): unknown[][] | undefined {
 }
 
 function fill(
-  plan: Plan,
+  plan: Pick<Plan, 'sources'>,
   holes: unknown[],
   calls: unknown[][],
   page?: { limit: number; offset: number; after?: Array<string | null> },
@@ -202,6 +239,6 @@ function fill(
   });
 }
 
-function statement(plan: Plan, parameters: unknown[]): Statement {
+function statement(plan: Pick<Plan, 'name' | 'text'>, parameters: unknown[]): Statement {
   return { name: plan.name, sql: plan.text, parameters };
 }

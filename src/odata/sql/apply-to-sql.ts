@@ -4,7 +4,7 @@ import type { ApplyStep, Expr, ODataQuery } from '../query/odata-query';
 import type { BoundAggregate, BoundQuery } from '../bind/bound-query';
 import type { RowScope } from './build-select';
 import { AliasGenerator, TranslateContext, condition, translate } from './filter-to-sql';
-import { SqlParams, ident } from './sql-params';
+import { ParamSource, SqlParams, ident } from './sql-params';
 import { guardedConditions } from './scope-guard';
 import { OffsetPage, offsetPage } from './paging';
 import type { ReadScope } from '../access/access-policy';
@@ -19,12 +19,14 @@ const AGG_SQL = {
 export interface ApplyPlan {
   sql: string;
   parameters: unknown[];
+  /** Where each parameter comes from (plan/: a compiled $apply serves every request of its shape). */
+  sources: ParamSource[];
   /** The page asked for (limit + 1 rows are read: one more tells that a next page exists). */
   page: OffsetPage;
   /** Output names in order; `Project/Name` nests as {"Project":{"Name":...}} in the response. */
   columns: string[];
   /** The $count alone, for a page with no rows to carry it (e.g. a $skip past the end). */
-  count: { sql: string; parameters: unknown[] };
+  count: { sql: string; parameters: unknown[]; sources: ParamSource[] };
 }
 
 /**
@@ -64,8 +66,9 @@ export function buildApply(
     pageSize: number;
     scope?: ReadScope;
   },
+  params = new SqlParams(),
 ): ApplyPlan {
-  return applySql(dataSource, input, input.query);
+  return applySql(dataSource, input, input.query, params);
 }
 
 export function applySql(
@@ -78,9 +81,9 @@ export function applySql(
     scope?: ReadScope;
   },
   query: BoundQuery,
+  params = new SqlParams(),
 ): ApplyPlan {
   const apply = query.apply!;
-  const params = new SqlParams();
   const aliases = new AliasGenerator();
   const ctx: TranslateContext = {
     model: input.model,
@@ -127,11 +130,28 @@ export function applySql(
   const page = offsetPage(query, input.pageSize);
   const count = `SELECT count(*) AS "count" FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
   const countSql = query.count ? `, (${count}) AS "count"` : '';
+  // LIMIT and OFFSET are parameters, so that one plan serves every page of a shape.
+  const limit = params.add(page.limit + 1, { k: 'limit' });
+  const offset = params.add(page.skip + page.served, { k: 'offset' });
   const sql =
     `SELECT CAST(json_build_array(${columns.map((c) => `${alias}.${ident(c)}`).join(', ')}) AS text) AS "j"${countSql} FROM ${from}` +
-    `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order.join(', ')} LIMIT ${page.limit + 1} OFFSET ${page.skip + page.served}`;
-  // Named parameters bound by TypeORM's driver, as in every other statement.
-  const [text, parameters] = dataSource.driver.escapeQueryWithParameters(sql, params.values, {});
-  const [countText, countParameters] = dataSource.driver.escapeQueryWithParameters(count, params.values, {});
-  return { sql: text, parameters, page, columns, count: { sql: countText, parameters: countParameters } };
+    `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order.join(', ')} LIMIT ${limit} OFFSET ${offset}`;
+  return {
+    ...positionalText(dataSource, sql, params),
+    page,
+    columns,
+    count: positionalText(dataSource, count, params),
+  };
+}
+
+/** `:name` parameters as `$n` (TypeORM's driver numbers them), each with its value and source. */
+function positionalText(dataSource: DataSource, sql: string, params: SqlParams) {
+  // Each parameter's value is set to its own name: the order the driver numbers them in.
+  const names = Object.fromEntries(Object.keys(params.values).map((n) => [n, n]));
+  const [text, order] = dataSource.driver.escapeQueryWithParameters(sql, names, {}) as [string, string[]];
+  return {
+    sql: text,
+    parameters: order.map((n) => params.values[n]),
+    sources: order.map((n) => params.sources[n]),
+  };
 }

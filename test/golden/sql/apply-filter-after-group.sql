@@ -9,5 +9,5 @@ SELECT CAST(json_build_array(g1."IsDone", g1."M") AS text) AS "j", (SELECT count
  GROUP BY 1) g1
  WHERE (NOT COALESCE((g1."M" > CAST($1 AS integer)), FALSE))
  ORDER BY g1."IsDone" ASC NULLS FIRST, g1."M" ASC NULLS FIRST
- LIMIT 101 OFFSET 0
--- parameters: [3]
+ LIMIT $2 OFFSET $3
+-- parameters: [3,101,0]
