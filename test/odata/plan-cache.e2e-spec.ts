@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { Client } from 'pg';
+import { MAX_PREPARED_PER_CONNECTION, PgClient, runOn } from '../../src/odata/plan/execute';
 import { startTestApp, TestApp } from '../support/test-app';
 import { ODataClient } from '../support/odata-client';
 import { Factories } from '../support/factories';
@@ -178,5 +180,30 @@ describe('query plans', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('a connection keeps a bounded number of prepared statements, however many shapes clients send', async () => {
+    const client = new Client({ connectionString: warm.databaseUrl });
+    await client.connect();
+    try {
+      const statement = (k: number) => ({
+        name: `bound_${k}`,
+        sql: `SELECT $1::int + ${k} AS v`,
+        parameters: [1],
+      });
+      const prepared = async () =>
+        Number((await client.query('SELECT count(*) AS n FROM pg_prepared_statements')).rows[0].n);
+      for (let k = 0; k < MAX_PREPARED_PER_CONNECTION + 30; k++) {
+        const [row] = await runOn<{ v: number }>(client as unknown as PgClient, statement(k) as never, true);
+        expect(row.v).toBe(1 + k);
+        expect(await prepared()).toBeLessThanOrEqual(MAX_PREPARED_PER_CONNECTION);
+      }
+      // the statements in use are prepared again as they come
+      const again = await runOn<{ v: number }>(client as unknown as PgClient, statement(3) as never, true);
+      expect(again[0].v).toBe(4);
+      expect(await prepared()).toBeGreaterThan(0);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { boundDestroy } from './cursor-destroy';
 import type { ODataRequest } from './odata-request';
 import type { Row } from './odata-core';
 import type { Statement } from '../plan/planner';
-import { PgClient, corked } from '../plan/execute';
+import { PgClient, corked, makeRoomFor } from '../plan/execute';
 
 export interface Cursor {
   rows: AsyncIterator<Row>;
@@ -47,6 +47,7 @@ async function cursorOn(
     // As TypeORM's runner.stream(), but with the fetch size chosen here: a page comes in one
     // round trip rather than TypeORM's default of 100 rows per FETCH.
     const connection: PgClient & { query(q: QueryStream): QueryStream } = await runner.connect();
+    if (prepared) await makeRoomFor(connection, st.name);
     const query = new QueryStream(st.sql, st.parameters, { batchSize: rowsPerFetch });
     corkFetches(query, connection);
     const stream = corked(connection, () => connection.query(prepared ? named(query, st) : query));

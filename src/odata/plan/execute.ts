@@ -4,7 +4,32 @@ import type { Statement } from './planner';
 /** node-postgres' client, as much of it as a planned read uses. */
 export interface PgClient {
   query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
-  connection?: { stream?: { cork?(): void; uncork?(): void } };
+  connection?: {
+    stream?: { cork?(): void; uncork?(): void };
+    /** Names of the statements prepared on this connection (node-postgres' own record). */
+    parsedStatements?: Record<string, string>;
+  };
+}
+
+/**
+ * How many named statements one connection keeps. Each costs PostgreSQL memory in that backend
+ * (its parse tree and cached plans, tens of kB for a row_to_json read), and query shapes are
+ * the client's to choose: without a bound, a client sending ever new shapes grows every pooled
+ * backend without end. The plan cache forgets old shapes; connections do not, hence this.
+ */
+export const MAX_PREPARED_PER_CONNECTION = 200;
+
+/**
+ * Before a named statement the connection has not prepared: if it already holds the maximum,
+ * drop them all (DEALLOCATE ALL) and let the shapes in use be prepared again as they come.
+ */
+export async function makeRoomFor(client: PgClient, name: string): Promise<void> {
+  const connection = client.connection;
+  const parsed = connection?.parsedStatements;
+  if (!connection || !parsed || parsed[name] !== undefined) return;
+  if (Object.keys(parsed).length < MAX_PREPARED_PER_CONNECTION) return;
+  await client.query({ text: 'DEALLOCATE ALL', values: [] });
+  connection.parsedStatements = {};
 }
 
 /**
@@ -42,6 +67,7 @@ export async function runStatement<R>(
 
 /** Runs a planned statement on a pg client (see runStatement). */
 export async function runOn<R>(client: PgClient, st: Statement, prepared: boolean): Promise<R[]> {
+  if (prepared) await makeRoomFor(client, st.name);
   const config = prepared
     ? { name: st.name, text: st.sql, values: st.parameters }
     : { text: st.sql, values: st.parameters };
