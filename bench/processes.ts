@@ -138,7 +138,8 @@ export function startService(databaseUrl: string, extraEnv: Record<string, strin
   const token = randomBytes(24).toString('hex');
   return start(
     'the service',
-    [serviceMain],
+    // e.g. BENCH_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the service
+    [...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), serviceMain],
     {
       DATABASE_URL: databaseUrl,
       HOST: '127.0.0.1',

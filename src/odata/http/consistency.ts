@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { ODataRequest } from './odata-request';
 
 /**
@@ -33,6 +33,38 @@ export async function currentToken(dataSource: DataSource): Promise<string | und
   } catch {
     return undefined; // the write has committed; a missing token only makes the next read eventual
   }
+}
+
+/** node-postgres' client, as far as the combined commit needs it. */
+interface SimpleQueryClient {
+  query(text: string): Promise<unknown>;
+}
+
+/**
+ * Runs `fn` in a transaction whose COMMIT also reads the WAL position after it, in one round trip
+ * (`COMMIT; SELECT pg_current_wal_lsn()`: one simple-protocol message, two statements), instead of
+ * a second query on another pooled connection once the write has answered. TypeORM's commit is
+ * kept (its state, its rollback on failure); only the text it sends for COMMIT on this
+ * transaction's runner is replaced. A failed COMMIT fails before the SELECT runs.
+ */
+export async function transactionWithToken<T>(
+  dataSource: DataSource,
+  fn: (manager: EntityManager) => Promise<T>,
+): Promise<{ value: T; token?: string }> {
+  let token: string | undefined;
+  const value = await dataSource.transaction(async (manager) => {
+    const runner = manager.queryRunner as QueryRunner & { databaseConnection?: SimpleQueryClient };
+    const query = runner.query.bind(runner);
+    runner.query = (async (text: string, ...rest: unknown[]) => {
+      if (text !== 'COMMIT' || !runner.databaseConnection) return (query as Function)(text, ...rest);
+      const results = (await runner.databaseConnection.query(
+        'COMMIT; SELECT pg_current_wal_lsn()::text AS lsn',
+      )) as Array<{ rows?: Array<{ lsn?: string }> }>;
+      token = results[1]?.rows?.[0]?.lsn;
+    }) as QueryRunner['query'];
+    return fn(manager);
+  });
+  return { value, token };
 }
 
 /** Where reads outside transactions run (database/read-routing.ts when replicas are configured). */

@@ -7,7 +7,7 @@ import { parseJsonBody, validateBody } from '../write/validate-body';
 import { entityId } from './entity-id';
 import { entityResponse } from './entity-read';
 import { weakEtag } from './etag';
-import { noQuery, type ODataCore, type RequestContext } from './odata-core';
+import { noQuery, type ODataCore, type RequestContext, type Row } from './odata-core';
 import type { ODataResponse } from './odata-request';
 import type { EntityTarget, Target } from './resolve-target';
 import {
@@ -105,8 +105,10 @@ export async function updateEntity(
       }
     }
     await checkWriteReferences(core, req, type, manager, { before, after: values });
-    if (Object.keys(values).length) await updateRow(manager, type, key, values);
-    return writeResponse(core, manager, type, key, ctx, false);
+    const etag = Object.keys(values).length
+      ? await updateRow(manager, type, key, values)
+      : (before.__etag as string | undefined);
+    return writeResponse(core, manager, type, key, ctx, false, etag);
   });
 }
 
@@ -130,7 +132,8 @@ export async function deleteEntity(
 
 /**
  * What a write answers: the entity as the caller now reads it (201 created, 200 with
- * Prefer: return=representation), or 204 with OData-EntityId (updates, return=minimal).
+ * Prefer: return=representation), or 204 with OData-EntityId (updates, return=minimal). A 204
+ * whose ETag the write already knows (an UPDATE returns it) reads nothing back.
  */
 async function writeResponse(
   core: ODataCore,
@@ -139,22 +142,27 @@ async function writeResponse(
   key: Record<string, unknown>,
   { req, n }: RequestContext,
   created: boolean,
+  knownEtag?: string,
 ): Promise<ODataResponse> {
-  const row = await core.readBack(req, manager, type, key, n);
   const url = entityId(req.serviceRoot, type, key);
   const minimal = n.prefer.get('return') === 'minimal';
   const representation = n.prefer.get('return') === 'representation';
+  const noContent = minimal || (!created && !representation);
+  const row =
+    noContent && (knownEtag !== undefined || !type.etagColumn)
+      ? { etag: knownEtag }
+      : await core.readBack(req, manager, type, key, n);
   const headers: Record<string, string> = {};
   if (row?.etag) headers.ETag = weakEtag(row.etag);
   if (created) headers.Location = url;
-  if (minimal || (!created && !representation)) {
+  if (noContent) {
     if (minimal || representation)
       headers['Preference-Applied'] = `return=${minimal ? 'minimal' : 'representation'}`;
     headers['OData-EntityId'] = url;
     return { status: 204, headers };
   }
   if (representation) headers['Preference-Applied'] = 'return=representation';
-  const res = entityResponse(req, type, row!, noQuery(), n, created ? 201 : 200);
+  const res = entityResponse(req, type, row as Row, noQuery(), n, created ? 201 : 200);
   Object.assign(res.headers, headers);
   return res;
 }

@@ -11,6 +11,7 @@ import { admit } from './fastify-admission';
 import { answerError, setODataErrorHandler } from './fastify-errors';
 import { RequestObservation, resourceOf } from './request-observation';
 import type { ParsedRequest } from '../uri/parse-request';
+import type { ODataRequest } from './odata-request';
 import { CONSISTENCY_HEADER, mayHaveWritten } from './consistency';
 
 /**
@@ -137,7 +138,7 @@ export function mountODataRoutes(
         return answerError(reply, e);
       }
       (request.raw as { odataCaller?: string }).odataCaller = caller?.id;
-      const response = await handler.handle({
+      const odataRequest: ODataRequest = {
         method: request.method,
         path,
         search,
@@ -146,10 +147,11 @@ export function mountODataRoutes(
         headers: request.headers as Record<string, string | undefined>,
         body: typeof request.body === 'string' ? request.body : undefined,
         serviceRoot: `${request.protocol}://${host}${opts.prefix}`,
-      });
+      };
+      const response = await handler.handle(odataRequest);
       // --- consistency token (consistency.ts): a write answers with the WAL position after its commit ---
       if (opts.consistencyToken && mayHaveWritten(request.method, response.status)) {
-        const token = await opts.consistencyToken();
+        const token = odataRequest.committedAt ?? (await opts.consistencyToken());
         if (token) response.headers[CONSISTENCY_HEADER] = token;
       }
       // --- end consistency token ---

@@ -1,4 +1,4 @@
-import { ReadRoute, readOn } from './consistency';
+import { ReadRoute, readOn, transactionWithToken } from './consistency';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AccessPolicy, ReadScope } from '../access/access-policy';
 import { ODataError } from '../errors/odata-error';
@@ -145,9 +145,15 @@ export class ODataCore {
     return { maxTop, maxExpandDepth, maxInList, maxFilterNodes };
   }
 
-  /** Runs `fn` in the request's transaction ($batch change set) or in a new one. */
-  tx<T>(req: ODataRequest, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return req.transaction ? fn(req.transaction) : this.dataSource.transaction(fn);
+  /**
+   * Runs `fn` in the request's transaction ($batch change set) or in a new one, whose commit
+   * records the request's consistency token (consistency.ts).
+   */
+  async tx<T>(req: ODataRequest, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (req.transaction) return fn(req.transaction);
+    const { value, token } = await transactionWithToken(this.dataSource, fn);
+    if (token) req.committedAt = token;
+    return value;
   }
 
   /**

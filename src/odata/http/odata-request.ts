@@ -22,6 +22,8 @@ export interface ODataRequest {
   inBatch?: boolean;
   /** Set inside a $batch change set: the request joins that transaction. */
   transaction?: EntityManager;
+  /** Set by a write's commit: the WAL position after it (the response's consistency token). */
+  committedAt?: string;
 }
 
 export interface ODataResponse {

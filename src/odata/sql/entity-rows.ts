@@ -44,21 +44,27 @@ export async function rowExists(
   return (await selectVisibleRows(manager, type, [keyScope(type, key)], undefined)).length > 0;
 }
 
-/** UPDATE <table> SET <values> WHERE <key>; values by column (a function is SQL, e.g. DEFAULT). */
+/**
+ * UPDATE <table> SET <values> WHERE <key>; values by column (a function is SQL, e.g. DEFAULT).
+ * Returns the row's new ETag value (as text), when the type has one.
+ */
 export async function updateRow(
   manager: EntityManager,
   type: EdmEntityType,
   key: Record<string, unknown>,
   values: Record<string, unknown>,
-): Promise<void> {
+): Promise<string | undefined> {
   const params = new SqlParams();
-  await manager
+  const qb = manager
     .createQueryBuilder()
     .update(type.table)
     .set(values)
     .where(readScopedWhere(type, ident(type.table), [keyScope(type, key)], undefined, params))
-    .setParameters(params.values)
-    .execute();
+    .setParameters(params.values);
+  if (type.etagColumn) qb.returning(`CAST(${ident(type.etagColumn)} AS text) AS "__etag"`);
+  const result = await qb.execute();
+  const rows = (Array.isArray(result.raw) ? result.raw : []) as Array<{ __etag?: string }>;
+  return rows[0]?.__etag;
 }
 
 /** DELETE FROM <table> WHERE <key>. */
