@@ -207,6 +207,10 @@ describe('query language', () => {
     expect((await client.get('Task?$apply=aggregate($count as N)')).body.value).toEqual([
       { '@odata.id': null, N: 300 },
     ]);
+    // /$count of a transformed set counts what the transformations give: groups, not tasks
+    expect((await client.get('Task/$count?$apply=groupby((ProjectId))')).text).toBe('3');
+    expect((await client.get('Task/$count?$apply=aggregate($count as N)')).text).toBe('1');
+    expect((await client.get(`Task/$count?$apply=filter(ProjectId eq ${projects[2]})`)).text).toBe('100');
     expectODataError(await client.get('Task?$apply=groupby((Nope))'), 400);
     expectODataError(await client.get('Task?$apply=aggregate(Name with sum as S)'), 400);
     expect((await client.get('Task?$apply=topcount(2,WorkAmount)')).status).toBe(501);

@@ -18,14 +18,7 @@ export async function readApply(
   { req, query, n }: RequestContext,
 ): Promise<ODataResponse> {
   const page = pageSizeOf(n.prefer, core.limits.maxPageSize);
-  const plan = core.planner.apply({
-    model: core.model,
-    type: target.type,
-    query: core.bind(target.type, query, { ...NO_LIMITS, maxInList: core.limits.maxInList }),
-    scopes: target.scopes,
-    pageSize: page.size,
-    scope: core.scope(req),
-  });
+  const plan = planApply(core, target, req, query, page.size);
   const rows = await core.run<{ j: string; count?: string }>(manager, plan);
   const skiptoken = nextOffsetToken(plan.page, rows.length);
   const value = rows.slice(0, plan.page.limit).map((r) => {
@@ -54,4 +47,32 @@ export async function readApply(
   const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE(n) };
   if (page.applied) headers['Preference-Applied'] = page.applied;
   return { status: 200, headers, body: JSON.stringify(body) };
+}
+
+/** GET Task/$count?$apply=groupby(...): the number of rows the transformations give (groups). */
+export async function countApply(
+  core: ODataCore,
+  manager: EntityManager,
+  target: Extract<Target, { kind: 'collection' }>,
+  { req, query }: Pick<RequestContext, 'req' | 'query'>,
+): Promise<string> {
+  const plan = planApply(core, target, req, { ...query, count: true }, 1);
+  return String((await core.run<{ count: string }>(manager, plan.count))[0].count);
+}
+
+function planApply(
+  core: ODataCore,
+  target: Extract<Target, { kind: 'collection' }>,
+  req: RequestContext['req'],
+  query: RequestContext['query'],
+  pageSize: number,
+) {
+  return core.planner.apply({
+    model: core.model,
+    type: target.type,
+    query: core.bind(target.type, query, { ...NO_LIMITS, maxInList: core.limits.maxInList }),
+    scopes: target.scopes,
+    pageSize,
+    scope: core.scope(req),
+  });
 }

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import { JSON_CONTENT_TYPE, collectionContext } from '../serialize/json-format';
 import { encodeSkipToken } from '../sql/paging';
-import { readApply } from './apply-read';
+import { countApply, readApply } from './apply-read';
 import { openCursor } from './cursor';
 import { matchesEtag } from './etag';
 import { nextLink, pageSizeOf } from './next-link';
@@ -29,7 +29,9 @@ export async function readCount(
   { req, query }: RequestContext,
 ): Promise<ODataResponse> {
   if (target.of.via) await core.ensureExists(req, manager, target.of.via.parent);
-  const count = await countOf(core, manager, target.of, { req, query });
+  const count = query.apply
+    ? await countApply(core, manager, target.of, { req, query })
+    : await countOf(core, manager, target.of, { req, query });
   return { status: 200, headers: { 'Content-Type': 'text/plain;charset=utf-8' }, body: count };
 }
 
