@@ -60,7 +60,8 @@ async function insertAndAnswer(
   const { req } = ctx;
   await checkWrite(core, req, type, 'create', manager, { after: values });
   await checkWriteReferences(core, req, type, manager, { after: values });
-  const key = (await insertRows(manager, type, [values]))[0];
+  const prepared = core.limits.preparedStatements !== false;
+  const key = (await insertRows(manager, type, [values], prepared))[0];
   if (req.caller) await core.access.afterCreate?.(type, key, req.caller, manager);
   return writeResponse(core, manager, type, key, ctx, true);
 }

@@ -75,5 +75,7 @@ export function checkWriteReferences(
   manager: EntityManager,
   change: ReferenceChange,
 ): Promise<void> {
-  return checkReferences(referenceContext(manager, core.model, core.access, req.caller), type, [change]);
+  const prepared = core.limits.preparedStatements !== false;
+  const ctx = referenceContext(manager, core.model, core.access, req.caller, prepared);
+  return checkReferences(ctx, type, [change]);
 }

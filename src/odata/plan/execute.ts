@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Statement } from './planner';
 
@@ -72,4 +73,12 @@ export async function runOn<R>(client: PgClient, st: Statement, prepared: boolea
     ? { name: st.name, text: st.sql, values: st.parameters }
     : { text: st.sql, values: st.parameters };
   return (await corked(client, () => client.query(config))).rows as R[];
+}
+
+/**
+ * A statement written outside the planner (a write's reference probe, its INSERT), named by a
+ * hash of its text: the same text is parsed and planned once per connection, like a read's plan.
+ */
+export function statementOf(sql: string, parameters: unknown[]): Statement {
+  return { name: `w_${createHash('sha1').update(sql).digest('base64url').slice(0, 24)}`, sql, parameters };
 }

@@ -5,6 +5,7 @@ import type { EdmEntityType, EdmModel, EdmNavigation, EdmProperty } from '../mod
 import { AliasGenerator } from '../sql/filter-to-sql';
 import { PG_TYPE } from '../sql/pg-types';
 import { SqlParams, ident } from '../sql/sql-params';
+import { runStatement, statementOf } from '../plan/execute';
 
 type Row = Record<string, unknown>;
 
@@ -18,6 +19,8 @@ export interface ReferenceChange {
 export interface ReferenceContext {
   manager: EntityManager;
   model: EdmModel;
+  /** Run the probe as a named prepared statement (DB_PREPARED_STATEMENTS). */
+  prepared?: boolean;
   scope?: ReadScope;
   related?: ReferenceScope;
 }
@@ -27,9 +30,11 @@ export function referenceContext(
   model: EdmModel,
   policy?: AccessPolicy,
   caller?: Caller,
+  prepared = false,
 ): ReferenceContext {
-  if (!policy || !caller) return { manager, model };
-  return { manager, model, scope: policy.readScope(caller), related: policy.referenceScope?.(caller) };
+  if (!policy || !caller) return { manager, model, prepared };
+  const related = policy.referenceScope?.(caller);
+  return { manager, model, prepared, scope: policy.readScope(caller), related };
 }
 
 /**
@@ -138,7 +143,11 @@ async function probe(ctx: ReferenceContext, all: ProbeSet[]): Promise<void> {
   const parts = sets.map((set, n) => `(${probeSql(ctx, set, params, n)})`);
   const sql = `SELECT * FROM (${parts.join(' UNION ALL ')}) u ORDER BY u.n, u.i LIMIT 1`;
   const [query, values] = ctx.manager.connection.driver.escapeQueryWithParameters(sql, params.values, {});
-  const [bad] = await ctx.manager.query(query, values);
+  const [bad] = await runStatement<{ n: number; i: number; visible: boolean }>(
+    ctx.manager,
+    statementOf(query, values),
+    ctx.prepared ?? false,
+  );
   if (!bad) return;
   const { source, nav, probes } = sets[bad.n];
   const p = probes[bad.i];

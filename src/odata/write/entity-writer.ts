@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EdmEntityType } from '../model/edm-model';
 import { ident } from '../sql/sql-params';
+import { runStatement, statementOf } from '../plan/execute';
 import { validateBody } from './validate-body';
 
 /**
@@ -36,6 +37,7 @@ export async function insertRows(
   manager: EntityManager,
   type: EdmEntityType,
   rows: Array<Record<string, unknown>>,
+  prepared = false,
 ): Promise<Array<Record<string, unknown>>> {
   const table = ident(type.table);
   const returning = type.keys.map((k) => ident(k.column)).join(', ');
@@ -54,10 +56,14 @@ export async function insertRows(
         [keys[i]] = await manager.query(`INSERT INTO ${table} DEFAULT VALUES RETURNING ${returning}`);
       continue;
     }
-    const inserted: Array<Record<string, unknown>> = await manager.query(
-      `INSERT INTO ${table} (${columns}) SELECT ${columns}
+    const inserted = await runStatement<Record<string, unknown>>(
+      manager,
+      statementOf(
+        `INSERT INTO ${table} (${columns}) SELECT ${columns}
        FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb) RETURNING ${returning}`,
-      [JSON.stringify(indexes.map((i) => rows[i]))],
+        [JSON.stringify(indexes.map((i) => rows[i]))],
+      ),
+      prepared,
     );
     indexes.forEach((i, j) => (keys[i] = inserted[j]));
   }
