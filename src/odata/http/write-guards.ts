@@ -39,7 +39,10 @@ export async function lockAndCheck(
   target: EntityTarget,
 ): Promise<Record<string, unknown> | undefined> {
   const type = target.type;
-  const rows = await selectVisibleRows(manager, type, target.scopes, core.scope(req), { lock: true });
+  const rows = await selectVisibleRows(manager, type, target.scopes, core.scope(req), {
+    lock: true,
+    prepared: core.limits.preparedStatements !== false,
+  });
   const ifMatch = req.headers['if-match'];
   if (rows.length === 0) {
     if (ifMatch) throw ODataError.notFound(`${type.setName} not found`);

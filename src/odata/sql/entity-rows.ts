@@ -4,6 +4,7 @@ import type { EdmEntityType, EdmProperty } from '../model/edm-model';
 import type { RowScope } from './build-select';
 import { keyScope, keysScope, readScopedWhere } from './row-scopes';
 import { SqlParams, ident } from './sql-params';
+import { runStatement, statementOf } from '../plan/execute';
 
 /**
  * Statements on single rows that are not OData reads (those go through buildSelect): the rows a
@@ -21,18 +22,14 @@ export async function selectVisibleRows(
   type: EdmEntityType,
   scopes: RowScope[],
   access: ReadScope | undefined,
-  opts: { lock?: boolean } = {},
+  opts: { lock?: boolean; prepared?: boolean } = {},
 ): Promise<Row[]> {
   const params = new SqlParams();
-  const qb = manager
-    .createQueryBuilder()
-    .select('e0.*')
-    .from(type.table, 'e0')
-    .where(readScopedWhere(type, 'e0', scopes, access, params))
-    .setParameters(params.values);
-  if (opts.lock) qb.setLock('pessimistic_write');
-  if (type.etagColumn) qb.addSelect(`CAST(e0.${ident(type.etagColumn)} AS text)`, '__etag');
-  return qb.getRawMany();
+  const where = readScopedWhere(type, 'e0', scopes, access, params);
+  const etag = type.etagColumn ? `, CAST(e0.${ident(type.etagColumn)} AS text) AS "__etag"` : '';
+  const sql = `SELECT e0.*${etag} FROM ${ident(type.table)} e0 WHERE ${where}${opts.lock ? ' FOR UPDATE' : ''}`;
+  const [text, values] = manager.connection.driver.escapeQueryWithParameters(sql, params.values, {});
+  return runStatement<Row>(manager, statementOf(text, values), opts.prepared ?? false);
 }
 
 /** Whether a row with this key exists at all, visible to the caller or not (upserts must not duplicate it). */
