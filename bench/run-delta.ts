@@ -36,7 +36,9 @@ async function follow(ctx: BenchContext, url: string, headers: Record<string, st
   let pages = 0;
   let deltaLink: string | undefined;
   while (next) {
-    const res = await fetch(next, { headers: { ...ctx.service.headers, ...headers }, signal: timeout() });
+    // OData 4.01: removed entries as @removed (a 4.0 client gets $deletedEntity entries)
+    const all = { ...ctx.service.headers, 'OData-MaxVersion': '4.01', ...headers };
+    const res = await fetch(next, { headers: all, signal: timeout() });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`GET ${next}: HTTP ${res.status} ${text.slice(0, 200)}`);
     const body = JSON.parse(text);

@@ -40,8 +40,9 @@ async function cursorOn(
   st: Statement,
   rowsPerFetch: number,
   deadlineMs: number,
-  prepared: boolean,
+  usePrepared: boolean,
 ): Promise<Cursor> {
+  const prepared = usePrepared && st.name !== ''; // unnamed: planned per request (planner.ts)
   let closed = false;
   try {
     // As TypeORM's runner.stream(), but with the fetch size chosen here: a page comes in one

@@ -26,7 +26,7 @@ export class PagePrefetch {
   ) {}
 
   private static key(st: Statement): string {
-    return `${st.name}|${JSON.stringify(st.parameters)}`;
+    return `${st.name || st.sql}|${JSON.stringify(st.parameters)}`;
   }
 
   /** Starts reading `st` ahead, if there is room (pages kept, queries running, an idle connection). */

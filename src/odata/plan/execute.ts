@@ -67,7 +67,9 @@ export async function runStatement<R>(
 }
 
 /** Runs a planned statement on a pg client (see runStatement). */
-export async function runOn<R>(client: PgClient, st: Statement, prepared: boolean): Promise<R[]> {
+export async function runOn<R>(client: PgClient, st: Statement, named: boolean): Promise<R[]> {
+  // A statement without a name is planned per request (plan/planner.ts needsCustomPlan).
+  const prepared = named && st.name !== '';
   if (prepared) await makeRoomFor(client, st.name);
   const config = prepared
     ? { name: st.name, text: st.sql, values: st.parameters }
