@@ -88,21 +88,6 @@ describe('schema: entities and migrations agree', () => {
     }
     expect(missing).toEqual([]);
   });
-});
-
-describe('schema: foreign keys', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = new DataSource(dataSourceOptions(db.url, { poolSize: 2 }));
-    await ds.initialize();
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
-  });
 
   /**
    * Deleting (or re-keying) a referenced row makes PostgreSQL look for referencing rows: without

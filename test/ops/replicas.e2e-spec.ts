@@ -1,10 +1,7 @@
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions, runMigrations } from '../../src/database/data-source';
 import { ODataClient } from '../support/odata-client';
 import { OwnPostgres } from '../support/own-server';
-import { Standby } from '../support/standby';
+import { Standby, migratedPrimaryWithStandby } from '../support/standby';
 import { TestApp, startTestApp } from '../support/test-app';
 import { freePort } from '../support/service-process';
 
@@ -32,18 +29,7 @@ describe('read replicas (a streaming hot standby)', () => {
   };
 
   beforeAll(async () => {
-    await pg.start();
-    const admin = new Client({ connectionString: pg.adminUrl });
-    await admin.connect();
-    await admin.query('CREATE DATABASE replicas');
-    await admin.end();
-    const ds = new DataSource(dataSourceOptions(pg.urlOf('replicas'), { poolSize: 2 }));
-    await ds.initialize();
-    await runMigrations(ds);
-    await ds.destroy();
-    standby = new Standby(pg.adminUrl, join(pg.dir, 'pg'));
-    await standby.create();
-    await standby.caughtUp();
+    standby = await migratedPrimaryWithStandby(pg, 'replicas');
     app = await startTestApp({
       databaseUrl: pg.urlOf('replicas'),
       env: {

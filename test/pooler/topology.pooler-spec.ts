@@ -1,13 +1,9 @@
-import { join } from 'node:path';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions, runMigrations } from '../../src/database/data-source';
 import { Nginx } from '../support/nginx';
 import { ADMIN_HEADERS, ODataClient } from '../support/odata-client';
 import { OwnPostgres } from '../support/own-server';
 import { PgBouncer } from '../support/pgbouncer';
 import { SseClient } from '../support/sse';
-import { Standby } from '../support/standby';
+import { Standby, migratedPrimaryWithStandby } from '../support/standby';
 import { TestApp, startTestApp } from '../support/test-app';
 
 const TOKEN = 'x-consistency-token';
@@ -27,18 +23,7 @@ describe('the scale-out topology: nginx, two instances, PgBouncer, a standby', (
   let client: ODataClient;
 
   beforeAll(async () => {
-    await pg.start();
-    const admin = new Client({ connectionString: pg.adminUrl });
-    await admin.connect();
-    await admin.query('CREATE DATABASE topology');
-    await admin.end();
-    const ds = new DataSource(dataSourceOptions(pg.urlOf('topology'), { poolSize: 2 }));
-    await ds.initialize();
-    await runMigrations(ds);
-    await ds.destroy();
-    standby = new Standby(pg.adminUrl, join(pg.dir, 'pg'));
-    await standby.create();
-    await standby.caughtUp();
+    standby = await migratedPrimaryWithStandby(pg, 'topology');
     bouncer = new PgBouncer(pg.urlOf('topology'), { poolSize: 6 });
     await bouncer.start();
     for (const i of [0, 1]) {

